@@ -1,0 +1,133 @@
+"""The state of a game in progress, as plain dataclasses the renderer reads and ``step`` advances.
+
+Positions are in tile units with the origin at the playfield's top-left: an actor centred in
+tile (c, r) is at (c + 0.5, r + 0.5). The renderer reads these fields and never writes them.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from enum import Enum
+
+from game.core.maze import Maze
+from game.core.types import Direction, Tile
+
+
+class GhostName(Enum):
+    BLINKY = "blinky"
+    PINKY = "pinky"
+    INKY = "inky"
+    CLYDE = "clyde"
+
+
+class GhostMode(Enum):
+    """What a ghost is doing. FRIGHTENED is a flag on top of SCATTER/CHASE, see ``Ghost.frightened``."""
+
+    SCATTER = "scatter"
+    CHASE = "chase"
+    EYES = "eyes"  # eaten: eyes travel back to the house
+    ENTERING = "entering"  # eyes sinking into the house
+    IN_HOUSE = "in_house"  # waiting (bobbing) to be released
+    LEAVING = "leaving"  # moving up and out through the door
+
+
+class Phase(Enum):
+    """The game's top-level state; only PLAYING moves the actors."""
+
+    READY = "ready"  # "READY!" shown, actors still
+    PLAYING = "playing"
+    GHOST_EATEN = "ghost_eaten"  # short freeze showing the points for an eaten ghost
+    DYING = "dying"  # freeze, then the death animation
+    LEVEL_COMPLETE = "level_complete"  # maze flashes before the next level
+    GAME_OVER = "game_over"
+
+
+@dataclass
+class PacMan:
+    x: float
+    y: float
+    direction: Direction = Direction.LEFT
+    moving: bool = False
+    #: Distance travelled in tiles, for the mouth animation.
+    distance: float = 0.0
+    #: Frames left in the pause after eating a dot (1) or an energizer (3).
+    eat_pause: int = 0
+
+    @property
+    def tile(self) -> Tile:
+        return Tile(int(self.x // 1), int(self.y // 1))
+
+
+@dataclass
+class Ghost:
+    name: GhostName
+    x: float
+    y: float
+    direction: Direction = Direction.LEFT
+    mode: GhostMode = GhostMode.IN_HOUSE
+    frightened: bool = False
+    #: Planned direction at the next tile centre.
+    next_direction: Direction | None = None
+    #: A forced reversal waiting to be applied.
+    reverse_pending: bool = False
+    dot_counter: int = 0
+
+    @property
+    def tile(self) -> Tile:
+        return Tile(int(self.x // 1), int(self.y // 1))
+
+
+@dataclass
+class Fruit:
+    name: str
+    points: int
+    x: float
+    y: float
+    time_left: float
+
+
+@dataclass
+class Popup:
+    """Points shown where a ghost or a fruit was eaten."""
+
+    points: int
+    x: float
+    y: float
+    time_left: float
+
+
+@dataclass
+class Counters:
+    """Events counted over a game, for the demo report and tests."""
+
+    dots_eaten: int = 0
+    ghosts_eaten: int = 0
+    fruits_eaten: int = 0
+    levels_cleared: int = 0
+    lives_lost: int = 0
+
+
+@dataclass
+class World:
+    maze: Maze
+    rng: random.Random
+    pacman: PacMan
+    ghosts: list[Ghost]
+    #: Dots and energizers not yet eaten this level.
+    edibles: set[Tile]
+    level: int = 1
+    score: int = 0
+    lives: int = 3  # including the Pac-Man in play
+    phase: Phase = Phase.READY
+    #: Seconds spent in the current phase.
+    phase_time: float = 0.0
+    #: Seconds of frightened time left (0 when not frightened).
+    frightened_left: float = 0.0
+    #: Frames of the frightened period that flash (white/blue), counted from its end.
+    flash_frames: int = 0
+    fruit: Fruit | None = None
+    popups: list[Popup] = field(default_factory=list)
+    extra_life_awarded: bool = False
+    tick: int = 0
+    counters: Counters = field(default_factory=Counters)

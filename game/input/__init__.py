@@ -1,0 +1,1 @@
+"""Input sources: keyboard, gestures and the autopilot all produce the same ``Intent``."""
