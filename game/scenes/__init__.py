@@ -1,0 +1,1 @@
+"""Screens of the game (title, play, calibration), each a ``Scene`` run by the ``SceneManager``."""
