@@ -1,0 +1,1 @@
+"""Drawing: maze, sprites, HUD and the widgets the scenes share; reads state, never changes it."""

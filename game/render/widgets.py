@@ -1,0 +1,320 @@
+"""Small drawing widgets shared by the scenes: confidence bars, progress bar, line chart,
+confusion-matrix grid and a button with hover / pressed / disabled states.
+
+Widgets only draw (the button also tracks the mouse); they never own game state. Every function
+takes the target rectangle in real window pixels, so callers lay them out at ``manager.scale``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+import pygame
+
+Color = tuple[int, int, int]
+
+# One palette for every screen so the HUD and calibration read as the same program.
+BACKGROUND: Color = (12, 12, 28)
+PANEL: Color = (28, 30, 56)
+PANEL_EDGE: Color = (70, 76, 130)
+TEXT: Color = (230, 230, 240)
+TEXT_DIM: Color = (150, 152, 176)
+ACCENT: Color = (255, 210, 40)  # Pac-Man yellow marks "the one that matters"
+GOOD: Color = (80, 200, 120)
+BAD: Color = (230, 70, 70)
+BAR_BG: Color = (45, 48, 80)
+BAR_FG: Color = (90, 130, 220)
+
+
+def _blit_text(
+    surface: pygame.Surface,
+    font: pygame.font.Font,
+    text: str,
+    color: Color,
+    pos: tuple[int, int],
+    anchor: str = "topleft",
+) -> pygame.Rect:
+    image = font.render(text, True, color)
+    rect = image.get_rect(**{anchor: pos})
+    surface.blit(image, rect)
+    return rect
+
+
+def fit_text(font: pygame.font.Font, text: str, width: int) -> str:
+    """``text`` shortened with an ellipsis so that it renders no wider than ``width`` pixels."""
+    if font.size(text)[0] <= width:
+        return text
+    while text and font.size(text + "…")[0] > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def draw_confidence_bars(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    probs: Mapping[str, float],
+    top: str | None,
+    font: pygame.font.Font,
+    *,
+    order: Sequence[str] | None = None,
+    threshold: float | None = None,
+    bar_color: Color = BAR_FG,
+    top_color: Color = ACCENT,
+) -> None:
+    """One horizontal bar per class: name on the left, bar, percentage on the right.
+
+    ``top`` is highlighted (the class currently steering, or the argmax); ``threshold``, when
+    given, is drawn as a thin vertical mark so the player sees how far a class is from counting.
+    ``order`` fixes the row order (so bars do not jump around between frames); classes missing
+    from ``probs`` are drawn empty.
+    """
+    names = list(order) if order is not None else list(probs)
+    if not names:
+        return
+    row_h = rect.height / len(names)
+    label_w = max(font.size(name)[0] for name in names) + font.get_height() // 2
+    pct_w = font.size("100%")[0] + font.get_height() // 2
+    bar_x = rect.x + label_w
+    bar_w = max(1, rect.width - label_w - pct_w)
+    bar_h = max(2, int(min(row_h * 0.7, font.get_height())))
+    for i, name in enumerate(names):
+        p = min(1.0, max(0.0, float(probs.get(name, 0.0))))
+        cy = int(rect.y + row_h * i + row_h / 2)
+        is_top = name == top
+        color = top_color if is_top else bar_color
+        _blit_text(surface, font, name, top_color if is_top else TEXT, (rect.x, cy), "midleft")
+        track = pygame.Rect(bar_x, cy - bar_h // 2, bar_w, bar_h)
+        pygame.draw.rect(surface, BAR_BG, track)
+        if p > 0:
+            pygame.draw.rect(surface, color, (track.x, track.y, max(1, round(bar_w * p)), bar_h))
+        if is_top:
+            pygame.draw.rect(surface, top_color, track, width=max(1, bar_h // 8))
+        if threshold is not None:
+            tx = track.x + round(bar_w * threshold)
+            pygame.draw.line(surface, TEXT_DIM, (tx, track.y - 2), (tx, track.bottom + 1))
+        pct_color = TEXT if is_top else TEXT_DIM
+        _blit_text(surface, font, f"{round(p * 100)}%", pct_color, (rect.right, cy), "midright")
+
+
+def draw_progress_bar(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    fraction: float | None,
+    *,
+    font: pygame.font.Font | None = None,
+    label: str = "",
+    color: Color = BAR_FG,
+    phase: float = 0.0,
+) -> None:
+    """A bar filled to ``fraction`` (0-1) with an optional centred label.
+
+    ``fraction=None`` means "busy, amount unknown" (loading a model): a block sweeps across the
+    track, positioned by ``phase`` in seconds so that the caller's clock drives the animation.
+    """
+    pygame.draw.rect(surface, BAR_BG, rect)
+    if fraction is None:
+        block_w = max(2, rect.width // 4)
+        t = (math.sin(phase * 2.5) + 1) / 2
+        x = rect.x + round((rect.width - block_w) * t)
+        pygame.draw.rect(surface, color, (x, rect.y, block_w, rect.height))
+    else:
+        f = min(1.0, max(0.0, fraction))
+        if f > 0:
+            pygame.draw.rect(surface, color, (rect.x, rect.y, max(1, round(rect.width * f)), rect.height))
+    pygame.draw.rect(surface, PANEL_EDGE, rect, width=1)
+    if font is not None and label:
+        _blit_text(surface, font, fit_text(font, label, rect.width - 4), TEXT, rect.center, "center")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart: its legend label, a value per x step, its colour and y range."""
+
+    label: str
+    values: Sequence[float]
+    color: Color
+    y_min: float = 0.0
+    y_max: float | None = None  # None: scale to the largest value seen
+
+
+def draw_line_chart(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    series: Sequence[Series],
+    font: pygame.font.Font,
+    *,
+    x_count: int | None = None,
+    title: str = "",
+) -> None:
+    """Lines over a shared x axis (e.g. loss and validation accuracy per epoch), each on its own
+    y scale so that a loss near 1.5 and an accuracy near 0.9 both fill the plot.
+
+    ``x_count`` fixes the x extent (the planned number of epochs) so lines grow left to right
+    instead of being stretched while training runs.
+    """
+    pygame.draw.rect(surface, PANEL, rect)
+    pygame.draw.rect(surface, PANEL_EDGE, rect, width=1)
+    pad = max(4, font.get_height() // 3)
+    legend_y = rect.y + pad
+    x = rect.x + pad
+    if title:
+        x = _blit_text(surface, font, title, TEXT, (x, legend_y)).right + pad * 2
+    for s in series:
+        last = f" {s.values[-1]:.2f}" if s.values else ""
+        swatch_h = font.get_height() // 3
+        pygame.draw.rect(surface, s.color, (x, legend_y + swatch_h, pad * 2, swatch_h))
+        x = _blit_text(surface, font, s.label + last, s.color, (x + pad * 3, legend_y)).right + pad * 2
+    plot = pygame.Rect(rect.x + pad, legend_y + font.get_height() + pad, rect.width - 2 * pad, 0)
+    plot.height = rect.bottom - pad - plot.y
+    if plot.height < 4 or plot.width < 4:
+        return
+    for k in range(1, 4):  # quarter grid lines help read accuracy at a glance
+        gy = plot.bottom - plot.height * k // 4
+        pygame.draw.line(surface, BAR_BG, (plot.x, gy), (plot.right, gy))
+    pygame.draw.line(surface, TEXT_DIM, plot.bottomleft, plot.bottomright)
+    n = max([x_count or 0, *(len(s.values) for s in series)])
+    if n < 1:
+        return
+    for s in series:
+        values = [v for v in s.values if math.isfinite(v)]
+        if not values:
+            continue
+        top = s.y_max if s.y_max is not None else max(max(values), s.y_min + 1e-6)
+        span = max(top - s.y_min, 1e-9)
+        points = []
+        for i, v in enumerate(s.values):
+            if not math.isfinite(v):
+                continue
+            px = plot.x + (plot.width * i / (n - 1) if n > 1 else plot.width / 2)
+            frac = min(1.0, max(0.0, (v - s.y_min) / span))
+            points.append((round(px), round(plot.bottom - frac * plot.height)))
+        if len(points) > 1:
+            pygame.draw.lines(surface, s.color, False, points, width=max(1, pad // 2))
+        for p in points[-1:]:
+            pygame.draw.circle(surface, s.color, p, max(2, pad // 2 + 1))
+
+
+def _heat(value: float) -> Color:
+    """Dark blue (0) through teal to Pac-Man yellow (1); two segments so that middling shares
+    stay saturated instead of passing through grey."""
+    v = min(1.0, max(0.0, value))
+    lo, mid, hi = (30, 36, 80), (30, 140, 150), ACCENT
+    a, b, t = (lo, mid, v * 2) if v < 0.5 else (mid, hi, v * 2 - 1)
+    return (
+        round(a[0] + (b[0] - a[0]) * t),
+        round(a[1] + (b[1] - a[1]) * t),
+        round(a[2] + (b[2] - a[2]) * t),
+    )
+
+
+def draw_confusion_matrix(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    matrix: Sequence[Sequence[int]],
+    labels: Sequence[str],
+    font: pygame.font.Font,
+) -> None:
+    """Rows are the true class, columns the predicted one; each cell shows its count and is
+    coloured by its share of the row, so a class with few validation samples still reads right.
+    """
+    n = len(labels)
+    if n == 0:
+        return
+    label_w = max(font.size(name)[0] for name in labels) + font.get_height() // 2
+    head_h = font.get_height() * 2 + 4
+    cell = max(4, min((rect.width - label_w) // n, (rect.height - head_h) // n))
+    grid_x, grid_y = rect.x + label_w, rect.y + head_h
+    _blit_text(surface, font, "predicted", TEXT_DIM, (grid_x, rect.y))
+    for j, name in enumerate(labels):
+        cx = grid_x + cell * j + cell // 2
+        _blit_text(surface, font, fit_text(font, name, cell), TEXT_DIM, (cx, grid_y - 2), "midbottom")
+    for i, row in enumerate(matrix):
+        total = sum(row)
+        cy = grid_y + cell * i + cell // 2
+        _blit_text(surface, font, labels[i], TEXT, (rect.x, cy), "midleft")
+        for j, count in enumerate(row):
+            share = count / total if total else 0.0
+            cell_rect = pygame.Rect(grid_x + cell * j, grid_y + cell * i, cell - 1, cell - 1)
+            pygame.draw.rect(surface, _heat(share), cell_rect)
+            if i == j:
+                pygame.draw.rect(surface, GOOD, cell_rect, width=2)
+            ink = (20, 20, 30) if share > 0.55 else TEXT
+            _blit_text(surface, font, str(count), ink, cell_rect.center, "center")
+
+
+class ButtonState(Enum):
+    NORMAL = "normal"
+    HOVER = "hover"
+    PRESSED = "pressed"
+    DISABLED = "disabled"
+
+
+_BUTTON_COLORS: dict[ButtonState, tuple[Color, Color, Color]] = {
+    # fill, edge, text
+    ButtonState.NORMAL: ((40, 44, 84), PANEL_EDGE, TEXT),
+    ButtonState.HOVER: ((58, 64, 120), ACCENT, TEXT),
+    ButtonState.PRESSED: (ACCENT, ACCENT, (20, 20, 30)),
+    ButtonState.DISABLED: ((30, 30, 44), (55, 55, 70), (95, 95, 110)),
+}
+
+
+@dataclass
+class Button:
+    """A clickable, optionally hold-able button.
+
+    ``handle_event`` returns True on a completed click (press and release inside). ``held`` is
+    True while the mouse button is down over it, for hold-to-record. When disabled, ``reason``
+    is drawn under the label so the player learns what is missing instead of clicking blindly.
+    """
+
+    rect: pygame.Rect
+    label: str
+    enabled: bool = True
+    reason: str = ""
+    active: bool = False  # drawn as pressed, e.g. while its keyboard shortcut is held
+    hovered: bool = field(default=False, init=False)
+    held: bool = field(default=False, init=False)
+
+    @property
+    def state(self) -> ButtonState:
+        if not self.enabled:
+            return ButtonState.DISABLED
+        if self.held or self.active:
+            return ButtonState.PRESSED
+        if self.hovered:
+            return ButtonState.HOVER
+        return ButtonState.NORMAL
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.MOUSEMOTION:
+            self.hovered = self.rect.collidepoint(event.pos)
+            if not self.hovered:
+                self.held = False
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self.held = self.enabled and self.rect.collidepoint(event.pos)
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1:
+            clicked = self.held and self.enabled and self.rect.collidepoint(event.pos)
+            self.held = False
+            return clicked
+        return False
+
+    def draw(
+        self, surface: pygame.Surface, font: pygame.font.Font, small_font: pygame.font.Font | None = None
+    ) -> None:
+        fill, edge, ink = _BUTTON_COLORS[self.state]
+        label = fit_text(font, self.label, self.rect.width - 6)
+        radius = max(2, self.rect.height // 6)
+        pygame.draw.rect(surface, fill, self.rect, border_radius=radius)
+        pygame.draw.rect(surface, edge, self.rect, width=2, border_radius=radius)
+        show_reason = not self.enabled and self.reason and small_font is not None
+        if show_reason and small_font is not None:
+            gap = self.rect.height // 4
+            label_pos = (self.rect.centerx, self.rect.centery - gap // 2)
+            _blit_text(surface, font, label, ink, label_pos, "midbottom")
+            reason = fit_text(small_font, self.reason, self.rect.width - 6)
+            _blit_text(surface, small_font, reason, BAD, (self.rect.centerx, label_pos[1]), "midtop")
+        else:
+            _blit_text(surface, font, label, ink, self.rect.center, "center")
