@@ -1,0 +1,267 @@
+"""MobileNet v1 0.25/224 features (7x7x256 at ``conv_pw_13_relu``) in two runtimes.
+
+* :func:`load_backbone` / :func:`extract_features`: TensorFlow, batched, for training from images
+  (a compiled function on the GPU when there is one).
+* :class:`LiteRTBackbone`: the per-frame runtime. The cut backbone is converted once to a float32
+  LiteRT file, cached under ``<models>/backbones/`` keyed by the weights' hash and the TensorFlow
+  version, and run with XNNPACK. No Keras ``predict`` on the per-frame path.
+
+TensorFlow is imported lazily so that windows and ``doctor`` appear before it loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from game.config import backbones_dir
+
+log = logging.getLogger(__name__)
+
+WEIGHTS_FILE = "mobilenet_2_5_224_tf_no_top.h5"
+ALPHA = 0.25
+INPUT_SIZE = 224
+CUT_LAYER = "conv_pw_13_relu"
+FEATURE_SHAPE: tuple[int, int, int] = (7, 7, 256)
+BACKBONE_NAME = f"mobilenet_v1_{ALPHA}_{INPUT_SIZE}/{CUT_LAYER}"
+
+
+class WeightsUnavailableError(RuntimeError):
+    """The MobileNet weights are neither cached nor downloadable; the message says where to put them."""
+
+
+def keras_cache_dirs() -> list[Path]:
+    """Where Keras looks for cached weights, in the order it uses them."""
+    dirs: list[Path] = []
+    home = os.environ.get("KERAS_HOME")
+    if home:
+        dirs.append(Path(home).expanduser() / "models")
+    dirs.append(Path("~/.keras/models").expanduser())
+    # Keras falls back to /tmp/.keras when the home directory is not writable.
+    dirs.append(Path(tempfile.gettempdir()) / ".keras" / "models")
+    return dirs
+
+
+def cached_weights_path() -> Path | None:
+    """The cached ImageNet weights file Keras will use, or None when it would have to download it."""
+    for folder in keras_cache_dirs():
+        candidate = folder / WEIGHTS_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _unavailable_message(cause: BaseException | str) -> str:
+    where = keras_cache_dirs()[0]
+    return (
+        f"The MobileNet weights are not available and could not be downloaded ({cause}). "
+        f"Put {WEIGHTS_FILE} into {where}/ (or ~/.keras/models/, or set $KERAS_HOME so that "
+        f"$KERAS_HOME/models/ holds it), or pass --weights /path/to/{WEIGHTS_FILE}."
+    )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Backbone:
+    """The cut TensorFlow backbone and where its weights came from."""
+
+    model: Any  # keras.Model; typed loosely because Keras is imported lazily
+    weights_path: Path
+    weights_sha256: str
+
+    @property
+    def backbone_id(self) -> str:
+        """What a profile records so that a head is only used with the features it was trained on."""
+        return f"{BACKBONE_NAME}@{self.weights_sha256[:16]}"
+
+
+def backbone_id(sha256: str) -> str:
+    return f"{BACKBONE_NAME}@{sha256[:16]}"
+
+
+def load_backbone(weights: Path | None = None) -> Backbone:
+    """MobileNet cut at ``conv_pw_13_relu``: ImageNet weights from Keras's cache, or from ``weights``.
+
+    Raises :class:`WeightsUnavailableError` when no weights can be found or downloaded.
+    """
+    import keras
+
+    if weights is not None:
+        weights = Path(weights).expanduser()
+        if not weights.is_file():
+            raise WeightsUnavailableError(f"Weights file not found: {weights} (expected {WEIGHTS_FILE}).")
+        base = keras.applications.MobileNet(
+            alpha=ALPHA, include_top=False, weights=None, input_shape=(INPUT_SIZE, INPUT_SIZE, 3)
+        )
+        try:
+            base.load_weights(str(weights))
+        except Exception as exc:  # h5py/keras raise many types for a foreign or damaged file
+            raise WeightsUnavailableError(
+                f"Cannot load weights from {weights}: {exc}. Expected the Keras file {WEIGHTS_FILE}."
+            ) from exc
+        path = weights
+    else:
+        try:
+            base = keras.applications.MobileNet(
+                alpha=ALPHA, include_top=False, weights="imagenet", input_shape=(INPUT_SIZE, INPUT_SIZE, 3)
+            )
+        except Exception as exc:  # the download raises URL/OS/HTTP errors depending on the failure
+            raise WeightsUnavailableError(_unavailable_message(exc)) from exc
+        found = cached_weights_path()
+        if found is None:
+            raise WeightsUnavailableError(_unavailable_message("not in the Keras cache after loading"))
+        path = found
+    model = keras.Model(base.input, base.get_layer(CUT_LAYER).output, name="mobilenet_features")
+    return Backbone(model=model, weights_path=path, weights_sha256=file_sha256(path))
+
+
+def tensorflow_device() -> str:
+    """The device TensorFlow computes on: the first GPU's name, else "CPU"."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU"
+    try:
+        details = tf.config.experimental.get_device_details(gpus[0])
+        return f"GPU {details.get('device_name', gpus[0].name)}"
+    except (RuntimeError, ValueError):
+        return f"GPU {gpus[0].name}"
+
+
+class FeatureExtractor:
+    """Batched TensorFlow features for training: one compiled function, reused for every batch."""
+
+    def __init__(self, backbone: Backbone, batch_size: int = 64) -> None:
+        import tensorflow as tf
+
+        self.backbone = backbone
+        self.batch_size = batch_size
+        self.device = tensorflow_device()
+        model = backbone.model
+        self._fn = tf.function(
+            lambda x: model(x, training=False),
+            input_signature=[tf.TensorSpec([None, INPUT_SIZE, INPUT_SIZE, 3], tf.float32)],
+            reduce_retracing=True,
+        )
+        log.info("feature extraction on %s", self.device)
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        """float32 (N, 224, 224, 3) in [-1, 1] -> float32 (N, 7, 7, 256)."""
+        if images.ndim != 4 or images.shape[1:] != (INPUT_SIZE, INPUT_SIZE, 3):
+            raise ValueError(f"expected (N, {INPUT_SIZE}, {INPUT_SIZE}, 3) images, got {images.shape}")
+        out = np.empty((images.shape[0], *FEATURE_SHAPE), dtype=np.float32)
+        for start in range(0, images.shape[0], self.batch_size):
+            batch = np.ascontiguousarray(images[start : start + self.batch_size], dtype=np.float32)
+            out[start : start + len(batch)] = self._fn(batch).numpy()
+        return out
+
+
+def extract_features(backbone: Backbone, images: np.ndarray, batch_size: int = 64) -> np.ndarray:
+    """float32 (N, 224, 224, 3) -> float32 (N, 7, 7, 256) through TensorFlow, in batches."""
+    return FeatureExtractor(backbone, batch_size)(images)
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def tensorflow_version() -> str:
+    """The installed TensorFlow version, read from package metadata so TensorFlow is not imported."""
+    try:
+        return metadata.version("tensorflow")
+    except metadata.PackageNotFoundError:
+        import tensorflow as tf
+
+        return str(tf.__version__)
+
+
+def litert_cache_path(models: Path, weights_sha256: str) -> Path:
+    """Keyed by converter version too: a TensorFlow upgrade converts afresh instead of reusing old output."""
+    return backbones_dir(models) / f"{weights_sha256[:16]}-tf{tensorflow_version()}.tflite"
+
+
+def convert_backbone(backbone: Backbone) -> bytes:
+    """The cut backbone as a float32 LiteRT flatbuffer (no quantization: it must agree with TensorFlow)."""
+    import tensorflow as tf
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(backbone.model)
+    converter.optimizations = []
+    return bytes(converter.convert())
+
+
+class LiteRTBackbone:
+    """The per-frame feature runtime: a LiteRT interpreter with XNNPACK on every CPU core."""
+
+    def __init__(self, model_path: Path, weights_sha256: str, num_threads: int | None = None) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.model_path = model_path
+        self.weights_sha256 = weights_sha256
+        self.num_threads = num_threads or os.cpu_count() or 1
+        self._interpreter = Interpreter(model_path=str(model_path), num_threads=self.num_threads)
+        self._interpreter.allocate_tensors()
+        self._input = self._interpreter.get_input_details()[0]["index"]
+        self._output = self._interpreter.get_output_details()[0]["index"]
+
+    @property
+    def backbone_id(self) -> str:
+        return backbone_id(self.weights_sha256)
+
+    @classmethod
+    def from_backbone(
+        cls, backbone: Backbone, models: Path, num_threads: int | None = None
+    ) -> LiteRTBackbone:
+        """Load the cached conversion of ``backbone`` or convert it once and cache it (atomic write)."""
+        path = litert_cache_path(models, backbone.weights_sha256)
+        if not path.is_file():
+            log.info("converting the backbone for the per-frame runtime (once): %s", path)
+            _atomic_write_bytes(path, convert_backbone(backbone))
+        return cls(path, backbone.weights_sha256, num_threads)
+
+    @classmethod
+    def load(
+        cls, models: Path, weights: Path | None = None, num_threads: int | None = None
+    ) -> LiteRTBackbone:
+        """The per-frame backbone for the weights Keras (or ``weights``) provides, converting only if needed.
+
+        When the converted file is already cached, TensorFlow's backbone is not built at all.
+        """
+        path = Path(weights).expanduser() if weights is not None else cached_weights_path()
+        if path is not None and path.is_file():
+            sha = file_sha256(path)
+            cached = litert_cache_path(models, sha)
+            if cached.is_file():
+                return cls(cached, sha, num_threads)
+        return cls.from_backbone(load_backbone(weights), models, num_threads)
+
+    def features(self, x: np.ndarray) -> np.ndarray:
+        """float32 (1, 224, 224, 3) -> float32 (1, 7, 7, 256). The result is a fresh array."""
+        self._interpreter.set_tensor(self._input, x)
+        self._interpreter.invoke()
+        return self._interpreter.get_tensor(self._output)

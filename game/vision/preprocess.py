@@ -1,0 +1,114 @@
+"""The one preprocessing step shared by calibration, training from images, evaluation and play.
+
+A frame is center-cropped to a square, resized to the backbone's input size with ``INTER_AREA``
+and scaled to [-1, 1] as MobileNet expects. The config is stored in each profile so that play
+uses exactly what training used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+import cv2
+import numpy as np
+
+
+class Crop(str, Enum):
+    CENTER = "center"
+    NONE = "none"  # squash the whole frame to a square
+
+
+class Scale(str, Enum):
+    MINUS1_1 = "minus1_1"
+
+
+@dataclass(frozen=True)
+class PreprocessConfig:
+    """How a frame becomes the backbone's input; saved in the profile as a dict."""
+
+    size: int = 224
+    crop: str = Crop.CENTER.value
+    scale: str = Scale.MINUS1_1.value
+
+    def __post_init__(self) -> None:
+        if self.size <= 0:
+            raise ValueError(f"preprocess size must be positive, got {self.size}")
+        Crop(self.crop)
+        Scale(self.scale)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PreprocessConfig:
+        """Raises ValueError for unknown keys or values (a profile from a newer version)."""
+        unknown = set(data) - {"size", "crop", "scale"}
+        if unknown:
+            raise ValueError(f"unknown preprocess settings: {', '.join(sorted(unknown))}")
+        return cls(
+            size=int(data.get("size", 224)),
+            crop=str(data.get("crop", Crop.CENTER.value)),
+            scale=str(data.get("scale", Scale.MINUS1_1.value)),
+        )
+
+
+DEFAULT_PREPROCESS = PreprocessConfig()
+
+
+def _check_image(image_rgb: np.ndarray) -> None:
+    if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
+        raise ValueError(
+            f"expected an HxWx3 uint8 RGB image, got shape {image_rgb.shape} dtype {image_rgb.dtype}"
+        )
+
+
+def center_square(image: np.ndarray) -> np.ndarray:
+    """The largest centered square of ``image`` (a view, no copy)."""
+    h, w = image.shape[:2]
+    side = min(h, w)
+    top = (h - side) // 2
+    left = (w - side) // 2
+    return image[top : top + side, left : left + side]
+
+
+def resize_square(image_rgb: np.ndarray, config: PreprocessConfig = DEFAULT_PREPROCESS) -> np.ndarray:
+    """The crop-and-resize half of :func:`preprocess`, still ``uint8`` (for augmentation and thumbnails)."""
+    _check_image(image_rgb)
+    square = center_square(image_rgb) if config.crop == Crop.CENTER.value else image_rgb
+    if square.shape[0] == config.size and square.shape[1] == config.size:
+        return np.ascontiguousarray(square)
+    return cv2.resize(square, (config.size, config.size), interpolation=cv2.INTER_AREA)
+
+
+def scale_pixels(square_uint8: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``uint8`` pixels to float32 in [-1, 1] (x / 127.5 - 1), written into ``out`` when given."""
+    if out is None:
+        out = np.empty(square_uint8.shape, dtype=np.float32)
+    np.multiply(square_uint8, np.float32(1.0 / 127.5), out=out, casting="unsafe")
+    out -= np.float32(1.0)
+    return out
+
+
+def preprocess(
+    image_rgb: np.ndarray, config: PreprocessConfig = DEFAULT_PREPROCESS, out: np.ndarray | None = None
+) -> np.ndarray:
+    """An RGB ``uint8`` frame of any size -> ``float32`` (size, size, 3) in [-1, 1]."""
+    return scale_pixels(resize_square(image_rgb, config), out)
+
+
+def preprocess_batch(
+    images_rgb: Sequence[np.ndarray], config: PreprocessConfig = DEFAULT_PREPROCESS
+) -> np.ndarray:
+    """Several frames -> ``float32`` (N, size, size, 3), each exactly as :func:`preprocess` makes it."""
+    batch = np.empty((len(images_rgb), config.size, config.size, 3), dtype=np.float32)
+    for i, image in enumerate(images_rgb):
+        preprocess(image, config, out=batch[i])
+    return batch
+
+
+def thumbnail(image_rgb: np.ndarray, size: int = 48) -> np.ndarray:
+    """A small ``uint8`` (size, size, 3) center-cropped copy, kept with samples so a user can see them."""
+    return resize_square(image_rgb, PreprocessConfig(size=size))
