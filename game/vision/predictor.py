@@ -1,0 +1,343 @@
+"""Live gesture predictions off the render thread: capture, preprocessing and inference in the background.
+
+Two daemon threads share one single-frame slot. The capture thread reads the camera as fast as
+it delivers and overwrites the slot, so a webcam's own buffer never fills with stale frames;
+the inference thread takes whatever is newest when it becomes free. A frame that is replaced
+before inference reaches it is dropped and counted, never queued: the game always steers from
+the most recent picture of the hand. The newest result is published by swapping one reference
+to an immutable ``LivePrediction``, so ``latest()`` never blocks the game loop.
+
+When the camera fails (unplugged, taken by another program) the predictor reports ``LOST`` with
+the camera's message, closes it and tries to reopen it every ``retry_interval`` seconds,
+resuming by itself when frames return.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+import numpy as np
+
+from game.vision.camera import CameraError, Frame, FrameSource
+
+#: Window over which camera fps and latency medians are taken.
+STATS_WINDOW_S = 1.0
+RETRY_INTERVAL_S = 1.0
+#: Longest a clean stop waits for a thread; a webcam read is itself bounded by a stall timeout.
+JOIN_TIMEOUT_S = 5.0
+
+
+class PredictorState(Enum):
+    STARTING = "starting"  # opening the camera, no frame yet
+    RUNNING = "running"
+    LOST = "lost"  # the camera failed; retrying
+    ENDED = "ended"  # a finite source (a video that does not loop) ran out
+    FAILED = "failed"  # the classifier raised; see ``Predictor.error``
+    STOPPED = "stopped"
+
+
+class ClassifierResult(Protocol):
+    """What the predictor needs from a classifier's answer for one frame."""
+
+    @property
+    def probs(self) -> Mapping[str, float]: ...
+
+    @property
+    def top(self) -> str: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+
+class FrameClassifier(Protocol):
+    """Preprocessing plus inference for one RGB frame (the vision package's ``GestureClassifier``)."""
+
+    def predict(self, image: np.ndarray, timestamp: float) -> ClassifierResult: ...
+
+
+@dataclass(frozen=True)
+class LivePrediction:
+    """One processed frame: the classifier's answer, the frame itself and when things happened.
+
+    Times are ``time.monotonic()`` seconds, the clock the frame sources stamp frames with.
+    """
+
+    result: ClassifierResult
+    #: The RGB frame the prediction was made from (the HUD shows it as the thumbnail).
+    image: np.ndarray
+    frame_index: int
+    captured_at: float
+    #: When inference on this frame started (it may have waited for the previous one).
+    started_at: float
+    available_at: float
+
+    @property
+    def probs(self) -> Mapping[str, float]:
+        return self.result.probs
+
+    @property
+    def top(self) -> str:
+        return self.result.top
+
+    @property
+    def confidence(self) -> float:
+        return self.result.confidence
+
+    @property
+    def timestamp(self) -> float:
+        """The capture time, which is what staleness is judged by."""
+        return self.captured_at
+
+    @property
+    def latency_ms(self) -> float:
+        """Capture to prediction available: what the player feels."""
+        return (self.available_at - self.captured_at) * 1000.0
+
+    @property
+    def inference_ms(self) -> float:
+        """Preprocessing plus inference alone."""
+        return (self.available_at - self.started_at) * 1000.0
+
+
+@dataclass(frozen=True)
+class PredictorStats:
+    """A snapshot for the HUD and benchmarks; medians are over the last ``STATS_WINDOW_S``."""
+
+    state: PredictorState
+    message: str
+    camera_fps: float
+    inference_ms: float | None
+    latency_ms: float | None
+    captured: int
+    processed: int
+    dropped: int
+
+
+class _Window:
+    """Timestamped values kept for ``STATS_WINDOW_S``; appends and reads happen under the owner's lock."""
+
+    def __init__(self) -> None:
+        self._items: deque[tuple[float, float]] = deque()
+
+    def add(self, t: float, value: float) -> None:
+        self._items.append((t, value))
+        self._trim(t)
+
+    def _trim(self, now: float) -> None:
+        while self._items and now - self._items[0][0] > STATS_WINDOW_S:
+            self._items.popleft()
+
+    def values(self, now: float) -> list[float]:
+        self._trim(now)
+        return [v for _, v in self._items]
+
+
+class Predictor:
+    """Runs ``classifier`` on the newest frame of a camera in the background.
+
+    ``source`` is either an open ``FrameSource`` or a zero-argument opener (such as
+    ``lambda: open_source(camera, video)``); only with an opener can a lost camera be reopened,
+    and an opener that raises ``CameraError`` at start leaves the predictor ``LOST`` and retrying
+    rather than failing, so the game can show the message and keep running.
+    """
+
+    def __init__(
+        self,
+        source: FrameSource | Callable[[], FrameSource],
+        classifier: FrameClassifier,
+        *,
+        retry_interval: float = RETRY_INTERVAL_S,
+    ) -> None:
+        if isinstance(source, FrameSource):
+            self._source: FrameSource | None = source
+            self._opener: Callable[[], FrameSource] | None = None
+        else:
+            self._source = None
+            self._opener = source
+        self._classifier = classifier
+        self._retry_interval = retry_interval
+        self._stop = threading.Event()
+        self._cond = threading.Condition()
+        self._slot: Frame | None = None
+        self._capture_done = False
+        self._latest: LivePrediction | None = None
+        self._state = PredictorState.STARTING
+        self._message = ""
+        self._captured = 0
+        self._processed = 0
+        self._dropped = 0
+        self._capture_times = _Window()
+        self._inference = _Window()
+        self._latency = _Window()
+        self._threads: list[threading.Thread] = []
+        #: An exception raised by the classifier, kept so that ``stop`` can re-raise it in the caller.
+        self.error: BaseException | None = None
+
+    # -- game side -------------------------------------------------------------------------
+
+    def start(self) -> Predictor:
+        if self._threads:
+            raise RuntimeError("predictor already started")
+        self._threads = [
+            threading.Thread(target=self._capture_loop, name="gesture-capture", daemon=True),
+            threading.Thread(target=self._inference_loop, name="gesture-inference", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def latest(self) -> LivePrediction | None:
+        """The newest prediction, or None before the first; never waits."""
+        return self._latest
+
+    @property
+    def state(self) -> PredictorState:
+        return self._state
+
+    @property
+    def message(self) -> str:
+        """The camera's error message while ``LOST``, else an empty string."""
+        return self._message
+
+    def stats(self) -> PredictorStats:
+        now = time.monotonic()
+        with self._cond:
+            captures = self._capture_times.values(now)
+            inference = self._inference.values(now)
+            latency = self._latency.values(now)
+            return PredictorStats(
+                state=self._state,
+                message=self._message,
+                camera_fps=_rate(captures),
+                inference_ms=statistics.median(inference) if inference else None,
+                latency_ms=statistics.median(latency) if latency else None,
+                captured=self._captured,
+                processed=self._processed,
+                dropped=self._dropped,
+            )
+
+    def stop(self) -> None:
+        """Stop both threads, wait for them and release the camera. Safe to call twice.
+
+        A stop after the source ended or the classifier failed keeps that state for the caller.
+        """
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        for thread in self._threads:
+            thread.join(JOIN_TIMEOUT_S)
+        self._close_source()
+        if self._state not in (PredictorState.ENDED, PredictorState.FAILED):
+            self._state = PredictorState.STOPPED
+
+    @property
+    def alive(self) -> bool:
+        return any(thread.is_alive() for thread in self._threads)
+
+    def __enter__(self) -> Predictor:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- capture thread --------------------------------------------------------------------
+
+    def _capture_loop(self) -> None:
+        try:
+            while not self._stop.is_set():
+                source = self._source or self._open()
+                if source is None:
+                    continue
+                try:
+                    frame = source.read()
+                except CameraError as exc:
+                    self._lose(str(exc))
+                    continue
+                if frame is None:
+                    self._set_state(PredictorState.ENDED, f"{source.description or 'the source'} ended")
+                    return
+                self._offer(frame)
+        finally:
+            with self._cond:
+                self._capture_done = True
+                self._cond.notify_all()
+            self._close_source()
+
+    def _open(self) -> FrameSource | None:
+        if self._opener is None:
+            # Nothing to reopen: an open source that failed stays failed until stopped.
+            self._stop.wait(self._retry_interval)
+            return None
+        try:
+            self._source = self._opener()
+        except CameraError as exc:
+            self._set_state(PredictorState.LOST, str(exc))
+            self._stop.wait(self._retry_interval)
+            return None
+        return self._source
+
+    def _lose(self, message: str) -> None:
+        self._set_state(PredictorState.LOST, message)
+        if self._opener is not None:
+            self._close_source()
+        self._stop.wait(self._retry_interval)
+
+    def _offer(self, frame: Frame) -> None:
+        with self._cond:
+            if self._slot is not None:
+                self._dropped += 1
+            self._slot = frame
+            self._captured += 1
+            self._capture_times.add(frame.timestamp, frame.timestamp)
+            if self._state in (PredictorState.STARTING, PredictorState.LOST):
+                self._state, self._message = PredictorState.RUNNING, ""
+            self._cond.notify()
+
+    def _set_state(self, state: PredictorState, message: str) -> None:
+        with self._cond:
+            self._state, self._message = state, message
+
+    def _close_source(self) -> None:
+        source, self._source = self._source, None
+        if source is not None:
+            source.close()
+
+    # -- inference thread ------------------------------------------------------------------
+
+    def _inference_loop(self) -> None:
+        while True:
+            with self._cond:
+                while self._slot is None and not self._stop.is_set() and not self._capture_done:
+                    self._cond.wait()
+                frame, self._slot = self._slot, None
+            if frame is None or self._stop.is_set():
+                return
+            started = time.monotonic()
+            try:
+                result = self._classifier.predict(frame.image, frame.timestamp)
+            except Exception as exc:  # surfaced through ``error``; the game keeps running on keys
+                self.error = exc
+                self._set_state(PredictorState.FAILED, f"gesture recognition failed: {exc}")
+                self._stop.set()
+                return
+            available = time.monotonic()
+            live = LivePrediction(result, frame.image, frame.index, frame.timestamp, started, available)
+            self._latest = live
+            with self._cond:
+                self._processed += 1
+                self._inference.add(available, live.inference_ms)
+                self._latency.add(available, live.latency_ms)
+
+
+def _rate(times: list[float]) -> float:
+    """Events per second from their timestamps (0 with fewer than two)."""
+    if len(times) < 2 or times[-1] <= times[0]:
+        return 0.0
+    return (len(times) - 1) / (times[-1] - times[0])
