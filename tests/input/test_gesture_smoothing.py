@@ -115,7 +115,7 @@ def test_reset_forgets_the_window() -> None:
 
 @pytest.mark.parametrize(("threshold", "smoothing"), [(-0.1, 3), (1.5, 3), (float("nan"), 3), (0.6, 0)])
 def test_settings_out_of_range_are_refused_with_a_message(threshold: float, smoothing: int) -> None:
-    with pytest.raises(ValueError, match="--threshold|--smoothing"):
+    with pytest.raises(ValueError, match=r"--threshold|--smoothing"):
         validate_settings(threshold, smoothing)
 
 
