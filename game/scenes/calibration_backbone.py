@@ -1,0 +1,86 @@
+"""Loads the per-frame MobileNet backbone in a background thread so the calibration window and its
+camera preview appear at once; the scene shows ``stage`` with a busy indicator meanwhile.
+
+``game.vision.features`` imports TensorFlow lazily, and only this thread calls into it (which
+imports it only when the LiteRT conversion is not cached yet), so the UI thread never does.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from enum import Enum
+from pathlib import Path
+
+import numpy as np
+
+from game.vision import features as vf
+from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess
+
+
+class LoadState(Enum):
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class BackboneLoader:
+    """Owns the per-frame backbone once it is loaded; ``features`` turns one RGB frame into features."""
+
+    def __init__(
+        self,
+        models: Path,
+        weights: Path | None = None,
+        preprocess_config: PreprocessConfig = DEFAULT_PREPROCESS,
+    ) -> None:
+        self.models = models
+        self.weights = weights
+        self.preprocess_config = preprocess_config
+        self.state = LoadState.LOADING
+        self.stage = "starting"
+        self.message = ""
+        self.seconds: float | None = None
+        self.backbone: vf.LiteRTBackbone | None = None
+        self._lock = threading.Lock()  # one interpreter, shared by the camera thread and the classifier
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> BackboneLoader:
+        self._thread = threading.Thread(target=self._load, name="calibration-backbone", daemon=True)
+        self._thread.start()
+        return self
+
+    def join(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.state is not LoadState.LOADING
+
+    @property
+    def ready(self) -> bool:
+        return self.state is LoadState.READY
+
+    def _load(self) -> None:
+        started = time.perf_counter()
+        try:
+            weights = self.weights or vf.cached_weights_path()
+            if weights is None:
+                self.stage = "Downloading MobileNet weights (first run only)"
+            elif not vf.litert_cache_path(self.models, vf.file_sha256(weights)).is_file():
+                self.stage = "Converting MobileNet for the per-frame runtime (first run only)"
+            else:
+                self.stage = "Loading MobileNet"
+            self.backbone = vf.LiteRTBackbone.load(self.models, self.weights)
+            self.seconds = time.perf_counter() - started
+            self.state = LoadState.READY
+        except Exception as exc:  # the message is shown on screen; recording stays disabled
+            self.message = str(exc) or type(exc).__name__
+            self.state = LoadState.FAILED
+
+    def features(self, image_rgb: np.ndarray) -> np.ndarray:
+        """One RGB ``uint8`` frame -> float32 (7, 7, 256), exactly as play computes them."""
+        backbone = self.backbone
+        if backbone is None:
+            raise RuntimeError("the backbone is not loaded yet")
+        x = preprocess(image_rgb, self.preprocess_config)[None]
+        with self._lock:
+            out = backbone.features(x)
+        return np.array(out[0], dtype=np.float32)

@@ -1,0 +1,226 @@
+"""The calibration scene's camera thread: reads frames for the preview, turns frames into samples
+while a class is being recorded, and runs the trained classifier for the live test.
+
+Everything slow (opening a webcam, reading a frame, the per-frame backbone, the classifier) runs
+here so the render loop never waits. The scene talks to it through a few setters and reads the
+newest frame, the newest prediction and the queue of recorded samples, all without blocking.
+When the camera fails the worker says so, stops recording (the scene keeps the samples), and
+tries to reopen it every ``retry_interval`` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+import numpy as np
+
+from game.vision.camera import CameraError, Frame, FrameSource
+from game.vision.preprocess import thumbnail
+
+THUMB_SIZE = 64
+RETRY_INTERVAL_S = 1.0
+JOIN_TIMEOUT_S = 5.0
+
+
+class FeatureFn(Protocol):
+    """The per-frame backbone: one RGB ``uint8`` frame -> a flat feature vector."""
+
+    def __call__(self, image_rgb: np.ndarray) -> np.ndarray: ...
+
+
+class PredictionLike(Protocol):
+    @property
+    def probs(self) -> Mapping[str, float]: ...
+
+    @property
+    def top(self) -> str: ...
+
+
+class ClassifierLike(Protocol):
+    def predict(self, image: np.ndarray, timestamp: float) -> PredictionLike: ...
+
+
+class CameraState(Enum):
+    OPENING = "opening"  # no frame yet
+    RUNNING = "running"
+    LOST = "lost"  # failed to open, or stopped delivering; retrying
+    ENDED = "ended"  # a finite source ran out
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class RecordedSample:
+    label: str
+    features: np.ndarray
+    thumbnail: np.ndarray
+    burst_id: int
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """The classifier's answer for one frame and which frame it was."""
+
+    probs: Mapping[str, float]
+    top: str
+    frame_index: int
+
+
+class CameraWorker:
+    """One daemon thread that owns the frame source; see the module docstring."""
+
+    def __init__(self, opener: Callable[[], FrameSource], retry_interval: float = RETRY_INTERVAL_S) -> None:
+        self._opener = opener
+        self._retry_interval = retry_interval
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._reopen = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._source: FrameSource | None = None
+        self._frame: Frame | None = None
+        self._state = CameraState.OPENING
+        self._message = ""
+        self._features: FeatureFn | None = None
+        self._recording: tuple[str, int] | None = None
+        self._classifier: ClassifierLike | None = None
+        self._samples: list[RecordedSample] = []
+        self._live: LiveResult | None = None
+        self._frames_seen = 0
+        #: The last exception the backbone or classifier raised, shown by the scene.
+        self.error: str = ""
+
+    # -- scene side ------------------------------------------------------------------------
+
+    def start(self) -> CameraWorker:
+        self._thread = threading.Thread(target=self._loop, name="calibration-camera", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(JOIN_TIMEOUT_S)
+        self._close()
+        self._state = CameraState.STOPPED
+
+    def switch(self, opener: Callable[[], FrameSource]) -> None:
+        """Close the current source and open another (the ``C`` key cycles cameras)."""
+        with self._lock:
+            self._opener = opener
+            self._frame = None
+            self._recording = None
+            self._state, self._message = CameraState.OPENING, ""
+        self._reopen.set()
+
+    @property
+    def state(self) -> CameraState:
+        return self._state
+
+    @property
+    def message(self) -> str:
+        return self._message
+
+    @property
+    def frames_seen(self) -> int:
+        """Frames delivered since the worker started; 0 means no camera has worked yet."""
+        return self._frames_seen
+
+    def latest_frame(self) -> Frame | None:
+        return self._frame
+
+    def latest_result(self) -> LiveResult | None:
+        return self._live
+
+    def set_features(self, features: FeatureFn | None) -> None:
+        self._features = features
+
+    def set_classifier(self, classifier: ClassifierLike | None) -> None:
+        self._classifier = classifier
+        self._live = None
+
+    def set_recording(self, label: str | None, burst_id: int = 0) -> None:
+        """Record every following frame as a sample of ``label`` until called with None."""
+        self._recording = None if label is None else (label, burst_id)
+
+    @property
+    def recording(self) -> str | None:
+        rec = self._recording
+        return rec[0] if rec is not None else None
+
+    def drain_samples(self) -> list[RecordedSample]:
+        with self._lock:
+            samples, self._samples = self._samples, []
+        return samples
+
+    # -- camera thread ---------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.is_set():
+                if self._reopen.is_set():
+                    self._reopen.clear()
+                    self._close()
+                source = self._source or self._open()
+                if source is None:
+                    continue
+                try:
+                    frame = source.read()
+                except CameraError as exc:
+                    self._lose(str(exc))
+                    continue
+                if frame is None:
+                    self._recording = None
+                    ended = f"{source.description or 'the video'} ended"
+                    self._state, self._message = CameraState.ENDED, ended
+                    self._stop.wait(self._retry_interval)
+                    continue
+                self._frame = frame
+                self._frames_seen += 1
+                if self._state is not CameraState.RUNNING:
+                    self._state, self._message = CameraState.RUNNING, ""
+                self._process(frame)
+        finally:
+            self._close()
+
+    def _open(self) -> FrameSource | None:
+        try:
+            source = self._opener()
+        except CameraError as exc:
+            self._lose(str(exc))
+            return None
+        with self._lock:
+            self._source = source
+        return source
+
+    def _lose(self, message: str) -> None:
+        # Recording stops with the camera: frames that arrive after a reconnect must not silently
+        # land in a class the player is no longer posing for.
+        self._recording = None
+        self._state, self._message = CameraState.LOST, message
+        self._close()
+        self._stop.wait(self._retry_interval)
+
+    def _close(self) -> None:
+        with self._lock:
+            source, self._source = self._source, None
+        if source is not None:
+            source.close()
+
+    def _process(self, frame: Frame) -> None:
+        recording, features, classifier = self._recording, self._features, self._classifier
+        try:
+            if recording is not None and features is not None:
+                vector = features(frame.image)
+                thumb = thumbnail(frame.image, THUMB_SIZE)
+                sample = RecordedSample(recording[0], vector, thumb, recording[1])
+                with self._lock:
+                    self._samples.append(sample)
+            if classifier is not None:
+                result = classifier.predict(frame.image, frame.timestamp)
+                self._live = LiveResult(dict(result.probs), result.top, frame.index)
+        except Exception as exc:  # shown on screen; the preview keeps running
+            self.error = f"{type(exc).__name__}: {exc}"
+            self._recording = None
