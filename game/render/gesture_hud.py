@@ -1,0 +1,283 @@
+"""The gesture side panel: what the camera sees, what the network thinks, and what Pac-Man was told.
+
+Players of webcam controllers mostly fail silently: the light changed, the hand left the
+frame, the camera froze. This panel makes each of those visible: the webcam thumbnail (the
+square the network actually sees) with the recognised gesture, a confidence bar per class with
+the steering threshold marked, camera fps and latency, and the direction Pac-Man is holding.
+A lost camera pauses the game; confidence that stays low for several seconds suggests
+recalibrating, one key away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+import pygame
+
+from game.core.types import Direction
+from game.input.gesture import GestureInput
+from game.render import widgets
+from game.vision.predictor import LivePrediction, PredictorState, PredictorStats
+from game.vision.preprocess import PreprocessConfig, resize_square
+
+#: Seconds of continuously unsure predictions before the recalibration banner shows.
+LOW_CONFIDENCE_S = 5.0
+RECALIBRATE_KEY = pygame.K_c
+
+# Layout in logical (arcade) pixels inside the 160-pixel panel; multiplied by the scale.
+_PAD = 6
+_THUMB = 112
+_LINE = 11
+_BAR_ROW = 11
+
+
+class PredictionFeed(Protocol):
+    """The predictor as the HUD sees it (``game.vision.predictor.Predictor``)."""
+
+    def latest(self) -> LivePrediction | None: ...
+
+    def stats(self) -> PredictorStats: ...
+
+
+class GestureHud:
+    """``SidePanel`` for gesture play.
+
+    ``feed`` is read (``feed()`` returns the current predictor) rather than held, so that a
+    predictor replaced after recalibration is picked up without rebuilding the panel.
+    ``on_recalibrate`` is called when the player presses C; without it the key is not offered.
+    """
+
+    def __init__(
+        self,
+        feed: Callable[[], PredictionFeed],
+        gesture: GestureInput,
+        classes: Sequence[str],
+        *,
+        on_recalibrate: Callable[[], None] | None = None,
+    ) -> None:
+        self._feed = feed
+        self.gesture = gesture
+        self.classes = tuple(classes)
+        self._on_recalibrate = on_recalibrate
+        self._stats: PredictorStats | None = None
+        self._latest: LivePrediction | None = None
+        self._thumb: pygame.Surface | None = None
+        self._thumb_px = 0
+        self._thumb_source: LivePrediction | None = None
+        self._fonts: dict[int, pygame.font.Font] = {}
+        #: Seconds the smoothed confidence has stayed under the threshold while frames arrive.
+        self.low_confidence_for = 0.0
+
+    # -- SidePanel -------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        predictor = self._feed()
+        self._stats = predictor.stats()
+        self._latest = predictor.latest()
+        running = self._stats.state is PredictorState.RUNNING
+        unsure = self.gesture.current.confidence < self.gesture.smoother.threshold
+        self.low_confidence_for = self.low_confidence_for + dt if running and unsure else 0.0
+
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        scale = max(1, rect.width // 160)
+        pygame.draw.rect(surface, widgets.BACKGROUND, rect)
+        small, normal = self._font(8 * scale), self._font(10 * scale)
+        x, y = rect.x + _PAD * scale, rect.y + _PAD * scale
+        width = rect.width - 2 * _PAD * scale
+        y = self._draw_title(surface, normal, x, y, width)
+        y = self._draw_thumbnail(surface, small, normal, x, y, width, scale)
+        y = self._draw_bars(surface, small, x, y + 4 * scale, width, scale)
+        y = self._draw_readings(surface, small, x, y + 4 * scale, scale)
+        self._draw_held(surface, normal, x, y + 4 * scale, scale)
+        self._draw_hint(surface, small, rect, scale)
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == RECALIBRATE_KEY and self._on_recalibrate is not None:
+            self.low_confidence_for = 0.0
+            self._on_recalibrate()
+            return True
+        return False
+
+    def pause_reason(self) -> str | None:
+        stats = self._stats
+        if stats is None or stats.state is PredictorState.STARTING:
+            return "Starting the camera…"
+        if stats.state is PredictorState.LOST:
+            return "Camera lost — retrying"
+        if stats.state is PredictorState.ENDED:
+            return "The video ended"
+        if stats.state is PredictorState.FAILED:
+            return "Gesture recognition stopped"
+        return None
+
+    def banner(self) -> str | None:
+        if self.low_confidence_for < LOW_CONFIDENCE_S:
+            return None
+        if self._on_recalibrate is None:
+            return "Gestures unsure: try more light or recalibrate"
+        return "Gestures unsure: press C to recalibrate"
+
+    # -- drawing helpers ---------------------------------------------------------------------
+
+    def _font(self, px: int) -> pygame.font.Font:
+        if px not in self._fonts:
+            self._fonts[px] = pygame.font.Font(None, px + px // 2)
+        return self._fonts[px]
+
+    def _draw_title(self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, width: int) -> int:
+        rect = _text(surface, font, "GESTURES", widgets.ACCENT, (x, y))
+        return rect.bottom + 3
+
+    def _thumbnail(self, latest: LivePrediction, px: int) -> pygame.Surface:
+        # Converting a frame costs a resize; do it once per prediction, not once per drawn frame.
+        if self._thumb is None or self._thumb_source is not latest or self._thumb_px != px:
+            square = resize_square(latest.image, PreprocessConfig(size=px))
+            self._thumb = pygame.image.frombuffer(np.ascontiguousarray(square).tobytes(), (px, px), "RGB")
+            self._thumb_source, self._thumb_px = latest, px
+        return self._thumb
+
+    def _draw_thumbnail(
+        self,
+        surface: pygame.Surface,
+        small: pygame.font.Font,
+        normal: pygame.font.Font,
+        x: int,
+        y: int,
+        width: int,
+        scale: int,
+    ) -> int:
+        px = min(width, _THUMB * scale)
+        box = pygame.Rect(x + (width - px) // 2, y, px, px)
+        latest, stats = self._latest, self._stats
+        if latest is not None and stats is not None and stats.state is PredictorState.RUNNING:
+            surface.blit(self._thumbnail(latest, px), box)
+            label = f"{latest.top.upper()} {round(latest.confidence * 100)}%"
+            strip = pygame.Rect(
+                box.x, box.bottom - normal.get_height() - 2, box.width, normal.get_height() + 2
+            )
+            shade = pygame.Surface(strip.size, pygame.SRCALPHA)
+            shade.fill((0, 0, 0, 160))
+            surface.blit(shade, strip)
+            _text(surface, normal, label, widgets.TEXT, strip.center, "center")
+        else:
+            pygame.draw.rect(surface, widgets.PANEL, box)
+            message = self._no_picture_message(stats)
+            self._draw_wrapped(surface, small, message, box.inflate(-8 * scale, -8 * scale), widgets.BAD)
+        pygame.draw.rect(surface, widgets.PANEL_EDGE, box, width=1)
+        return box.bottom
+
+    @staticmethod
+    def _no_picture_message(stats: PredictorStats | None) -> str:
+        if stats is None or stats.state is PredictorState.STARTING:
+            return "Starting the camera…"
+        if stats.state is PredictorState.LOST:
+            return f"Camera lost — retrying every second. {stats.message}"
+        return stats.message or stats.state.value
+
+    def _draw_wrapped(
+        self,
+        surface: pygame.Surface,
+        font: pygame.font.Font,
+        text: str,
+        rect: pygame.Rect,
+        color: widgets.Color,
+    ) -> None:
+        y = rect.y
+        line = ""
+        for word in text.split():
+            trial = f"{line} {word}".strip()
+            if font.size(trial)[0] > rect.width and line:
+                _text(surface, font, line, color, (rect.x, y))
+                y += font.get_linesize()
+                line = word
+            else:
+                line = trial
+            if y + font.get_linesize() > rect.bottom:
+                return
+        if line:
+            _text(surface, font, widgets.fit_text(font, line, rect.width), color, (rect.x, y))
+
+    def _draw_bars(
+        self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, width: int, scale: int
+    ) -> int:
+        smoothed = self.gesture.current
+        probs = self._latest.probs if self._latest is not None else {}
+        height = _BAR_ROW * scale * len(self.classes)
+        widgets.draw_confidence_bars(
+            surface,
+            pygame.Rect(x, y, width, height),
+            probs,
+            smoothed.label if smoothed.direction is not None else None,
+            font,
+            order=self.classes,
+            threshold=self.gesture.smoother.threshold,
+        )
+        return y + height
+
+    def _draw_readings(
+        self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, scale: int
+    ) -> int:
+        stats = self._stats
+        fps = f"{stats.camera_fps:.0f} fps" if stats is not None and stats.camera_fps > 0 else "— fps"
+        latency = _ms(stats.latency_ms if stats else None)
+        inference = _ms(stats.inference_ms if stats else None)
+        for text in (f"camera {fps}", f"latency {latency}  (model {inference})"):
+            _text(surface, font, text, widgets.TEXT_DIM, (x, y))
+            y += _LINE * scale
+        return y
+
+    def _draw_held(self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, scale: int) -> None:
+        held = self.gesture.held
+        steering = self.gesture.current.direction is not None
+        rect = _text(surface, font, "Pac-Man:", widgets.TEXT, (x, y))
+        if held is None:
+            _text(surface, font, "waiting", widgets.TEXT_DIM, (rect.right + 6 * scale, y))
+            return
+        color = widgets.ACCENT if steering else widgets.TEXT_DIM
+        size = rect.height
+        arrow = pygame.Rect(rect.right + 6 * scale, y, size, size)
+        draw_arrow(surface, arrow, held, color)
+        _text(surface, font, held.name, color, (arrow.right + 4 * scale, y))
+
+    def _draw_hint(
+        self, surface: pygame.Surface, font: pygame.font.Font, rect: pygame.Rect, scale: int
+    ) -> None:
+        if self._on_recalibrate is None:
+            return
+        pos = (rect.x + _PAD * scale, rect.bottom - _PAD * scale)
+        _text(surface, font, "C  recalibrate", widgets.TEXT_DIM, pos, "bottomleft")
+
+
+def _text(
+    surface: pygame.Surface,
+    font: pygame.font.Font,
+    text: str,
+    color: widgets.Color,
+    pos: tuple[int, int],
+    anchor: str = "topleft",
+) -> pygame.Rect:
+    image = font.render(text, True, color)
+    rect = image.get_rect(**{anchor: pos})
+    surface.blit(image, rect)
+    return rect
+
+
+def _ms(value: float | None) -> str:
+    return "— ms" if value is None else f"{value:.0f} ms"
+
+
+def draw_arrow(
+    surface: pygame.Surface, rect: pygame.Rect, direction: Direction, color: widgets.Color
+) -> None:
+    """A filled triangle pointing ``direction`` inside ``rect`` (fonts lack arrow glyphs on some systems)."""
+    cx, cy = rect.center
+    r = min(rect.width, rect.height) // 2
+    dx, dy = direction.dx, direction.dy
+    tip = (cx + dx * r, cy + dy * r)
+    # The base is perpendicular to the direction, through the far side of the box.
+    base = (cx - dx * r, cy - dy * r)
+    left = (base[0] - dy * r, base[1] + dx * r)
+    right = (base[0] + dy * r, base[1] - dx * r)
+    pygame.draw.polygon(surface, color, [tip, left, right])

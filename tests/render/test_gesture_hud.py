@@ -1,0 +1,138 @@
+"""The gesture HUD panel on SDL's dummy driver: thumbnail, bars, pause on a lost camera, recalibration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pygame
+import pytest
+
+from game.core.types import Direction
+from game.input.gesture import GestureInput
+from game.render import widgets
+from game.render.gesture_hud import LOW_CONFIDENCE_S, GestureHud
+from game.vision.predictor import LivePrediction, PredictorState, PredictorStats
+
+CLASSES = ("up", "down", "left", "right", "idle")
+THUMB_COLOR = (10, 200, 90)  # a colour nothing else on the panel uses
+
+
+@dataclass(frozen=True)
+class FakeResult:
+    probs: Mapping[str, float]
+    top: str
+    confidence: float
+
+
+class FakeFeed:
+    def __init__(self) -> None:
+        self.prediction: LivePrediction | None = None
+        self.current_stats = PredictorStats(PredictorState.RUNNING, "", 30.0, 4.0, 20.0, 10, 10, 0)
+
+    def show(self, top: str, p: float) -> None:
+        probs = {name: (p if name == top else (1 - p) / 4) for name in CLASSES}
+        image = np.zeros((120, 160, 3), dtype=np.uint8)
+        image[:] = THUMB_COLOR
+        self.prediction = LivePrediction(FakeResult(probs, top, p), image, 0, 1.0, 1.01, 1.02)
+
+    def latest(self) -> LivePrediction | None:
+        return self.prediction
+
+    def stats(self) -> PredictorStats:
+        return self.current_stats
+
+
+@pytest.fixture(autouse=True)
+def _pygame() -> object:
+    pygame.init()
+    yield
+    pygame.quit()
+
+
+def make_hud(feed: FakeFeed, recalibrate: list[int] | None = None) -> GestureHud:
+    gesture = GestureInput(feed.latest, threshold=0.6, smoothing=1, stale_after=None)
+    callback = None if recalibrate is None else (lambda: recalibrate.append(1))
+    return GestureHud(lambda: feed, gesture, CLASSES, on_recalibrate=callback)
+
+
+def count_color(surface: pygame.Surface, rect: pygame.Rect, color: tuple[int, int, int]) -> int:
+    pixels = pygame.surfarray.array3d(surface.subsurface(rect))
+    return int(np.all(pixels == np.array(color), axis=-1).sum())
+
+
+@pytest.mark.parametrize("scale", [1, 3])
+def test_panel_draws_thumbnail_bars_and_the_held_direction(scale: int) -> None:
+    feed = FakeFeed()
+    feed.show("left", 0.9)
+    hud = make_hud(feed)
+    hud.gesture.poll(None)  # type: ignore[arg-type]
+    hud.update(1 / 60)
+    surface = pygame.Surface((384 * scale, 288 * scale))
+    rect = pygame.Rect(224 * scale, 0, 160 * scale, 288 * scale)
+    hud.draw(surface, rect)
+    # The thumbnail shows the frame: a large block of its colour, all inside the panel.
+    assert count_color(surface, rect, THUMB_COLOR) > (80 * scale) ** 2
+    assert count_color(surface, pygame.Rect(0, 0, 224 * scale, 288 * scale), THUMB_COLOR) == 0
+    # The steering class's bar (and the held-direction arrow) are drawn in the accent colour.
+    assert count_color(surface, rect, widgets.ACCENT) > 20 * scale
+    assert hud.gesture.held is Direction.LEFT
+    assert hud.pause_reason() is None and hud.banner() is None
+
+
+def test_lost_camera_pauses_with_a_reason_and_draws_its_message() -> None:
+    feed = FakeFeed()
+    feed.show("up", 0.9)
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.LOST, message="Camera 0 stopped")
+    hud = make_hud(feed)
+    hud.update(1 / 60)
+    reason = hud.pause_reason()
+    assert reason is not None and "lost" in reason.lower()
+    surface = pygame.Surface((384, 288))
+    rect = pygame.Rect(224, 0, 160, 288)
+    hud.draw(surface, rect)
+    assert count_color(surface, rect, THUMB_COLOR) == 0  # no stale picture while lost
+    assert count_color(surface, rect, widgets.BAD) > 0
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.RUNNING, message="")
+    hud.update(1 / 60)
+    assert hud.pause_reason() is None
+
+
+def test_low_confidence_for_several_seconds_suggests_recalibrating_and_c_does_it() -> None:
+    feed = FakeFeed()
+    feed.show("right", 0.4)
+    calls: list[int] = []
+    hud = make_hud(feed, calls)
+    hud.gesture.poll(None)  # type: ignore[arg-type]
+    for _ in range(int(LOW_CONFIDENCE_S * 60) - 5):
+        hud.update(1 / 60)
+    assert hud.banner() is None
+    for _ in range(10):
+        hud.update(1 / 60)
+    banner = hud.banner()
+    assert banner is not None and "C" in banner
+    assert hud.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_c, mod=0, unicode="c"))
+    assert calls == [1]
+    assert hud.banner() is None
+
+
+def test_confidence_recovering_clears_the_banner_and_other_keys_pass_through() -> None:
+    feed = FakeFeed()
+    feed.show("right", 0.4)
+    hud = make_hud(feed, [])
+    hud.gesture.poll(None)  # type: ignore[arg-type]
+    for _ in range(int(LOW_CONFIDENCE_S * 60) + 10):
+        hud.update(1 / 60)
+    assert hud.banner() is not None
+    feed.show("right", 0.95)
+    hud.gesture.poll(None)  # type: ignore[arg-type]
+    hud.update(1 / 60)
+    assert hud.banner() is None
+    assert not hud.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0, unicode=""))
+
+
+def test_without_a_recalibrate_action_c_is_not_taken() -> None:
+    feed = FakeFeed()
+    hud = make_hud(feed)
+    assert not hud.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_c, mod=0, unicode="c"))
