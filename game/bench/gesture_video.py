@@ -80,7 +80,7 @@ def write_gesture_video(
     path = Path(path)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     size = (height + 2 * _side_margin(height), height)
-    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
     if not writer.isOpened():
         raise VideoBuildError(f"OpenCV cannot write an MJPG video at {tmp}")
     placed: list[Segment] = []
