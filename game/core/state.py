@@ -2,6 +2,8 @@
 
 Positions are in tile units with the origin at the playfield's top-left: an actor centred in
 tile (c, r) is at (c + 0.5, r + 0.5). The renderer reads these fields and never writes them.
+``game.core.world`` creates a ``World`` (``new_world``) and advances it (``step``). Fields after
+``counters`` are the rules' own bookkeeping: timers in whole 60 Hz steps so they stay exact.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import random
 from dataclasses import dataclass, field
 from enum import Enum
 
+from game.core.graph import MazeGraph, maze_graph
+from game.core.levels import LevelParams, level_params
 from game.core.maze import Maze
 from game.core.types import Direction, Tile
 
@@ -53,6 +57,8 @@ class PacMan:
     distance: float = 0.0
     #: Frames left in the pause after eating a dot (1) or an energizer (3).
     eat_pause: int = 0
+    #: The buffered request: applied as soon as it is possible, kept until replaced.
+    requested: Direction | None = None
 
     @property
     def tile(self) -> Tile:
@@ -72,6 +78,10 @@ class Ghost:
     #: A forced reversal waiting to be applied.
     reverse_pending: bool = False
     dot_counter: int = 0
+    #: Where the ghost waits inside the house (x); y is the house's middle row.
+    home_x: float = 14.0
+    #: The mode changed while the ghost was inside: it leaves the house to the right, not the left.
+    reverse_on_exit: bool = False
 
     @property
     def tile(self) -> Tile:
@@ -131,3 +141,39 @@ class World:
     extra_life_awarded: bool = False
     tick: int = 0
     counters: Counters = field(default_factory=Counters)
+    #: Scatter or chase: the mode ghosts outside the house follow (frightened is on top of it).
+    mode: GhostMode = GhostMode.SCATTER
+    #: Which entry of the level's scatter/chase schedule runs, and steps spent in it.
+    mode_index: int = 0
+    mode_steps: int = 0
+    #: Frightened steps left (``frightened_left`` in steps).
+    fright_steps: int = 0
+    #: Ghosts eaten since the last energizer (the next one scores GHOST_POINTS[ghost_chain]).
+    ghost_chain: int = 0
+    #: Edibles eaten this level (fruit appears at 70 and 170).
+    level_dots_eaten: int = 0
+    #: After a death the house uses one shared dot counter instead of the ghosts' own.
+    global_counter_active: bool = False
+    global_dot_counter: int = 0
+    #: Steps since Pac-Man last ate; a long wait pushes the next ghost out of the house.
+    idle_steps: int = 0
+    #: Cruise Elroy stage of Blinky (0 = off, 1, 2); suspended after a death until Clyde leaves.
+    elroy: int = 0
+    elroy_suspended: bool = False
+    #: Steps spent in the current phase (``phase_time`` in steps).
+    phase_steps: int = 0
+    #: The ghost just eaten, hidden while its points show (phase GHOST_EATEN).
+    eaten_ghost: GhostName | None = None
+    #: Per tile index: 1 while a dot or energizer is still there (mirrors ``edibles`` for fast lookup).
+    edible_flags: bytearray = field(default_factory=bytearray)
+    #: The level's numbers; refreshed by the rules when the level changes.
+    params: LevelParams = field(init=False, repr=False)
+    graph: MazeGraph = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.graph = maze_graph(self.maze)
+        self.params = level_params(self.level)
+        if not self.edible_flags:
+            self.edible_flags = bytearray(self.graph.width * self.graph.height)
+            for tile in self.edibles:
+                self.edible_flags[self.graph.index(tile.col, tile.row)] = 1

@@ -1,0 +1,130 @@
+"""The maze as a movement graph, precomputed once per maze so the per-step code only indexes tuples.
+
+Tiles are numbered ``row * width + col``. For each tile the graph holds the open neighbours in the
+arcade's tie-break order (U, L, D, R), with the tunnel wrap already applied, and the flags the
+ghost rules ask about (no-upward-turn tiles, the tunnel slow zone). Pac-Man and the ghosts outside
+the house walk the same floor: everything but walls, the door and the house interior.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+
+from game.core.maze import Cell, Maze
+from game.core.types import TIE_BREAK_ORDER, Direction, Tile
+
+#: Index of each direction in the per-tile neighbour tuples (tie-break order).
+DIR_INDEX: dict[Direction, int] = {d: i for i, d in enumerate(TIE_BREAK_ORDER)}
+
+#: The four tiles where scatter/chase ghosts may not turn upwards (arcade layout).
+NO_UP_TILES: tuple[Tile, ...] = (Tile(12, 11), Tile(15, 11), Tile(12, 23), Tile(15, 23))
+#: Ghosts are slowed on the tunnel row in these columns (both ends).
+TUNNEL_ROW = 14
+TUNNEL_SLOW_COLS: tuple[range, ...] = (range(0, 6), range(22, 28))
+
+
+@dataclass(frozen=True)
+class Exit:
+    """One open way out of a tile: the direction, and the neighbour's index and (unwrapped) position."""
+
+    direction: Direction
+    index: int
+    col: int
+    row: int
+
+
+@dataclass(frozen=True)
+class MazeGraph:
+    width: int
+    height: int
+    #: Per tile: neighbour index for U, L, D, R, or -1 when that way is closed.
+    neighbours: tuple[tuple[int, int, int, int], ...]
+    #: Per tile: the open exits in tie-break order (empty for walls, door and house).
+    exits: tuple[tuple[Exit, ...], ...]
+    #: Per tile: 1 where scatter/chase ghosts may not choose UP.
+    no_up: bytes
+    #: Per tile: 1 in the ghosts' tunnel slow zone.
+    slow_zone: bytes
+    #: Per tile: 1 where Pac-Man may stand.
+    floor: bytes
+
+    def index(self, col: int, row: int) -> int:
+        return row * self.width + col % self.width
+
+    def tile(self, index: int) -> Tile:
+        return Tile(index % self.width, index // self.width)
+
+    def is_open(self, index: int, direction: Direction) -> bool:
+        return self.neighbours[index][DIR_INDEX[direction]] >= 0
+
+
+def _build(maze: Maze) -> MazeGraph:
+    width, height = maze.width, maze.height
+    floor = bytearray(width * height)
+    for row in range(height):
+        for col in range(width):
+            floor[row * width + col] = maze.is_pacman_floor(Tile(col, row))
+    neighbours: list[tuple[int, int, int, int]] = []
+    exits: list[tuple[Exit, ...]] = []
+    for row in range(height):
+        for col in range(width):
+            links: list[int] = []
+            outs: list[Exit] = []
+            for direction in TIE_BREAK_ORDER:
+                ncol, nrow = col + direction.dx, row + direction.dy
+                nidx = nrow * width + ncol % width
+                if floor[row * width + col] and 0 <= nrow < height and floor[nidx]:
+                    links.append(nidx)
+                    outs.append(Exit(direction, nidx, ncol, nrow))
+                else:
+                    links.append(-1)
+            neighbours.append((links[0], links[1], links[2], links[3]))
+            exits.append(tuple(outs))
+    no_up = bytearray(width * height)
+    for tile in NO_UP_TILES:
+        if 0 <= tile.row < height and tile.col < width:
+            no_up[tile.row * width + tile.col] = 1
+    slow = bytearray(width * height)
+    if height > TUNNEL_ROW:
+        for cols in TUNNEL_SLOW_COLS:
+            for col in cols:
+                if col < width and maze.cells[TUNNEL_ROW][col] is not Cell.WALL:
+                    slow[TUNNEL_ROW * width + col] = 1
+    return MazeGraph(width, height, tuple(neighbours), tuple(exits), bytes(no_up), bytes(slow), bytes(floor))
+
+
+@lru_cache(maxsize=8)
+def maze_graph(maze: Maze) -> MazeGraph:
+    """The (cached) movement graph of ``maze``."""
+    return _build(maze)
+
+
+@lru_cache(maxsize=8)
+def floor_distances(maze: Maze) -> tuple[tuple[int, ...], ...]:
+    """Shortest walking distance in tiles between every pair of floor tiles (-1: unreachable or not floor).
+
+    One breadth-first search per floor tile (about 300 on the arcade maze, a fraction of a second);
+    planners look distances up instead of searching on every decision.
+    """
+    graph = maze_graph(maze)
+    size = graph.width * graph.height
+    unreachable = (-1,) * size
+    table: list[tuple[int, ...]] = []
+    for start in range(size):
+        if not graph.floor[start]:
+            table.append(unreachable)
+            continue
+        dist = [-1] * size
+        dist[start] = 0
+        queue = deque([start])
+        while queue:
+            here = queue.popleft()
+            step = dist[here] + 1
+            for nxt in graph.neighbours[here]:
+                if nxt >= 0 and dist[nxt] < 0:
+                    dist[nxt] = step
+                    queue.append(nxt)
+        table.append(tuple(dist))
+    return tuple(table)
