@@ -11,7 +11,9 @@ TensorFlow is imported lazily so that windows and ``doctor`` appear before it lo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import logging
 import os
 import tempfile
@@ -212,7 +214,12 @@ def convert_backbone(backbone: Backbone) -> bytes:
 
     converter = tf.lite.TFLiteConverter.from_keras_model(backbone.model)
     converter.optimizations = []
-    return bytes(converter.convert())
+    # Keras's export prints a summary of the saved graph; keep stdout clean for --json output.
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter):
+        flatbuffer = bytes(converter.convert())
+    log.debug("converter output: %s", chatter.getvalue())
+    return flatbuffer
 
 
 class LiteRTBackbone:
