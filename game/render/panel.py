@@ -1,0 +1,33 @@
+"""The side panel contract: what the play scene asks of whatever fills the 160-pixel column on the right.
+
+The keyboard help panel and the gesture HUD both implement it. A panel can freeze the game
+(``pause_reason``, e.g. the camera is lost) or show a non-blocking message over the maze (``banner``).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pygame
+
+
+class SidePanel(Protocol):
+    def update(self, dt: float) -> None:
+        """Advance the panel's own animations and readings by ``dt`` seconds of wall time."""
+        ...
+
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """Draw inside ``rect`` (window pixels); must not change game state."""
+        ...
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        """Return True when the panel used the event and the scene should ignore it."""
+        ...
+
+    def pause_reason(self) -> str | None:
+        """A reason the world must not advance (shown as a banner), or None to play on."""
+        ...
+
+    def banner(self) -> str | None:
+        """A short message drawn over the maze without pausing, or None."""
+        ...

@@ -1,0 +1,45 @@
+"""Text as pre-rendered surfaces: fonts and rendered strings are cached, so a frame only blits.
+
+Sizes are given in arcade pixels (the height of a capital) and multiplied by the scale; pygame's
+default font is used, which is always available (no font files to ship or find).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pygame
+
+from game.render.palette import Color
+
+#: pygame's default font draws capitals about 0.7 of its nominal size tall.
+_CAP_HEIGHT_RATIO = 0.7
+
+
+@lru_cache(maxsize=32)
+def font(pixel_height: int) -> pygame.font.Font:
+    """The default font sized so capitals are about ``pixel_height`` real pixels tall."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    return pygame.font.Font(None, max(8, round(pixel_height / _CAP_HEIGHT_RATIO)))
+
+
+@lru_cache(maxsize=1024)
+def render(text: str, pixel_height: int, color: Color) -> pygame.Surface:
+    """``text`` rendered once and reused (score digits, labels, menu items)."""
+    return font(pixel_height).render(text, True, color)
+
+
+def blit_text(
+    surface: pygame.Surface,
+    text: str,
+    pixel_height: int,
+    color: Color,
+    pos: tuple[int, int],
+    anchor: str = "topleft",
+) -> pygame.Rect:
+    """Draw ``text`` with its rect's ``anchor`` (``topleft``, ``center``, ``topright``, ...) at ``pos``."""
+    image = render(text, pixel_height, color)
+    rect = image.get_rect(**{anchor: pos})
+    surface.blit(image, rect)
+    return rect
