@@ -17,6 +17,7 @@ import io
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from game.config import backbones_dir
+from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess_batch
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +173,18 @@ class FeatureExtractor:
         for start in range(0, images.shape[0], self.batch_size):
             batch = np.ascontiguousarray(images[start : start + self.batch_size], dtype=np.float32)
             out[start : start + len(batch)] = self._fn(batch).numpy()
+        return out
+
+
+    def from_images(
+        self, images_rgb: Sequence[np.ndarray], config: PreprocessConfig = DEFAULT_PREPROCESS
+    ) -> np.ndarray:
+        """RGB ``uint8`` frames of any size -> float32 (N, 7, 7, 256), preprocessing one batch at a time
+        (so memory stays at one batch of 224x224 inputs however many images there are)."""
+        out = np.empty((len(images_rgb), *FEATURE_SHAPE), dtype=np.float32)
+        for start in range(0, len(images_rgb), self.batch_size):
+            chunk = preprocess_batch(images_rgb[start : start + self.batch_size], config)
+            out[start : start + len(chunk)] = self._fn(chunk).numpy()
         return out
 
 

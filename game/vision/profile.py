@@ -28,7 +28,7 @@ import numpy as np
 
 from game.vision.features import FEATURE_SHAPE
 from game.vision.preprocess import PreprocessConfig
-from game.vision.training import HeadConfig
+from game.vision.training import DEFAULT, EpochCallback, HeadConfig, StopCheck, TrainResult, train_head
 
 FORMAT_VERSION = 1
 PROFILE_KIND = "gesture-pacman-profile"
@@ -266,3 +266,38 @@ def load_profile(folder: str | os.PathLike[str], load_head: bool = True) -> Prof
     if load_head and head_path.is_file():
         profile.head = _load_head(head_path, len(profile.classes))
     return profile
+
+
+def train_profile(
+    profile: Profile,
+    config: HeadConfig = DEFAULT,
+    seed: int = 0,
+    on_epoch: EpochCallback | None = None,
+    should_stop: StopCheck | None = None,
+) -> TrainResult:
+    """Train a new head on all of ``profile``'s samples and store it, its settings and metrics in the profile.
+
+    Used after recording or topping up a class: the other classes' samples are kept and reused.
+    """
+    result = train_head(
+        profile.samples.features.astype(np.float32),
+        profile.samples.labels,
+        profile.classes,
+        config,
+        seed=seed,
+        on_epoch=on_epoch,
+        should_stop=should_stop,
+    )
+    profile.head = result.head
+    profile.head_config = config
+    profile.metrics = {
+        "val_accuracy": result.val_accuracy,
+        "per_class_accuracy": result.per_class_accuracy,
+        "confusion": result.confusion,
+        "train_seconds": round(result.seconds, 3),
+        "epochs_run": len(result.history),
+        "samples": profile.samples.counts(len(profile.classes)),
+        "seed": seed,
+        "note": result.note,
+    }
+    return result

@@ -1,0 +1,103 @@
+"""``gesture-pacman evaluate``: accuracy of a saved profile on a folder of labelled images.
+
+Images go through the profile's own preprocessing, TensorFlow features in batches and the head
+as the per-frame runtime evaluates it. Prints a per-class table, or one JSON object with
+``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from game.config import default_profile_dir, models_dir
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from game.vision.features import WeightsUnavailableError
+    from game.vision.images import DatasetError
+    from game.vision.profile import ProfileError
+
+    try:
+        report = evaluate(args)
+    except (DatasetError, ProfileError, WeightsUnavailableError, OSError) as exc:
+        _say(f"error: {exc}")
+        return 1
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(format_table(report))
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    import numpy as np
+
+    from game.vision.classifier import NumpyHead
+    from game.vision.features import FeatureExtractor, load_backbone
+    from game.vision.images import DatasetError, class_folders, load_labelled_folder
+    from game.vision.profile import ProfileError, load_profile
+    from game.vision.training import per_class_accuracy
+
+    models = models_dir(args.models)
+    folder = Path(args.profile).expanduser() if args.profile else default_profile_dir(models)
+    profile = load_profile(folder)
+    if profile.head is None:
+        raise ProfileError(f"{folder} has no trained head yet: calibrate or train it first")
+    root = Path(args.images).expanduser()
+    present = [name for name, _ in class_folders(root)]
+    foreign = [name for name in present if name not in profile.classes]
+    if foreign:
+        raise DatasetError(
+            f"the profile has no class {', '.join(foreign)} (it knows {', '.join(profile.classes)})"
+        )
+    data = load_labelled_folder(root, [c for c in profile.classes if c in present])
+    labels = np.asarray([profile.classes.index(data.classes[i]) for i in data.labels], dtype=np.int64)
+
+    backbone = load_backbone(Path(args.weights) if args.weights else None)
+    if backbone.backbone_id != profile.backbone_id:
+        raise ProfileError(
+            f"{folder} was trained on {profile.backbone_id} but these weights are {backbone.backbone_id}"
+        )
+    features = FeatureExtractor(backbone).from_images(data.images, profile.preprocess)
+    pred = np.argmax(NumpyHead(profile.head)(features), axis=1)
+    n_classes = len(profile.classes)
+    confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(confusion, (labels, pred), 1)
+    per_class = per_class_accuracy(confusion, profile.classes)
+    return {
+        "accuracy": float(np.mean(pred == labels)),
+        "classes": profile.classes,
+        "per_class": {c: (None if math.isnan(a) else a) for c, a in per_class.items()},
+        "confusion": confusion.tolist(),
+        "n": len(labels),
+        "skipped": len(data.skipped),
+    }
+
+
+def format_table(report: dict[str, Any]) -> str:
+    classes: list[str] = report["classes"]
+    width = max(6, *(len(c) for c in classes))
+    lines = [f"accuracy {report['accuracy']:.3f} on {report['n']} images"]
+    if report["skipped"]:
+        lines[0] += f" ({report['skipped']} undecodable files skipped)"
+    lines.append("")
+    lines.append(f"{'true':<{width}}  {'acc':>5}  " + " ".join(f"{c:>{width}}" for c in classes))
+    for i, name in enumerate(classes):
+        acc = report["per_class"][name]
+        shown = "  -  " if acc is None else f"{acc:.3f}"
+        row = " ".join(f"{n:>{width}}" for n in report["confusion"][i])
+        lines.append(f"{name:<{width}}  {shown:>5}  {row}")
+    lines.append("(rows: true class; columns: predicted class)")
+    return "\n".join(lines)
