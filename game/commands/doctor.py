@@ -1,0 +1,106 @@
+"""``gesture-pacman doctor``: what is installed, which cameras open, where the weights and profiles are.
+
+Each check runs on its own with a bounded wait, so one broken part (no camera, a missing GPU
+driver) is reported instead of stopping the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import threading
+from collections.abc import Callable
+from functools import partial
+from importlib import metadata
+from typing import TypeVar
+
+from game.config import backbones_dir, default_profile_dir, models_dir, models_dir_source
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+
+CAMERA_INDICES = range(5)
+CAMERA_TIMEOUT_S = 3.0
+
+PACKAGES = (
+    ("TensorFlow", "tensorflow"),
+    ("Keras", "keras"),
+    ("LiteRT", "ai-edge-litert"),
+    ("OpenCV", "opencv-python-headless"),
+    ("pygame", "pygame"),
+    ("numpy", "numpy"),
+)
+
+T = TypeVar("T")
+
+
+def _with_timeout(fn: Callable[[], T], seconds: float) -> T | None:
+    """``fn()``, or None if it has not returned after ``seconds`` (a hung driver must not hang doctor)."""
+    box: list[T] = []
+    thread = threading.Thread(target=lambda: box.append(fn()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return box[0] if box else None
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _probe_camera(index: int) -> str:
+    import cv2
+
+    capture = cv2.VideoCapture(index)
+    try:
+        if not capture.isOpened():
+            return "does not open"
+        ok, frame = capture.read()
+        if not ok or frame is None:
+            return "opens but delivers no frames"
+        return f"ok, {frame.shape[1]}x{frame.shape[0]}"
+    finally:
+        capture.release()
+
+
+def _gpus() -> str:
+    import tensorflow as tf
+
+    names = [d.name for d in tf.config.list_physical_devices("GPU")]
+    return ", ".join(names) if names else "none (CPU only)"
+
+
+def run(args: argparse.Namespace) -> int:
+    from game.vision.features import WEIGHTS_FILE, cached_weights_path, keras_cache_dirs
+
+    print(f"Python      {platform.python_version()} ({sys.executable})")
+    for label, dist in PACKAGES:
+        print(f"{label:<11} {_version(dist)}")
+
+    gpus = _with_timeout(_gpus, 60.0)
+    print(f"GPUs        {gpus or 'could not ask TensorFlow (timed out)'}")
+
+    print("Cameras")
+    for index in CAMERA_INDICES:
+        state = _with_timeout(partial(_probe_camera, index), CAMERA_TIMEOUT_S)
+        print(f"  {index}         {state or f'no answer within {CAMERA_TIMEOUT_S:.0f} s'}")
+
+    weights = cached_weights_path()
+    if weights is not None:
+        print(f"Weights     {weights} (present)")
+    else:
+        print(f"Weights     {WEIGHTS_FILE} missing; looked in: {', '.join(map(str, keras_cache_dirs()))}")
+        print("            (downloaded on first use, or pass --weights FILE)")
+
+    models = models_dir(args.models)
+    print(f"Models      {models} (chosen by: {models_dir_source(args.models)})")
+    profile = default_profile_dir(models)
+    trained = "present" if (profile / "profile.json").is_file() else "not trained yet"
+    print(f"Profile     {profile} ({trained})")
+    converted = sorted(backbones_dir(models).glob("*.tflite")) if backbones_dir(models).is_dir() else []
+    print(f"Backbones   {', '.join(p.name for p in converted) or 'none converted yet'}")
+    return 0
