@@ -9,7 +9,7 @@ the house walk the same floor: everything but walls, the door and the house inte
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from game.core.maze import Cell, Maze
@@ -49,6 +49,10 @@ class MazeGraph:
     slow_zone: bytes
     #: Per tile: 1 where Pac-Man may stand.
     floor: bytes
+    #: Memo for ``ghost_walk_distances``, keyed by (tile, heading).
+    walk_cache: dict[tuple[int, Direction], tuple[int, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def index(self, col: int, row: int) -> int:
         return row * self.width + col % self.width
@@ -128,3 +132,47 @@ def floor_distances(maze: Maze) -> tuple[tuple[int, ...], ...]:
                     queue.append(nxt)
         table.append(tuple(dist))
     return tuple(table)
+
+
+def ghost_walk_distances(graph: MazeGraph, tile: int, heading: Direction) -> tuple[int, ...]:
+    """Tiles a ghost at ``tile`` moving ``heading`` must walk to reach each tile, never reversing.
+
+    Ghosts cannot turn back, so a ghost running away from a tile is much further from it than the
+    plain maze distance says. Breadth-first over (tile, heading) states; -1 where unreachable.
+    Results are memoised on the graph: a game visits a few hundred such states.
+    """
+    key = (tile, heading)
+    cached = graph.walk_cache.get(key)
+    if cached is not None:
+        return cached
+    size = graph.width * graph.height
+    dist = [-1] * size
+    dist[tile] = 0
+    seen = bytearray(size * 4)
+    queue: deque[tuple[int, int, int]] = deque()
+    ahead = graph.neighbours[tile][DIR_INDEX[heading]]
+    if ahead >= 0:
+        queue.append((ahead, DIR_INDEX[heading], 1))
+    else:
+        # Blocked ahead (it is on a centre and about to turn): any exit but the reverse.
+        back = DIR_INDEX[heading.opposite]
+        for slot, nxt in enumerate(graph.neighbours[tile]):
+            if nxt >= 0 and slot != back:
+                queue.append((nxt, slot, 1))
+    while queue:
+        here, slot, walked = queue.popleft()
+        if seen[here * 4 + slot]:
+            continue
+        seen[here * 4 + slot] = 1
+        if dist[here] < 0:
+            dist[here] = walked
+        back = _REVERSE_SLOT[slot]
+        for nslot, nxt in enumerate(graph.neighbours[here]):
+            if nxt >= 0 and nslot != back and not seen[nxt * 4 + nslot]:
+                queue.append((nxt, nslot, walked + 1))
+    result = tuple(dist)
+    graph.walk_cache[key] = result
+    return result
+
+
+_REVERSE_SLOT = (2, 3, 0, 1)  # U<->D, L<->R in tie-break slot order
