@@ -1,0 +1,80 @@
+"""Load what gesture play needs (profile, per-frame backbone, classifier) with one clear error on failure.
+
+Shared by the windowed game, the headless run and the benchmarks, so that each reports a
+missing profile or missing weights the same way. TensorFlow-backed modules are imported inside
+the function: the window and ``--help`` appear before they load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from game.config import default_profile_dir, models_dir
+from game.input.gesture import DEFAULT_IDLE_CLASS, DEFAULT_SMOOTHING, DEFAULT_THRESHOLD, validate_settings
+
+if TYPE_CHECKING:
+    from game.vision.classifier import GestureClassifier
+
+
+class GestureSetupError(RuntimeError):
+    """Gesture play cannot start; the message says what is missing and how to fix it."""
+
+
+@dataclass(frozen=True)
+class GestureSettings:
+    """How predictions become intents; from ``--threshold`` / ``--smoothing`` or the defaults."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    smoothing: int = DEFAULT_SMOOTHING
+    idle_class: str = DEFAULT_IDLE_CLASS
+
+    def __post_init__(self) -> None:
+        validate_settings(self.threshold, self.smoothing)
+
+    @classmethod
+    def from_args(cls, threshold: float | None, smoothing: int | None) -> GestureSettings:
+        """Raises ValueError (with the option's name) for out-of-range values."""
+        return cls(
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            smoothing=DEFAULT_SMOOTHING if smoothing is None else smoothing,
+        )
+
+    def as_kwargs(self) -> dict[str, float | int | str]:
+        return {"threshold": self.threshold, "smoothing": self.smoothing, "idle_class": self.idle_class}
+
+
+def profile_dir_for(profile: str | None, models: str | None) -> Path:
+    """``--profile DIR`` if given, else the default profile in the models directory."""
+    if profile:
+        return Path(profile).expanduser().resolve()
+    return default_profile_dir(models_dir(models))
+
+
+def has_trained_profile(folder: Path) -> bool:
+    """True when ``folder`` looks like a saved profile with a head (cheap: no TensorFlow)."""
+    from game.vision.profile import HEAD_FILE, PROFILE_FILE
+
+    return (folder / PROFILE_FILE).is_file() and (folder / HEAD_FILE).is_file()
+
+
+def load_gesture_classifier(
+    profile_dir: Path, models: str | None = None, weights: str | None = None
+) -> GestureClassifier:
+    """The profile's classifier on the per-frame backbone; raises ``GestureSetupError``."""
+    from game.vision.classifier import GestureClassifier
+    from game.vision.features import LiteRTBackbone, WeightsUnavailableError
+    from game.vision.profile import ProfileError, load_profile
+
+    if not profile_dir.is_dir():
+        raise GestureSetupError(
+            f"No gesture profile at {profile_dir}. Run `gesture-pacman calibrate` to record your "
+            "gestures, or `gesture-pacman train --images DIR` to train one from photos."
+        )
+    try:
+        profile = load_profile(profile_dir)
+        backbone = LiteRTBackbone.load(models_dir(models), Path(weights) if weights else None)
+        return GestureClassifier(profile, backbone)
+    except (ProfileError, WeightsUnavailableError) as exc:
+        raise GestureSetupError(str(exc)) from None

@@ -1,0 +1,229 @@
+"""Deterministic gesture play without a window: one video frame per game step, one log line per frame.
+
+The live game runs the predictor on a background thread and drops frames it cannot keep up
+with, so what Pac-Man does depends on the machine's speed. This run is the reproducible
+counterpart used by tests and for debugging a recorded session: it reads a video frame,
+classifies it synchronously, smooths it into an intent and steps the world once, so the same
+video, profile, settings and seed always give the same game. Each step is written as one JSON
+line: ``{"frame", "t", "probs", "raw", "intent", "pacman_dir", "latency_ms"}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+import numpy as np
+
+from game.core.levels import TICK
+from game.core.state import Phase, World
+from game.core.types import Intent, Tile
+from game.core.world import new_world, step
+from game.gesture_setup import GestureSettings, GestureSetupError, load_gesture_classifier, profile_dir_for
+from game.input.gesture import GestureInput
+from game.vision.camera import CameraError, FrameSource, open_source
+
+
+class HeadlessResult(Protocol):
+    """What the headless run needs from a classifier's answer."""
+
+    @property
+    def probs(self) -> Mapping[str, float]: ...
+
+    @property
+    def top(self) -> str: ...
+
+    @property
+    def timestamp(self) -> float: ...
+
+    @property
+    def latency_ms(self) -> float: ...
+
+
+Classify = Callable[[np.ndarray, float], HeadlessResult]
+StepWorld = Callable[[World, Intent], object]
+
+
+class EndReason(Enum):
+    VIDEO_ENDED = "the video ended"
+    TIME_LIMIT = "the time limit was reached"
+    GAME_OVER = "the game is over"
+
+
+@dataclass(frozen=True)
+class FrameRecord:
+    """One game step of the run, as logged."""
+
+    frame: int
+    t: float
+    probs: Mapping[str, float]
+    raw: str
+    intent: str | None
+    pacman_dir: str
+    latency_ms: float
+    tile: Tile
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "frame": self.frame,
+                "t": round(self.t, 6),
+                "probs": {name: round(float(p), 6) for name, p in self.probs.items()},
+                "raw": self.raw,
+                "intent": self.intent,
+                "pacman_dir": self.pacman_dir,
+                "latency_ms": round(self.latency_ms, 3),
+            }
+        )
+
+
+@dataclass
+class HeadlessSummary:
+    frames: int = 0
+    seconds: float = 0.0
+    end: EndReason = EndReason.VIDEO_ENDED
+    score: int = 0
+    tiles_visited: set[Tile] = field(default_factory=set)
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        lat = sorted(self.latencies_ms)
+        return {
+            "frames": self.frames,
+            "seconds": round(self.seconds, 3),
+            "ended": self.end.value,
+            "score": self.score,
+            "distinct_tiles": len(self.tiles_visited),
+            "median_latency_ms": round(lat[len(lat) // 2], 3) if lat else None,
+        }
+
+
+def run_headless(
+    source: FrameSource,
+    classify: Classify,
+    world: World,
+    step_world: StepWorld,
+    gesture_settings: Mapping[str, Any],
+    *,
+    step_seconds: float,
+    max_seconds: float | None = None,
+    on_record: Callable[[FrameRecord], None] | None = None,
+) -> HeadlessSummary:
+    """Play until the video ends, ``max_seconds`` of game time pass or the game is over.
+
+    ``gesture_settings`` are ``GestureInput`` keyword arguments (threshold, smoothing, idle_class);
+    staleness is switched off because game time, not wall time, is what passes here.
+    """
+    current: list[HeadlessResult] = []
+    gesture = GestureInput(lambda: current[-1] if current else None, **gesture_settings, stale_after=None)
+    summary = HeadlessSummary()
+    max_steps = None if max_seconds is None else round(max_seconds / step_seconds)
+    while True:
+        if max_steps is not None and summary.frames >= max_steps:
+            summary.end = EndReason.TIME_LIMIT
+            break
+        if world.phase is Phase.GAME_OVER:
+            summary.end = EndReason.GAME_OVER
+            break
+        frame = source.read()
+        if frame is None:
+            summary.end = EndReason.VIDEO_ENDED
+            break
+        t = summary.frames * step_seconds
+        result = classify(frame.image, t)
+        current[:] = [result]
+        intent = gesture.poll(world)
+        step_world(world, intent)
+        record = FrameRecord(
+            frame=summary.frames,
+            t=t,
+            probs=result.probs,
+            raw=result.top,
+            intent=intent.direction.name.lower() if intent.direction else None,
+            pacman_dir=world.pacman.direction.name.lower(),
+            latency_ms=result.latency_ms,
+            tile=world.pacman.tile,
+        )
+        summary.frames += 1
+        summary.tiles_visited.add(record.tile)
+        summary.latencies_ms.append(record.latency_ms)
+        if on_record is not None:
+            on_record(record)
+    summary.seconds = summary.frames * step_seconds
+    summary.score = world.score
+    return summary
+
+
+@contextmanager
+def jsonl_writer(path: Path) -> Iterator[Callable[[FrameRecord], None]]:
+    """Yield a record writer for ``path``; the file appears complete when the block ends, or not at all."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    handle: IO[str] = tmp.open("w", encoding="utf-8")
+    try:
+
+        def write(record: FrameRecord) -> None:
+            handle.write(record.to_json() + "\n")
+
+        yield write
+    except BaseException:
+        handle.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    handle.close()
+    os.replace(tmp, path)
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """``gesture-pacman play --headless``: check the arguments, play, print a summary; 0 on success."""
+    try:
+        settings = GestureSettings.from_args(args.threshold, args.smoothing)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if not args.video:
+        return _fail("--headless plays from a video file: give --video FILE (a webcam cannot be replayed)")
+    if args.seconds is not None and args.seconds <= 0:
+        return _fail(f"--seconds must be positive, got {args.seconds}")
+    profile_dir = profile_dir_for(args.profile, args.models)
+    try:
+        classifier = load_gesture_classifier(profile_dir, args.models, args.weights)
+        source = open_source(None, args.video, loop=False, paced=False)
+    except (GestureSetupError, CameraError) as exc:
+        return _fail(str(exc))
+    log_path = Path(args.log) if args.log else None
+    if log_path is not None and not log_path.parent.is_dir():
+        source.close()
+        return _fail(f"cannot write the log: folder {log_path.parent} does not exist")
+    world = new_world(0 if args.seed is None else args.seed)
+    with source, contextlib.ExitStack() as stack:
+        on_record = stack.enter_context(jsonl_writer(log_path)) if log_path is not None else None
+        summary = run_headless(
+            source,
+            classifier.predict,
+            world,
+            step,
+            settings.as_kwargs(),
+            step_seconds=TICK,
+            max_seconds=args.seconds,
+            on_record=on_record,
+        )
+    print(
+        f"Played {summary.frames} frames ({summary.seconds:.2f} s of game time); stopped because "
+        f"{summary.end.value}. Pac-Man visited {len(summary.tiles_visited)} tiles, score {summary.score}."
+    )
+    if log_path is not None:
+        print(f"Log: {log_path}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"gesture-pacman play: {message}", file=sys.stderr)
+    return 2

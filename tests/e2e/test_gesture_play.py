@@ -1,0 +1,188 @@
+"""End to end: a synthetic webcam video of real hands steers Pac-Man through the headless run.
+
+A profile is trained on some hand photos with the real MobileNet weights; a video is built from
+other photos of the same classes (never seen in training), one class per segment; then
+``gesture-pacman play --headless`` plays it, one frame per game step, and its JSON log is checked:
+the smoothed intent follows the class on screen and Pac-Man travels the maze.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.bench.gesture_video import GestureVideo, write_gesture_video
+from game.cli import main
+from game.core.levels import READY_STEPS
+
+CLASSES = ["up", "down", "left", "right"]
+TRAIN_PER_CLASS = 30
+#: Video photos are taken from this rank on (file-name order), far from the training ones.
+VIDEO_FROM_RANK = 100
+PHOTOS_PER_SEGMENT = 8
+HOLD_FRAMES = 3
+SMOOTHING = 4
+#: Frames after each switch that are not scored: the smoothing window still holds the old class.
+SETTLE_FRAMES = SMOOTHING + HOLD_FRAMES
+#: Left first: Pac-Man starts facing left in a corridor where up and down are walls.
+SEGMENT_ORDER = ["left", "up", "right", "down", "left", "down", "right", "up", "left", "down"]
+
+
+def photos(signdigits: Path, label: str) -> list[Path]:
+    return sorted((signdigits / label).glob("*.JPG"))
+
+
+@pytest.fixture(scope="module")
+def trained_profile(
+    signdigits: Path, imagenet_weights: Path, session_models_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    from game.vision.classifier import GestureClassifier  # noqa: F401  (fail early if missing)
+    from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
+    from game.vision.images import read_rgb
+    from game.vision.preprocess import preprocess
+    from game.vision.profile import Profile, Samples, save_profile, train_profile
+    from game.vision.training import DEFAULT
+
+    backbone = LiteRTBackbone.load(session_models_dir)
+    samples = Samples()
+    for label, name in enumerate(CLASSES):
+        feats = []
+        for path in photos(signdigits, name)[:TRAIN_PER_CLASS]:
+            image = read_rgb(path)
+            assert image is not None
+            feats.append(backbone.features(preprocess(image)[np.newaxis]).reshape(FEATURE_SHAPE))
+        samples = samples.add(label, np.stack(feats))
+    profile = Profile(
+        classes=list(CLASSES),
+        backbone_id=backbone.backbone_id,
+        weights_sha256=backbone.weights_sha256,
+        samples=samples,
+    )
+    train_profile(profile, DEFAULT, seed=0)
+    folder = tmp_path_factory.mktemp("profile") / "hands"
+    save_profile(profile, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def video(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) -> GestureVideo:
+    used: dict[str, int] = dict.fromkeys(CLASSES, VIDEO_FROM_RANK)
+    segments = []
+    for name in SEGMENT_ORDER:
+        start = used[name]
+        chosen = photos(signdigits, name)[start : start + PHOTOS_PER_SEGMENT]
+        assert len(chosen) == PHOTOS_PER_SEGMENT
+        used[name] += PHOTOS_PER_SEGMENT
+        segments.append((name, chosen))
+    path = tmp_path_factory.mktemp("video") / "hands.avi"
+    return write_gesture_video(path, segments, hold_frames=HOLD_FRAMES)
+
+
+def test_video_photos_were_not_used_for_training(signdigits: Path) -> None:
+    for name in CLASSES:
+        train = set(photos(signdigits, name)[:TRAIN_PER_CLASS])
+        shown = set(photos(signdigits, name)[VIDEO_FROM_RANK:])
+        assert not train & shown
+
+
+def run_headless(profile: Path, video: GestureVideo, models: Path, log: Path, *extra: str) -> int:
+    return main(
+        [
+            "play",
+            "--headless",
+            "--video",
+            str(video.path),
+            "--profile",
+            str(profile),
+            "--models",
+            str(models),
+            "--log",
+            str(log),
+            "--seed",
+            "3",
+            "--smoothing",
+            str(SMOOTHING),
+            "--threshold",
+            "0.5",
+            *extra,
+        ]
+    )
+
+
+def read_log(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_gestures_in_a_video_steer_pacman_through_the_maze(
+    trained_profile: Path,
+    video: GestureVideo,
+    session_models_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    log = tmp_path / "run.jsonl"
+    assert run_headless(trained_profile, video, session_models_dir, log) == 0
+    assert "the video ended" in capsys.readouterr().out
+    lines = read_log(log)
+    # Exactly one line per video frame, in order, with the documented fields.
+    assert [line["frame"] for line in lines] == list(range(video.frames))
+    assert set(lines[0]) == {"frame", "t", "probs", "raw", "intent", "pacman_dir", "latency_ms"}
+    assert set(lines[0]["probs"]) == set(CLASSES)  # type: ignore[arg-type]
+
+    scored = [
+        line
+        for line in lines
+        if all(int(line["frame"]) - s.start >= SETTLE_FRAMES for s in video.segments if int(line["frame"]) in s)  # type: ignore[call-overload]
+    ]
+    matches = [line["intent"] == video.label_at(int(line["frame"])) for line in scored]  # type: ignore[call-overload]
+    assert len(scored) > video.frames * 0.7
+    assert np.mean(matches) >= 0.9, f"smoothed intent matched the shown class on {np.mean(matches):.0%} of frames"
+
+    # Pac-Man travelled: after READY! he faced several directions and his direction follows the intents.
+    played = lines[READY_STEPS:]
+    assert len({line["pacman_dir"] for line in played}) >= 3
+    assert all(float(line["latency_ms"]) > 0 for line in lines)  # type: ignore[arg-type]
+
+
+def test_pacman_position_changes_over_distinct_tiles(
+    trained_profile: Path,
+    video: GestureVideo,
+    session_models_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    log = tmp_path / "run.jsonl"
+    assert run_headless(trained_profile, video, session_models_dir, log) == 0
+    out = capsys.readouterr().out
+    tiles = int(out.split("visited ")[1].split(" tiles")[0])
+    assert tiles >= 8, out
+
+
+def test_the_same_inputs_give_the_same_game(
+    trained_profile: Path, video: GestureVideo, session_models_dir: Path, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert run_headless(trained_profile, video, session_models_dir, first, "--seconds", "3") == 0
+    assert run_headless(trained_profile, video, session_models_dir, second, "--seconds", "3") == 0
+    strip = [{k: v for k, v in line.items() if k != "latency_ms"} for line in read_log(first)]
+    assert strip == [{k: v for k, v in line.items() if k != "latency_ms"} for line in read_log(second)]
+    assert len(strip) == 180  # --seconds 3 at 60 steps a second
+
+
+def test_missing_profile_is_one_clear_message(
+    video: GestureVideo, session_models_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_headless(tmp_path / "nothing-here", video, session_models_dir, tmp_path / "x.jsonl")
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "No gesture profile" in err and "calibrate" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_headless_without_a_video_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["play", "--headless", "--profile", str(tmp_path)]) == 2
+    assert "--video" in capsys.readouterr().err
