@@ -1,0 +1,114 @@
+"""The game window: opens it at an integer scale (or full screen) and runs a stack of scenes at 60 fps.
+
+The window is shown, with a "Loading..." line, before the first scene is built, so that whatever
+the scene imports (the vision stack for gesture play) never keeps the player staring at nothing.
+This module imports only pygame and the scene base.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pygame
+
+from game.render.layout import LOGICAL_H, LOGICAL_W, largest_scale, window_size
+from game.render.palette import BLACK, PACMAN_YELLOW
+from game.render.text import blit_text
+from game.scenes.base import Scene, SceneManager
+
+TITLE = "Gesture Pac-Man"
+#: Assumed screen when the desktop size is unknown (e.g. the dummy video driver): 1080p.
+FALLBACK_SCREEN = (1920, 1080)
+MAX_SCALE = 8
+
+
+class AppError(Exception):
+    """The window could not be opened as asked; the message says why."""
+
+
+def desktop_size() -> tuple[int, int]:
+    """The desktop's size, or 1080p when the video driver does not know it."""
+    try:
+        sizes = pygame.display.get_desktop_sizes()
+    except pygame.error:
+        sizes = []
+    if not sizes or sizes[0][0] < LOGICAL_W or sizes[0][1] < LOGICAL_H:
+        return FALLBACK_SCREEN
+    width, height = sizes[0]
+    return int(width), int(height)
+
+
+def default_scale() -> int:
+    """The largest integer scale whose window fits the desktop (3 on a 1080p screen)."""
+    return min(MAX_SCALE, largest_scale(*desktop_size()))
+
+
+def check_scale(scale: int | None) -> None:
+    if scale is not None and not 1 <= scale <= MAX_SCALE:
+        raise AppError(f"--scale must be between 1 and {MAX_SCALE}, got {scale}")
+
+
+def open_window(scale: int | None, fullscreen: bool) -> tuple[pygame.Surface, int]:
+    """Open the window; return its surface and the scale in use."""
+    check_scale(scale)
+    pygame.mixer.pre_init(22050, -16, 2, 512)  # small buffer: sounds follow events closely
+    try:
+        pygame.display.init()
+        pygame.font.init()
+        if fullscreen:
+            surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            fitting = largest_scale(surface.get_width(), surface.get_height(), margin=0)
+            scale = min(scale or fitting, fitting)
+        else:
+            scale = scale or default_scale()
+            surface = pygame.display.set_mode(window_size(scale))
+    except pygame.error as exc:
+        driver = os.environ.get("SDL_VIDEODRIVER", "")
+        hint = f" (SDL_VIDEODRIVER={driver})" if driver else " (is there a display? try `demo --headless`)"
+        raise AppError(f"cannot open the game window: {exc}{hint}") from None
+    pygame.display.set_caption(TITLE)
+    return surface, scale
+
+
+def show_loading(surface: pygame.Surface, scale: int, text: str = "Loading...") -> None:
+    surface.fill(BLACK)
+    rect = surface.get_rect()
+    blit_text(surface, text, 8 * scale, PACMAN_YELLOW, rect.center, "center")
+    pygame.display.flip()
+    pygame.event.pump()
+
+
+def run_app(
+    first_scene_factory: Callable[[], Scene],
+    scale: int | None = None,
+    fullscreen: bool = False,
+    *,
+    max_frames: int | None = None,
+    screenshot: Path | None = None,
+) -> int:
+    """Open the window, build the first scene, and run until the scene stack empties or the window closes.
+
+    ``screenshot`` saves the last frame as a PNG when the loop ends; ``max_frames`` bounds the run
+    (tests). Returns the process exit status.
+    """
+    surface, scale = open_window(scale, fullscreen)
+    try:
+        show_loading(surface, scale)
+        manager = SceneManager(surface, scale)
+        manager.push(first_scene_factory())
+        manager.run(max_frames=max_frames)
+        if screenshot is not None:
+            from game.render.screenshot import save_png
+
+            save_png(surface, screenshot)
+    finally:
+        close_window()
+    return 0
+
+
+def close_window() -> None:
+    """Close the window and the audio device."""
+    pygame.mixer.quit()
+    pygame.display.quit()

@@ -1,0 +1,100 @@
+"""The side panel for keyboard play: the controls, the level and lives, and how to set up gestures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pygame
+
+from game.core.state import World
+from game.render.palette import PACMAN_YELLOW, PANEL_BG, PANEL_DIM, PANEL_TEXT, TEXT_CYAN, WALL_BLUE
+from game.render.text import blit_text
+
+CONTROLS = (
+    ("Arrows / WASD", "steer"),
+    ("P / Esc", "pause"),
+    ("M", "sound on/off"),
+    ("Q", "back to title"),
+    ("Enter", "new game (after game over)"),
+)
+
+
+class KeyboardHelpPanel:
+    """``SidePanel`` shown when no gesture panel is given; it never pauses the game."""
+
+    def __init__(
+        self,
+        world: Callable[[], World],
+        hint: str | None = None,
+        *,
+        title: str = "KEYBOARD PLAY",
+        controls: Sequence[tuple[str, str]] = CONTROLS,
+    ) -> None:
+        self._world = world
+        self._hint = hint
+        self._title = title
+        self._controls = tuple(controls)
+        self._muted = False
+
+    def set_muted(self, muted: bool) -> None:
+        self._muted = muted
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        return False
+
+    def pause_reason(self) -> str | None:
+        return None
+
+    def banner(self) -> str | None:
+        return None
+
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        scale = max(1, rect.width // 160)
+        surface.fill(PANEL_BG, rect)
+        pygame.draw.line(surface, WALL_BLUE, rect.topleft, rect.bottomleft, max(1, scale))
+        x = rect.x + 8 * scale
+        y = rect.y + 10 * scale
+        world = self._world()
+        blit_text(surface, self._title, 7 * scale, PACMAN_YELLOW, (x, y))
+        y += 16 * scale
+        for label, value in (("Level", str(world.level)), ("Lives", str(max(0, world.lives))),
+                             ("Score", str(world.score))):
+            blit_text(surface, label, 5 * scale, PANEL_DIM, (x, y))
+            blit_text(surface, value, 5 * scale, PANEL_TEXT, (rect.right - 8 * scale, y), "topright")
+            y += 10 * scale
+        y += 8 * scale
+        if self._controls:
+            blit_text(surface, "CONTROLS", 6 * scale, TEXT_CYAN, (x, y))
+            y += 12 * scale
+        for keys, action in self._controls:
+            blit_text(surface, keys, 5 * scale, PANEL_TEXT, (x, y))
+            y += 8 * scale
+            blit_text(surface, action, 5 * scale, PANEL_DIM, (x + 6 * scale, y))
+            y += 11 * scale
+        if self._muted:
+            blit_text(surface, "Sound off (M)", 5 * scale, PANEL_DIM, (x, y))
+            y += 11 * scale
+        if self._hint:
+            y += 6 * scale
+            for line in _wrap(self._hint, 24):
+                blit_text(surface, line, 5 * scale, TEXT_CYAN, (x, y))
+                y += 9 * scale
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap into lines of at most ``width`` characters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if len(candidate) > width and current:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines

@@ -1,0 +1,276 @@
+"""The title screen: the logo, the four ghosts, a menu (Play, Calibrate, Quit) and what the player has set up.
+
+Arrow keys (or W/S) and Enter, or a mouse click, pick an item. Calibrate builds its scene through
+a factory that imports the vision stack only when chosen; if that fails the reason is shown here
+and keyboard play still works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import pygame
+
+from game.core.state import GhostName
+from game.core.types import Direction
+from game.highscore import load_high_score
+from game.render import sprites
+from game.render.layout import ARCADE_W, ScreenLayout
+from game.render.palette import (
+    BLACK,
+    GHOST_COLORS,
+    PACMAN_YELLOW,
+    PANEL_BG,
+    PANEL_DIM,
+    PANEL_TEXT,
+    TEXT_CYAN,
+    TEXT_RED,
+    WALL_BLUE,
+    WHITE,
+)
+from game.render.text import blit_text
+from game.scenes.base import Scene
+
+#: The arcade's "CHARACTER / NICKNAME" roll.
+_CAST = (
+    (GhostName.BLINKY, "SHADOW", "BLINKY"),
+    (GhostName.PINKY, "SPEEDY", "PINKY"),
+    (GhostName.INKY, "BASHFUL", "INKY"),
+    (GhostName.CLYDE, "POKEY", "CLYDE"),
+)
+#: Arcade pixels from the top of the screen to the first menu item, and between items.
+_MENU_TOP = 196
+_MENU_STEP = 20
+_PARADE_Y = 172
+#: Arcade pixels per second of the little chase running across the screen.
+_PARADE_SPEED = 60.0
+
+
+_KEYS = (("Arrows / WASD", "steer"), ("P / Esc", "pause"), ("M", "sound"), ("Q", "title"))
+
+
+class MenuItem(Enum):
+    PLAY = "PLAY"
+    CALIBRATE = "CALIBRATE"
+    QUIT = "QUIT"
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    """What the title shows about the player's setup."""
+
+    profile_dir: Path | None = None
+    high_score_file: Path | None = None
+
+
+class TitleScene(Scene):
+    def __init__(
+        self,
+        play: Callable[[], Scene],
+        calibrate: Callable[[], Scene] | None = None,
+        info: TitleInfo | None = None,
+    ) -> None:
+        self._play = play
+        self._calibrate = calibrate
+        self.info = info or TitleInfo()
+        self.items = list(MenuItem)
+        self.selected = 0
+        #: A problem to show under the menu (e.g. calibration could not start).
+        self.message: str | None = None
+        self.profile_trained = False
+        self.high_score = 0
+        self._time = 0.0
+
+    def enter(self) -> None:
+        # Re-read on every return: calibration may have just written a profile, play a high score.
+        profile = self.info.profile_dir
+        self.profile_trained = profile is not None and profile.is_dir()
+        self.high_score = load_high_score(self.info.high_score_file) if self.info.high_score_file else 0
+
+    # -- input -------------------------------------------------------------------------------
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_UP, pygame.K_w):
+                self.selected = (self.selected - 1) % len(self.items)
+            elif event.key in (pygame.K_DOWN, pygame.K_s):
+                self.selected = (self.selected + 1) % len(self.items)
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+                self.choose(self.items[self.selected])
+            elif event.key in (pygame.K_q, pygame.K_ESCAPE):
+                self.choose(MenuItem.QUIT)
+            elif event.key == pygame.K_c:
+                self.choose(MenuItem.CALIBRATE)
+        elif event.type == pygame.MOUSEMOTION:
+            hit = self._item_at(event.pos)
+            if hit is not None:
+                self.selected = hit
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            hit = self._item_at(event.pos)
+            if hit is not None:
+                self.selected = hit
+                self.choose(self.items[hit])
+
+    def choose(self, item: MenuItem) -> None:
+        self.message = None
+        if item is MenuItem.PLAY:
+            self.manager.push(self._play())
+        elif item is MenuItem.QUIT:
+            self.manager.quit()
+        elif self._calibrate is None:
+            self.message = "Calibration is not available in this build"
+        else:
+            try:
+                scene = self._calibrate()
+            except ImportError as exc:
+                self.message = f"Calibration is not available: {exc}"
+                return
+            except (OSError, RuntimeError, ValueError) as exc:
+                self.message = f"Calibration could not start: {exc}"
+                return
+            self.manager.push(scene)
+
+    def item_rects(self, layout: ScreenLayout) -> list[pygame.Rect]:
+        """Clickable rectangles of the menu items, in window pixels."""
+        scale = layout.scale
+        arcade = layout.arcade_rect
+        width, height = 120 * scale, 16 * scale
+        return [
+            pygame.Rect(arcade.centerx - width // 2, arcade.y + top * scale, width, height)
+            for top in (_MENU_TOP + i * _MENU_STEP - 8 for i in range(len(self.items)))
+        ]
+
+    def _item_at(self, pos: tuple[int, int]) -> int | None:
+        layout = ScreenLayout.for_surface(self.manager.surface, self.manager.scale)
+        for i, rect in enumerate(self.item_rects(layout)):
+            if rect.collidepoint(pos):
+                return i
+        return None
+
+    def update(self, dt: float) -> None:
+        self._time += dt
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        layout = ScreenLayout.for_surface(surface, self.manager.scale)
+        surface.fill(BLACK)
+        self._draw_header(surface, layout)
+        self._draw_logo(surface, layout)
+        self._draw_cast(surface, layout)
+        self._draw_parade(surface, layout)
+        self._draw_menu(surface, layout)
+        self._draw_panel(surface, layout)
+
+    def _draw_header(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
+        size = 7 * layout.scale
+        blit_text(surface, "HIGH SCORE", size, WHITE, layout.screen_row_px(9, 0))
+        if self.high_score:
+            blit_text(surface, f"{self.high_score:02d}", size, WHITE, layout.screen_row_px(17, 1), "topright")
+
+    def _draw_logo(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
+        scale = layout.scale
+        arcade = layout.arcade_rect
+        cx = arcade.centerx
+        box = pygame.Rect(0, 0, 176 * scale, 44 * scale)
+        box.center = (cx, arcade.y + 56 * scale)
+        # The maze's double blue line as a frame.
+        pygame.draw.rect(surface, WALL_BLUE, box, max(1, scale), border_radius=4 * scale)
+        inner = box.inflate(-6 * scale, -6 * scale)
+        pygame.draw.rect(surface, WALL_BLUE, inner, max(1, scale), border_radius=2 * scale)
+        blit_text(surface, "GESTURE", 7 * scale, TEXT_CYAN, (cx, box.y + 10 * scale), "center")
+        blit_text(surface, "PAC-MAN", 20 * scale, PACMAN_YELLOW, (cx, box.y + 28 * scale), "center")
+
+    def _draw_cast(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
+        scale = layout.scale
+        arcade = layout.arcade_rect
+        x0 = arcade.x + 40 * scale
+        blit_text(surface, "CHARACTER / NICKNAME", 6 * scale, WHITE, (x0 + 20 * scale, arcade.y + 88 * scale))
+        for i, (name, character, nickname) in enumerate(_CAST):
+            y = arcade.y + (100 + i * 16) * scale
+            color = GHOST_COLORS[name]
+            surface.blit(sprites.ghost_sprite(scale, color, Direction.RIGHT, 0), (x0, y - 4 * scale))
+            blit_text(surface, f"-{character}", 6 * scale, color, (x0 + 24 * scale, y))
+            blit_text(surface, f'"{nickname}"', 6 * scale, color, (x0 + 96 * scale, y))
+
+    def _draw_parade(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
+        """Pac-Man chased by the four ghosts across the screen, looping."""
+        scale = layout.scale
+        arcade = layout.arcade_rect
+        span = ARCADE_W + 100
+        lead = (self._time * _PARADE_SPEED) % span - 16
+        y = arcade.y + (_PARADE_Y - 8) * scale
+        frame = int(self._time * 12) % len(sprites.MOUTH_FRAMES)
+        clip = surface.get_clip()
+        surface.set_clip(arcade)
+        pacman = sprites.pacman_sprite(scale, Direction.RIGHT, frame)
+        surface.blit(pacman, (arcade.x + round(lead * scale), y))
+        skirt = int(self._time * 8) % 2
+        for i, (name, _, _) in enumerate(_CAST):
+            x = lead - 24 - 18 * i
+            image = sprites.ghost_sprite(scale, GHOST_COLORS[name], Direction.RIGHT, skirt)
+            surface.blit(image, (arcade.x + round(x * scale), y))
+        surface.set_clip(clip)
+
+    def _draw_menu(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
+        scale = layout.scale
+        for i, (item, rect) in enumerate(zip(self.items, self.item_rects(layout), strict=True)):
+            selected = i == self.selected
+            color = PACMAN_YELLOW if selected else WHITE
+            blit_text(surface, item.value, 8 * scale, color, rect.center, "center")
+            if selected:
+                frame = int(self._time * 8) % len(sprites.MOUTH_FRAMES)
+                icon = sprites.pacman_sprite(scale, Direction.RIGHT, frame)
+                surface.blit(icon, (rect.x + 4 * scale, rect.centery - 8 * scale))
+        arcade = layout.arcade_rect
+        if self.message:
+            where = (arcade.centerx, arcade.y + 262 * scale)
+            blit_text(surface, self.message, 5 * scale, TEXT_RED, where, "center")
+        hint = "ARROWS + ENTER, OR CLICK"
+        blit_text(surface, hint, 5 * scale, PANEL_DIM, (arcade.centerx, arcade.y + 276 * scale), "center")
+
+    def _draw_panel(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
+        scale = layout.scale
+        rect = layout.panel_rect
+        surface.fill(PANEL_BG, rect)
+        pygame.draw.line(surface, WALL_BLUE, rect.topleft, rect.bottomleft, max(1, scale))
+        x, y = rect.x + 8 * scale, rect.y + 10 * scale
+        blit_text(surface, "HOW TO PLAY", 7 * scale, PACMAN_YELLOW, (x, y))
+        y += 16 * scale
+        for line in ("Steer Pac-Man with hand", "signs in front of your", "webcam, or the keyboard."):
+            blit_text(surface, line, 5 * scale, PANEL_TEXT, (x, y))
+            y += 9 * scale
+        y += 6 * scale
+        for keys, action in _KEYS:
+            blit_text(surface, keys, 5 * scale, PANEL_TEXT, (x, y))
+            blit_text(surface, action, 5 * scale, PANEL_DIM, (x + 84 * scale, y))
+            y += 9 * scale
+        y += 8 * scale
+        blit_text(surface, "GESTURES", 7 * scale, TEXT_CYAN, (x, y))
+        y += 14 * scale
+        status: tuple[str, ...]
+        if self.profile_trained:
+            status = ("Profile trained:", "gestures steer in Play.", "Calibrate to top it up.")
+            color = (120, 255, 120)
+        else:
+            status = ("No profile yet.", "Choose Calibrate to", "teach the game your", "hand signs.")
+            color = TEXT_RED
+        for line in status:
+            blit_text(surface, line, 5 * scale, color, (x, y))
+            y += 9 * scale
+        if self.info.profile_dir is not None:
+            y += 4 * scale
+            for line in _tail_lines(str(self.info.profile_dir), 26):
+                blit_text(surface, line, 4 * scale, PANEL_DIM, (x, y))
+                y += 7 * scale
+
+
+def _tail_lines(path: str, width: int, max_lines: int = 3) -> list[str]:
+    """A long path cut into lines, keeping its end (the part that tells profiles apart)."""
+    lines = [path[i : i + width] for i in range(0, len(path), width)]
+    if len(lines) > max_lines:
+        lines = ["..." + lines[-max_lines][3:], *lines[-max_lines + 1 :]]
+    return lines
