@@ -1,5 +1,6 @@
-"""Loads the per-frame MobileNet backbone in a background thread so the calibration window and its
-camera preview appear at once; the scene shows ``stage`` with a busy indicator meanwhile.
+"""Loads the per-frame MobileNet backbone (and then the saved profile, whose head needs Keras) in a
+background thread so the calibration window and its camera preview appear at once; the scene
+shows ``stage`` with a busy indicator meanwhile.
 
 ``game.vision.features`` imports TensorFlow lazily, and only this thread calls into it (which
 imports it only when the LiteRT conversion is not cached yet), so the UI thread never does.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from game.scenes.calibration_profile import ProfileError, SavedCalibration, load_calibration
 from game.vision import features as vf
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess
 
@@ -32,9 +34,14 @@ class BackboneLoader:
         models: Path,
         weights: Path | None = None,
         preprocess_config: PreprocessConfig = DEFAULT_PREPROCESS,
+        profile_dir: Path | None = None,
     ) -> None:
         self.models = models
         self.weights = weights
+        self.profile_dir = profile_dir
+        #: The profile found at ``profile_dir`` (None when there is none), and why it did not load.
+        self.saved: SavedCalibration | None = None
+        self.profile_error = ""
         self.preprocess_config = preprocess_config
         self.state = LoadState.LOADING
         self.stage = "starting"
@@ -68,12 +75,21 @@ class BackboneLoader:
                 self.stage = "Converting MobileNet for the per-frame runtime (first run only)"
             else:
                 self.stage = "Loading MobileNet"
-            self.backbone = vf.LiteRTBackbone.load(self.models, self.weights)
+            backbone = vf.LiteRTBackbone.load(self.models, self.weights)
             self.seconds = time.perf_counter() - started
-            self.state = LoadState.READY
         except Exception as exc:  # the message is shown on screen; recording stays disabled
             self.message = str(exc) or type(exc).__name__
             self.state = LoadState.FAILED
+            return
+        if self.profile_dir is not None:
+            self.stage = "Loading your saved profile"
+            try:
+                self.saved = load_calibration(self.profile_dir)
+            except ProfileError as exc:
+                self.profile_error = str(exc)
+        # Published last: the scene reads the profile fields once it sees READY.
+        self.backbone = backbone
+        self.state = LoadState.READY
 
     def features(self, image_rgb: np.ndarray) -> np.ndarray:
         """One RGB ``uint8`` frame -> float32 (7, 7, 256), exactly as play computes them."""

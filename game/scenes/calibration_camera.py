@@ -20,8 +20,8 @@ import numpy as np
 
 from game.vision.camera import CameraError, Frame, FrameSource
 from game.vision.preprocess import thumbnail
+from game.vision.profile import THUMBNAIL_SIZE as THUMB_SIZE
 
-THUMB_SIZE = 64
 RETRY_INTERVAL_S = 1.0
 JOIN_TIMEOUT_S = 5.0
 

@@ -1,0 +1,476 @@
+"""Draws the calibration scene: live preview, class panels, buttons, and the mode panel (loading,
+instructions, training chart, results with confusion matrix and live confidence bars, settings).
+
+It only reads the scene; the surfaces it caches (the converted preview frame, thumbnails, fonts)
+are drawing caches, not state the scene depends on.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pygame
+
+from game.render import widgets
+from game.render.calibration_layout import Layout
+from game.scenes.calibration_backbone import LoadState
+from game.scenes.calibration_modes import FlashKind, Mode
+from game.scenes.calibration_samples import DIRECTION_CLASSES, IDLE_CLASS
+from game.scenes.calibration_settings import SETTINGS
+from game.vision.preprocess import center_square
+from game.vision.training import DEFAULT
+
+if TYPE_CHECKING:
+    from game.scenes.calibration import Buttons, CalibrationScene
+
+LOSS_COLOR: widgets.Color = (235, 100, 100)
+ACC_COLOR: widgets.Color = widgets.GOOD
+REC_RED: widgets.Color = (235, 40, 40)
+
+HINTS: dict[str, str] = {
+    "up": "e.g. point up",
+    "down": "e.g. point down",
+    "left": "e.g. point to your left",
+    "right": "e.g. point to your right",
+    IDLE_CLASS: "relaxed hand, or no hand",
+}
+KEY_NAMES: dict[str, str] = {"up": "Up", "down": "Down", "left": "Left", "right": "Right", IDLE_CLASS: "I"}
+
+INSTRUCTIONS: tuple[str, ...] = (
+    "HOLD an arrow key (I for idle) while you show its gesture,",
+    "or press and hold a class panel: every frame is one sample.",
+    "Move a little while recording: vary distance and angle.",
+    "Backspace undoes the last hold;  Shift+arrow clears a class.",
+    "T trains,  S saves,  P plays,  C next camera,  A settings.",
+)
+
+
+def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
+    """Greedy word wrap to ``width`` pixels."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if font.size(candidate)[0] <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _text(
+    surface: pygame.Surface,
+    font: pygame.font.Font,
+    text: str,
+    color: widgets.Color,
+    pos: tuple[int, int],
+    anchor: str = "topleft",
+) -> pygame.Rect:
+    image = font.render(text, True, color)
+    rect = image.get_rect(**{anchor: pos})
+    surface.blit(image, rect)
+    return rect
+
+
+class CalibrationView:
+    """Fonts and drawing caches for one window scale."""
+
+    def __init__(self, scale: int) -> None:
+        self.scale = scale
+        self.small = pygame.font.Font(None, 6 * scale * 3 // 2)
+        self.normal = pygame.font.Font(None, 8 * scale * 3 // 2)
+        self.big = pygame.font.Font(None, 12 * scale * 3 // 2)
+        self._preview: pygame.Surface | None = None
+        self._preview_key: tuple[int, int, int] | None = None
+        self._thumbs: dict[int, pygame.Surface] = {}
+
+    # -- entry point -----------------------------------------------------------------------
+
+    def draw(
+        self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons
+    ) -> None:
+        surface.fill(widgets.BACKGROUND)
+        if scene.no_camera:
+            self._draw_no_camera(surface, scene, layout)
+            return
+        self._draw_header(surface, scene, layout)
+        self._draw_preview(surface, scene, layout)
+        self._draw_mode_panel(surface, scene, layout, buttons)
+        for name in (*DIRECTION_CLASSES, IDLE_CLASS):
+            self._draw_class_panel(surface, scene, layout, buttons, name)
+        for button in (
+            buttons.train,
+            buttons.save,
+            buttons.play,
+            buttons.undo,
+            buttons.idle,
+            buttons.advanced,
+        ):
+            button.draw(surface, self.normal, self.small)
+        self._draw_flash(surface, scene, layout)
+
+    # -- pieces ----------------------------------------------------------------------------
+
+    def _draw_header(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
+        s = self.scale
+        rect = layout.header
+        _text(
+            surface,
+            self.normal,
+            "CALIBRATE YOUR GESTURES",
+            widgets.ACCENT,
+            (rect.x + 4 * s, rect.centery),
+            "midleft",
+        )
+        status = scene.sources.describe()
+        if scene.backbone.ready and scene.backbone.seconds is not None:
+            status += f"   ·   MobileNet ready ({scene.backbone.seconds:.1f} s)"
+        if scene.saved_path is not None and not scene.book.dirty:
+            status += "   ·   saved"
+        elif scene.book.dirty:
+            status += "   ·   unsaved changes"
+        _text(surface, self.small, status, widgets.TEXT_DIM, (rect.right - 4 * s, rect.centery), "midright")
+
+    def _frame_surface(self, image: np.ndarray, index: int) -> pygame.Surface:
+        key = (index, image.shape[0], image.shape[1])
+        if self._preview is None or self._preview_key != key:
+            h, w = image.shape[:2]
+            self._preview = pygame.image.frombuffer(np.ascontiguousarray(image).tobytes(), (w, h), "RGB")
+            self._preview_key = key
+        return self._preview
+
+    def _draw_preview(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
+        s, rect = self.scale, layout.preview
+        pygame.draw.rect(surface, (0, 0, 0), rect)
+        frame = scene.camera.latest_frame()
+        if frame is not None:
+            picture = self._frame_surface(frame.image, frame.index)
+            h, w = frame.image.shape[:2]
+            fit = min(rect.width / w, rect.height / h)
+            size = (max(1, round(w * fit)), max(1, round(h * fit)))
+            target = pygame.Rect((0, 0), size)
+            target.center = rect.center
+            surface.blit(pygame.transform.scale(picture, size), target)
+            # The square the backbone sees (preprocessing crops the centre): poses outside it do not count.
+            side = round(min(w, h) * fit)
+            crop = pygame.Rect(0, 0, side, side)
+            crop.center = target.center
+            if crop.width < target.width or crop.height < target.height:
+                pygame.draw.rect(surface, widgets.TEXT_DIM, crop, width=max(1, s // 2))
+        else:
+            _text(
+                surface,
+                self.normal,
+                f"Opening {scene.sources.describe()}…",
+                widgets.TEXT_DIM,
+                rect.center,
+                "center",
+            )
+        if scene.recording is not None:
+            pygame.draw.rect(surface, REC_RED, rect, width=2 * s)
+            if int(scene.elapsed * 2) % 2 == 0:  # a blinking dot reads as "recording" everywhere
+                pygame.draw.circle(surface, REC_RED, (rect.x + 10 * s, rect.y + 10 * s), 4 * s)
+            label = f"REC  {scene.recording}  {scene.book.count(scene.recording)}"
+            _text(surface, self.normal, label, widgets.TEXT, (rect.x + 17 * s, rect.y + 10 * s), "midleft")
+        if scene.camera_lost:
+            band = pygame.Rect(rect.x, rect.y + rect.height // 2 - 18 * s, rect.width, 36 * s)
+            pygame.draw.rect(surface, (70, 10, 10), band)
+            lines = ["Camera lost: retrying. Recording stopped; your samples are kept."]
+            lines += wrap(self.small, scene.camera.message, band.width - 8 * s)[:2]
+            y = band.y + 3 * s
+            for line in lines:
+                y = _text(surface, self.small, line, widgets.TEXT, (band.x + 4 * s, y)).bottom + s
+        pygame.draw.rect(surface, widgets.PANEL_EDGE, rect, width=1)
+
+    def _draw_mode_panel(
+        self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons
+    ) -> None:
+        rect = layout.mode_panel
+        pygame.draw.rect(surface, widgets.PANEL, rect)
+        pygame.draw.rect(surface, widgets.PANEL_EDGE, rect, width=1)
+        inner = rect.inflate(-6 * self.scale, -6 * self.scale)
+        if scene.show_advanced:
+            self._draw_settings(surface, scene, layout, buttons)
+        elif scene.backbone.state is LoadState.FAILED:
+            self._draw_lines(surface, inner, ["Cannot load MobileNet:", scene.backbone.message], widgets.BAD)
+        elif not scene.backbone.ready:
+            self._draw_loading(surface, scene, inner)
+        elif scene.mode is Mode.TRAINING:
+            self._draw_training(surface, scene, inner)
+        elif scene.mode is Mode.RESULTS and scene.result is not None:
+            self._draw_results(surface, scene, inner)
+        else:
+            self._draw_record_help(surface, scene, inner)
+
+    def _draw_record_help(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
+        s = self.scale
+        y = _text(surface, self.normal, "RECORD YOUR GESTURES", widgets.ACCENT, rect.topleft).bottom + 2 * s
+        body = pygame.Rect(rect.x, y, rect.width, rect.bottom - y)
+        y = self._draw_lines(surface, body, list(INSTRUCTIONS), widgets.TEXT)
+        reason = scene.train_reason
+        status = f"To train: {reason}." if reason else "Every class is ready: press T to train."
+        color = widgets.TEXT_DIM if reason else widgets.GOOD
+        _text(surface, self.small, status, color, (rect.x, rect.bottom), "bottomleft")
+
+    def _draw_lines(
+        self,
+        surface: pygame.Surface,
+        rect: pygame.Rect,
+        paragraphs: list[str],
+        color: widgets.Color,
+        font: pygame.font.Font | None = None,
+    ) -> int:
+        font = font or self.small
+        y = rect.y
+        for paragraph in paragraphs:
+            for line in wrap(font, paragraph, rect.width):
+                if y + font.get_linesize() > rect.bottom:
+                    return y
+                _text(surface, font, line, color, (rect.x, y))
+                y += font.get_linesize()
+        return y
+
+    def _draw_loading(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
+        s = self.scale
+        stage = widgets.fit_text(self.normal, f"{scene.backbone.stage}…", rect.width)
+        y = _text(surface, self.normal, stage, widgets.ACCENT, rect.topleft).bottom + 2 * s
+        bar = pygame.Rect(rect.x, y, rect.width, 7 * s)
+        widgets.draw_progress_bar(surface, bar, None, phase=scene.elapsed)
+        text_rect = pygame.Rect(rect.x, bar.bottom + 4 * s, rect.width, rect.bottom - bar.bottom - 4 * s)
+        paragraphs = ["The preview runs already; recording starts once MobileNet is loaded.", *INSTRUCTIONS]
+        self._draw_lines(surface, text_rect, paragraphs, widgets.TEXT_DIM)
+
+    def _draw_training(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
+        s = self.scale
+        job = scene.job
+        if job is None:
+            return
+        epochs = job.epochs
+        total = job.config.epochs
+        bar = pygame.Rect(rect.x, rect.y, rect.width, 9 * s)
+        label = f"Training: epoch {len(epochs)} of {total}"
+        widgets.draw_progress_bar(surface, bar, len(epochs) / total, font=self.small, label=label)
+        chart = pygame.Rect(rect.x, bar.bottom + 3 * s, rect.width, rect.bottom - bar.bottom - 3 * s)
+        series = [widgets.Series("loss", [e.loss for e in epochs], LOSS_COLOR)]
+        if any(e.val_accuracy is not None for e in epochs):
+            accs = [math.nan if e.val_accuracy is None else e.val_accuracy for e in epochs]
+            series.append(widgets.Series("val. accuracy", accs, ACC_COLOR, 0.0, 1.0))
+        else:
+            series.append(widgets.Series("accuracy", [e.accuracy for e in epochs], ACC_COLOR, 0.0, 1.0))
+        widgets.draw_line_chart(surface, chart, series, self.small, x_count=total)
+
+    def _draw_results(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
+        s = self.scale
+        result = scene.result
+        assert result is not None
+        left = pygame.Rect(rect.x, rect.y, rect.width * 11 // 20, rect.height)
+        right = pygame.Rect(left.right + 4 * s, rect.y, rect.right - left.right - 4 * s, rect.height)
+        if result.val_accuracy is not None:
+            title = f"Validation accuracy {result.val_accuracy:.0%}"
+        else:
+            title = "Accuracy on the training samples"
+        y = _text(surface, self.small, title, widgets.ACCENT, left.topleft).bottom + s
+        acc_w = self.small.size("100%")[0] + 2 * s
+        grid = pygame.Rect(left.x, y, left.width - acc_w, left.bottom - y)
+        classes = list(result.classes)
+        widgets.draw_confusion_matrix(surface, grid, result.confusion, classes, self.small)
+        # Per-class accuracy beside each matrix row (same geometry as draw_confusion_matrix's cells).
+        head_h = self.small.get_height() * 2 + 4
+        label_w = max(self.small.size(n)[0] for n in classes) + self.small.get_height() // 2
+        cell = max(4, min((grid.width - label_w) // len(classes), (grid.height - head_h) // len(classes)))
+        for i, name in enumerate(classes):
+            acc = result.per_class_accuracy.get(name, math.nan)
+            text = "–" if math.isnan(acc) else f"{acc:.0%}"
+            color = widgets.GOOD if not math.isnan(acc) and acc >= 0.9 else widgets.BAD
+            cy = grid.y + head_h + cell * i + cell // 2
+            _text(
+                surface,
+                self.small,
+                text,
+                color,
+                (grid.x + label_w + cell * len(classes) + 2 * s, cy),
+                "midleft",
+            )
+        y = _text(surface, self.small, "LIVE TEST", widgets.ACCENT, right.topleft).bottom + s
+        live = scene.camera.latest_result()
+        bars = pygame.Rect(
+            right.x,
+            y,
+            right.width,
+            right.bottom - y - (self.small.get_linesize() if scene.stale_result else 0),
+        )
+        if live is None:
+            _text(surface, self.small, "waiting for a frame…", widgets.TEXT_DIM, (right.x, y))
+        else:
+            widgets.draw_confidence_bars(surface, bars, live.probs, live.top, self.small, order=classes)
+        if scene.stale_result:
+            _text(surface, self.small, "new samples: T retrains", widgets.BAD, right.bottomleft, "bottomleft")
+
+    def _draw_settings(
+        self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons
+    ) -> None:
+        rect = layout.mode_panel
+        s = self.scale
+        _text(
+            surface,
+            self.small,
+            "TRAINING SETTINGS (next training)   keys 1-8",
+            widgets.ACCENT,
+            (rect.x + 4 * s, rect.y + 3 * s),
+        )
+
+        for i, setting in enumerate(SETTINGS):
+            row = layout.setting_rows[setting.name]
+            value = setting.show(setting.value(scene.config))
+            default = setting.show(setting.value(DEFAULT))
+            _text(surface, self.small, setting.label, widgets.TEXT, (row.x, row.centery), "midleft")
+            _text(
+                surface,
+                self.normal,
+                value,
+                widgets.ACCENT,
+                (row.x + row.width * 45 // 100, row.centery),
+                "midleft",
+            )
+            _text(
+                surface,
+                self.small,
+                f"default {default}",
+                widgets.TEXT_DIM,
+                (row.x + row.width * 62 // 100, row.centery),
+                "midleft",
+            )
+            keys = f"{2 * i + 1}/{2 * i + 2}"
+            _text(
+                surface,
+                self.small,
+                keys,
+                widgets.TEXT_DIM,
+                (layout.setting_minus[setting.name].x - 3 * s, row.centery),
+                "midright",
+            )
+            buttons.minus[setting.name].draw(surface, self.small)
+            buttons.plus[setting.name].draw(surface, self.small)
+
+    def _thumb(self, image: np.ndarray, px: int) -> pygame.Surface:
+        key = id(image)
+        cached = self._thumbs.get(key)
+        if cached is None or cached.get_width() != px:
+            square = np.ascontiguousarray(center_square(image))
+            raw = pygame.image.frombuffer(square.tobytes(), (square.shape[1], square.shape[0]), "RGB")
+            cached = pygame.transform.scale(raw, (px, px))
+            if len(self._thumbs) > 64:
+                self._thumbs.clear()
+            self._thumbs[key] = cached
+        return cached
+
+    def _draw_class_panel(
+        self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons, name: str
+    ) -> None:
+        s = self.scale
+        rect = layout.class_panels[name]
+        button = buttons.classes[name]
+        enabled = button.enabled
+        recording = scene.recording == name
+        fill = (60, 24, 30) if recording else ((44, 48, 90) if button.hovered and enabled else widgets.PANEL)
+        pygame.draw.rect(surface, fill, rect, border_radius=3 * s)
+        edge = REC_RED if recording else widgets.PANEL_EDGE
+        pygame.draw.rect(surface, edge, rect, width=2 * s if recording else 1, border_radius=3 * s)
+        thumb_rect = pygame.Rect(rect.x + 2 * s, rect.y + 2 * s, rect.height - 4 * s, rect.height - 4 * s)
+        first = scene.book.first_thumbnail(name)
+        if first is not None:
+            surface.blit(self._thumb(first, thumb_rect.width), thumb_rect)
+        else:
+            pygame.draw.rect(surface, widgets.BAR_BG, thumb_rect)
+            _text(surface, self.small, "?", widgets.TEXT_DIM, thumb_rect.center, "center")
+        x = thumb_rect.right + 4 * s
+        ink = widgets.TEXT if enabled else widgets.TEXT_DIM
+        title = _text(surface, self.normal, name.upper(), REC_RED if recording else ink, (x, rect.y + 2 * s))
+        _text(
+            surface,
+            self.small,
+            f"hold [{KEY_NAMES[name]}]",
+            widgets.TEXT_DIM,
+            (title.right + 4 * s, title.centery),
+            "midleft",
+        )
+        hint = HINTS[name] if enabled else "off: press O (or hold I) to use it"
+        _text(surface, self.small, hint, widgets.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft")
+        count = scene.book.count(name)
+        need = scene.book.min_per_class
+        count_color = widgets.GOOD if count >= need else (widgets.ACCENT if count else widgets.TEXT_DIM)
+        if not enabled:
+            count_color = widgets.TEXT_DIM
+        _text(
+            surface,
+            self.big,
+            str(count),
+            count_color,
+            (rect.right - 14 * s, rect.bottom - 1 * s),
+            "bottomright",
+        )
+        if count < need and enabled:
+            _text(
+                surface,
+                self.small,
+                f"/{need}",
+                widgets.TEXT_DIM,
+                (rect.right - 3 * s, rect.bottom - 3 * s),
+                "bottomright",
+            )
+        if recording and int(scene.elapsed * 2) % 2 == 0:
+            pygame.draw.circle(surface, REC_RED, (rect.right - 24 * s, rect.y + 7 * s), 3 * s)
+        clear = buttons.clear[name]
+        if clear.enabled:
+            clear.draw(surface, self.small)
+
+    def _draw_flash(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
+        flash = scene.flash
+        if flash is None:
+            return
+        s = self.scale
+        color = widgets.BAD if flash.kind is FlashKind.ERROR else widgets.ACCENT
+        lines = wrap(self.small, flash.text, layout.preview.width - 10 * s)[:3]
+        h = len(lines) * self.small.get_linesize() + 6 * s
+        band = pygame.Rect(layout.preview.x, layout.preview.bottom - h, layout.preview.width, h)
+        shade = pygame.Surface(band.size, pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 200))
+        surface.blit(shade, band)
+        pygame.draw.line(surface, color, band.topleft, band.topright, width=s)
+        y = band.y + 3 * s
+        for line in lines:
+            y = _text(surface, self.small, line, color, (band.x + 5 * s, y)).bottom
+
+    def _draw_no_camera(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
+        s = self.scale
+        rect = layout.screen.inflate(-40 * s, -40 * s)
+        y = _text(
+            surface, self.big, "NO CAMERA", widgets.ACCENT, (rect.centerx, rect.y + 10 * s), "midtop"
+        ).bottom
+        tried = scene.sources.tried
+        if tried:
+            which = "Tried camera " + ", ".join(str(i) for i in tried) + ": none of them opened."
+        else:
+            which = f"{scene.sources.describe()} did not deliver a picture."
+        paragraphs = [
+            which,
+            scene.camera.message,
+            "The camera may be missing, in use by another program (a video call?), or blocked by "
+            "your system's camera permission for this program.",
+            "Start again with --camera N to pick another webcam, or --video FILE to calibrate from a "
+            "recorded video.  `gesture-pacman doctor` lists the cameras that open.",
+        ]
+        text_rect = pygame.Rect(rect.x, y + 10 * s, rect.width, rect.bottom - y - 60 * s)
+        self._draw_lines(surface, text_rect, paragraphs, widgets.TEXT)
+        keys = [f"C   try camera {(scene.sources.index + 1) % 4}" if scene.sources.can_cycle else ""]
+        if scene.can_play_keyboard:
+            keys.append("Enter   play with the keyboard")
+        keys.append("Esc   back")
+        y = rect.bottom - 40 * s
+        for line in filter(None, keys):
+            y = _text(surface, self.normal, line, widgets.ACCENT, (rect.x, y)).bottom + 2 * s

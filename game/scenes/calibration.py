@@ -1,0 +1,492 @@
+"""The calibration scene: record gestures from the webcam, train the head, inspect it, save it.
+
+The player holds a class's key (arrows, ``I`` for idle) or presses and holds its panel; every
+camera frame meanwhile becomes a sample. Train is disabled with the reason on screen until each
+class has enough samples; training runs in the background with a live chart; afterwards the
+screen shows per-class validation accuracy, the confusion matrix and live confidence bars.
+``S`` saves the profile (samples included) and ``P`` starts the game with it.
+
+All slow work is off the UI thread (``calibration_camera``, ``calibration_backbone``,
+``calibration_training``); this module only turns input into calls on them and keeps the state
+that ``game.render.calibration_view`` draws.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import pygame
+
+from game.render.calibration_layout import Layout
+from game.render.calibration_view import CalibrationView
+from game.render.widgets import Button
+from game.scenes.base import Scene
+from game.scenes.calibration_backbone import BackboneLoader, LoadState
+from game.scenes.calibration_camera import CameraState, CameraWorker, ClassifierLike
+from game.scenes.calibration_modes import FlashKind, Mode
+from game.scenes.calibration_profile import ProfileError, SavedCalibration, make_classifier, save_calibration
+from game.scenes.calibration_samples import ALL_CLASSES, IDLE_CLASS, SampleBook
+from game.scenes.calibration_settings import SETTINGS, adjust
+from game.scenes.calibration_sources import SourceChooser
+from game.scenes.calibration_training import JobState, TrainingJob
+from game.vision.camera import FrameSource
+from game.vision.training import DEFAULT, MIN_SAMPLES_FOR_VALIDATION, HeadConfig, TrainResult
+
+#: Enough per class for the validation split, so accuracy and the confusion matrix mean something.
+MIN_SAMPLES = MIN_SAMPLES_FOR_VALIDATION
+#: Seconds a second Esc has to follow the first to leave with unsaved samples.
+LEAVE_CONFIRM_S = 4.0
+FLASH_S = 4.0
+
+CLASS_KEYS: dict[int, str] = {
+    pygame.K_UP: "up",
+    pygame.K_DOWN: "down",
+    pygame.K_LEFT: "left",
+    pygame.K_RIGHT: "right",
+    pygame.K_i: IDLE_CLASS,
+}
+
+
+@dataclass(frozen=True)
+class Flash:
+    text: str
+    kind: FlashKind
+    until: float
+
+
+@dataclass(frozen=True)
+class CalibrationOptions:
+    """What ``gesture-pacman calibrate`` was asked for."""
+
+    profile_dir: Path
+    models: Path
+    camera: int | None = None
+    video: str | None = None
+    mirror: bool = True
+    weights: Path | None = None
+    #: Leaving quits the program instead of returning to the title.
+    started_directly: bool = True
+
+
+@dataclass
+class Buttons:
+    """Every clickable thing on the screen; rects come from the layout."""
+
+    train: Button
+    save: Button
+    play: Button
+    undo: Button
+    idle: Button
+    advanced: Button
+    classes: dict[str, Button] = field(default_factory=dict)
+    clear: dict[str, Button] = field(default_factory=dict)
+    minus: dict[str, Button] = field(default_factory=dict)
+    plus: dict[str, Button] = field(default_factory=dict)
+
+
+PlayFactory = Callable[[Path], Scene]
+
+
+class CalibrationScene(Scene):
+    """See the module docstring. ``source`` replaces the webcam/video (tests, benchmarks)."""
+
+    def __init__(
+        self,
+        options: CalibrationOptions,
+        *,
+        source: Callable[[], FrameSource] | None = None,
+        play_factory: PlayFactory | None = None,
+        no_camera_play: Callable[[], Scene] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.options = options
+        self.sources = SourceChooser(options.camera, options.video, options.mirror, override=source)
+        self.camera = CameraWorker(self.sources.opener())
+        self.backbone = BackboneLoader(options.models, options.weights, profile_dir=options.profile_dir)
+        self.book = SampleBook(MIN_SAMPLES)
+        self.config: HeadConfig = DEFAULT
+        self.mode = Mode.RECORD
+        self.job: TrainingJob | None = None
+        self.result: TrainResult | None = None
+        self.classifier: ClassifierLike | None = None
+        #: Sample counts the current result was trained on; differs from now once the player records more.
+        self.trained_counts: dict[str, int] = {}
+        self.show_advanced = False
+        self.saved_path: Path | None = None
+        self.flash: Flash | None = None
+        self.recording: str | None = None
+        self.profile_loaded: SavedCalibration | None = None
+        self.profile_error = ""
+        self._burst = 0
+        self._key_held: int | None = None
+        self._mouse_held: str | None = None
+        self._leave_until = 0.0
+        self._clock = clock
+        self._play_factory = play_factory
+        self._no_camera_play = no_camera_play
+        self._started = False
+        self._profile_pending = True
+        self.view: CalibrationView | None = None
+        self.layout: Layout | None = None
+        self.buttons: Buttons | None = None
+        self.elapsed = 0.0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        if not self._started:
+            self._started = True
+            self.camera.start()
+            self.backbone.start()
+        self.layout = Layout.for_surface(self.manager.surface, self.manager.scale)
+        self.view = CalibrationView(self.manager.scale)
+        self.buttons = self._make_buttons(self.layout)
+
+    def exit(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        self._stop_recording()
+        self.camera.stop()
+
+    # -- state the view reads --------------------------------------------------------------
+
+    @property
+    def no_camera(self) -> bool:
+        """True while no frame source has ever delivered a frame and the last try failed."""
+        return self.camera.frames_seen == 0 and self.camera.state is CameraState.LOST
+
+    @property
+    def can_play_keyboard(self) -> bool:
+        return self._no_camera_play is not None
+
+    @property
+    def camera_lost(self) -> bool:
+        return self.camera.frames_seen > 0 and self.camera.state in (CameraState.LOST, CameraState.ENDED)
+
+    @property
+    def train_reason(self) -> str:
+        """Why Train is disabled, or "" when it is enabled."""
+        if self.job is not None and self.job.state is JobState.RUNNING:
+            return "training…"
+        if not self.backbone.ready:
+            return "MobileNet is still loading" if self.backbone.state is LoadState.LOADING else "no backbone"
+        missing = self.book.missing()
+        if missing:
+            others = len(missing) - 1
+            more = f" (and {others} more class{'es' if others > 1 else ''})" if others else ""
+            return missing[0] + more
+        return ""
+
+    @property
+    def stale_result(self) -> bool:
+        """The samples changed since the shown result was trained."""
+        counts = {name: self.book.count(name) for name in self.book.active_classes}
+        return self.result is not None and counts != self.trained_counts
+
+    def flash_message(self, text: str, kind: FlashKind = FlashKind.INFO) -> None:
+        self.flash = Flash(text, kind, self._clock() + FLASH_S)
+
+    # -- input -----------------------------------------------------------------------------
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if self.buttons is not None and event.type in (
+            pygame.MOUSEMOTION,
+            pygame.MOUSEBUTTONDOWN,
+            pygame.MOUSEBUTTONUP,
+        ):
+            self._handle_mouse(event, self.buttons)
+        elif event.type == pygame.KEYDOWN:
+            self._key_down(event)
+        elif event.type == pygame.KEYUP and event.key == self._key_held:
+            self._stop_recording()
+
+    def _key_down(self, event: pygame.event.Event) -> None:
+        key = event.key
+        if key == pygame.K_ESCAPE:
+            self._leave()
+        elif self.no_camera:
+            self._no_camera_key(key)
+        elif key in CLASS_KEYS:
+            label = CLASS_KEYS[key]
+            if event.mod & pygame.KMOD_SHIFT:
+                self._clear(label)
+            else:
+                self._start_recording(label, key=key)
+        elif key in (pygame.K_BACKSPACE, pygame.K_u):
+            self._undo()
+        elif key == pygame.K_t:
+            self._train()
+        elif key == pygame.K_s:
+            self._save()
+        elif key == pygame.K_p:
+            self._play()
+        elif key == pygame.K_o:
+            self._toggle_idle()
+        elif key == pygame.K_a:
+            self.show_advanced = not self.show_advanced
+        elif key == pygame.K_c:
+            self._cycle_camera()
+        elif self.show_advanced and pygame.K_1 <= key <= pygame.K_8:
+            index = key - pygame.K_1
+            self._adjust(SETTINGS[index // 2].name, +1 if index % 2 else -1)
+
+    def _no_camera_key(self, key: int) -> None:
+        if key == pygame.K_c:
+            self._cycle_camera()
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self._no_camera_play is not None:
+            self.manager.replace(self._no_camera_play())
+
+    def _handle_mouse(self, event: pygame.event.Event, buttons: Buttons) -> None:
+        if self.no_camera:
+            return
+        for label, button in buttons.classes.items():
+            was_held = button.held
+            button.handle_event(event)
+            if button.held and not was_held:
+                self._start_recording(label, mouse=True)
+            elif was_held and not button.held and self._mouse_held == label:
+                self._stop_recording()
+        actions: list[tuple[Button, Callable[[], None]]] = [
+            (buttons.train, self._train),
+            (buttons.save, self._save),
+            (buttons.play, self._play),
+            (buttons.undo, self._undo),
+            (buttons.idle, self._toggle_idle),
+            (buttons.advanced, self._toggle_advanced),
+        ]
+        actions += [(b, partial(self._clear, name)) for name, b in buttons.clear.items()]
+        if self.show_advanced:
+            actions += [(b, partial(self._adjust, n, -1)) for n, b in buttons.minus.items()]
+            actions += [(b, partial(self._adjust, n, +1)) for n, b in buttons.plus.items()]
+        for button, action in actions:
+            if button.handle_event(event):
+                action()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _start_recording(self, label: str, key: int | None = None, mouse: bool = False) -> None:
+        if label == IDLE_CLASS and not self.book.use_idle:
+            self.book.use_idle = True
+            self.flash_message("Idle class on: record a relaxed hand or no hand (O turns it off)")
+        if not self.backbone.ready:
+            self.flash_message("MobileNet is still loading; recording starts when it is ready")
+            return
+        if self.camera.state is not CameraState.RUNNING:
+            self.flash_message("No camera picture: cannot record right now", FlashKind.ERROR)
+            return
+        self._stop_recording()
+        self._burst += 1
+        self.recording = label
+        self._key_held = key
+        self._mouse_held = label if mouse else None
+        self.camera.set_recording(label, self._burst)
+
+    def _stop_recording(self) -> None:
+        self.camera.set_recording(None)
+        self._collect_samples()
+        self.recording = None
+        self._key_held = None
+        self._mouse_held = None
+
+    def _collect_samples(self) -> None:
+        for sample in self.camera.drain_samples():
+            self.book.add(sample.label, sample.features, sample.thumbnail, sample.burst_id)
+
+    def _undo(self) -> None:
+        self._stop_recording()
+        burst = self.book.undo()
+        if burst is None:
+            self.flash_message("Nothing to undo")
+        else:
+            self.flash_message(f"Removed the last {burst.count} {burst.label} samples")
+
+    def _clear(self, label: str) -> None:
+        if self.recording == label:
+            self._stop_recording()
+        n = self.book.clear(label)
+        self.flash_message(f"Cleared {n} {label} samples" if n else f"{label} has no samples")
+
+    def _toggle_idle(self) -> None:
+        self.book.use_idle = not self.book.use_idle
+        state = "on: hold I to record it" if self.book.use_idle else "off (its samples are kept)"
+        self.flash_message(f"Idle class {state}")
+
+    def _toggle_advanced(self) -> None:
+        self.show_advanced = not self.show_advanced
+
+    def _adjust(self, name: str, step: int) -> None:
+        self.config = adjust(self.config, name, step)
+
+    def _train(self) -> None:
+        reason = self.train_reason
+        if reason:
+            self.flash_message(f"Cannot train yet: {reason}", FlashKind.ERROR)
+            return
+        self._stop_recording()
+        features, labels, classes = self.book.arrays()
+        self.trained_counts = {name: self.book.count(name) for name in classes}
+        self.camera.set_classifier(None)  # the live test resumes with the new head
+        self.job = TrainingJob(features, labels, classes, self.config).start()
+        self.mode = Mode.TRAINING
+
+    def _save(self) -> None:
+        self._stop_recording()
+        if self.book.total() == 0 and self.result is None:
+            self.flash_message("Nothing to save yet: record some samples first", FlashKind.ERROR)
+            return
+        try:
+            path = save_calibration(self.options.profile_dir, self.book, self.result, self.backbone.backbone)
+        except ProfileError as exc:
+            self.flash_message(f"Not saved: {exc}. Your samples are still here.", FlashKind.ERROR)
+            return
+        self.book.dirty = False
+        self.saved_path = path
+        self.flash_message(f"Saved to {path}")
+
+    def _play(self) -> None:
+        if self.result is None:
+            self.flash_message("Train first (T), then play with your gestures", FlashKind.ERROR)
+            return
+        if self._play_factory is None:
+            self.flash_message("Gesture play is not available in this build", FlashKind.ERROR)
+            return
+        if self.book.dirty or self.saved_path is None:
+            self._save()
+            if self.book.dirty:
+                return  # the save failed and said why; do not play with a profile that is not on disk
+        self.camera.stop()  # the game opens the camera itself
+        self.manager.replace(self._play_factory(self.options.profile_dir))
+
+    def _cycle_camera(self) -> None:
+        if not self.sources.can_cycle:
+            self.flash_message(f"Using {self.sources.describe()}; C cycles webcams only")
+            return
+        self._stop_recording()
+        self.camera.switch(self.sources.next_opener())
+        self.flash_message(f"Trying {self.sources.describe()}…")
+
+    def _leave(self) -> None:
+        now = self._clock()
+        if self.book.dirty and now > self._leave_until:
+            self._leave_until = now + LEAVE_CONFIRM_S
+            self.flash_message(
+                "Unsaved samples: S saves them, Esc again leaves without saving", FlashKind.ERROR
+            )
+            return
+        self.manager.pop()
+
+    # -- per frame -------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        self.elapsed += dt
+        if self.backbone.ready and not self._has_features:
+            self.camera.set_features(self.backbone.features)
+            self._has_features = True
+        if self._profile_pending and self.backbone.ready:
+            self._profile_pending = False
+            self._load_profile()
+        self._collect_samples()
+        if self.recording is not None and self.camera.recording is None:
+            # The camera thread stopped recording: the camera was lost or the backbone failed.
+            self.recording, self._key_held, self._mouse_held = None, None, None
+            self.flash_message(
+                "Recording stopped: the camera picture was lost. Samples are kept.", FlashKind.ERROR
+            )
+        if self.job is not None and self.mode is Mode.TRAINING and self.job.state is not JobState.RUNNING:
+            self._training_finished(self.job)
+        if self.flash is not None and self._clock() > self.flash.until:
+            self.flash = None
+        if self.buttons is not None:
+            self._refresh_buttons(self.buttons)
+
+    _has_features = False
+
+    def _training_finished(self, job: TrainingJob) -> None:
+        if job.state is JobState.FAILED or job.result is None:
+            self.mode = Mode.RESULTS if self.result is not None else Mode.RECORD
+            self.flash_message(job.message or "training failed", FlashKind.ERROR)
+            return
+        self.result = job.result
+        self.book.dirty = True  # a new head is a change to save even when the samples are not
+        self.mode = Mode.RESULTS
+        try:
+            self.classifier = make_classifier(self.backbone.backbone, job.result)
+        except ProfileError as exc:
+            self.flash_message(f"Live test unavailable: {exc}", FlashKind.ERROR)
+            return
+        self.camera.set_classifier(self.classifier)
+
+    def _load_profile(self) -> None:
+        """Take over what the loader thread read from the profile directory (samples, head, results)."""
+        if self.backbone.profile_error:
+            self.profile_error = self.backbone.profile_error
+            self.flash_message(f"Profile not loaded: {self.profile_error}", FlashKind.ERROR)
+            return
+        saved = self.backbone.saved
+        if saved is None:
+            return
+        self.profile_loaded = saved
+        for label, (feats, thumbs) in saved.samples.items():
+            if len(feats):
+                self.book.load(label, feats, thumbs)
+        self.book.use_idle = IDLE_CLASS in saved.classes or self.book.count(IDLE_CLASS) > 0
+        if saved.config is not None:
+            self.config = saved.config
+        self.saved_path = self.options.profile_dir
+        if saved.result is not None:
+            self.result = saved.result
+            self.trained_counts = {name: self.book.count(name) for name in saved.result.classes}
+            self.mode = Mode.RESULTS
+            try:
+                self.classifier = make_classifier(self.backbone.backbone, saved.result, saved.profile)
+                self.camera.set_classifier(self.classifier)
+            except ProfileError as exc:
+                self.flash_message(f"Saved head not usable: {exc}. Retrain (T).", FlashKind.ERROR)
+        self.flash_message(f"Loaded {self.book.total()} samples from {self.options.profile_dir}")
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    def _make_buttons(self, layout: Layout) -> Buttons:
+        buttons = Buttons(
+            train=Button(layout.train, "Train  [T]"),
+            save=Button(layout.save, "Save  [S]"),
+            play=Button(layout.play, "Play  [P]"),
+            undo=Button(layout.undo, "Undo  [⌫]"),
+            idle=Button(layout.idle, "Idle  [O]"),
+            advanced=Button(layout.advanced, "Tune  [A]"),
+        )
+        buttons.undo.label = "Undo  [U]"
+        for name in ALL_CLASSES:
+            buttons.classes[name] = Button(layout.class_panels[name], name)
+            buttons.clear[name] = Button(layout.clear_buttons[name], "x")
+        for setting in SETTINGS:
+            buttons.minus[setting.name] = Button(layout.setting_minus[setting.name], "-")
+            buttons.plus[setting.name] = Button(layout.setting_plus[setting.name], "+")
+        return buttons
+
+    def _refresh_buttons(self, buttons: Buttons) -> None:
+        reason = self.train_reason
+        buttons.train.enabled = not reason
+        buttons.train.reason = reason
+        buttons.save.enabled = self.book.total() > 0 or self.result is not None
+        buttons.save.reason = "" if buttons.save.enabled else "no samples yet"
+        buttons.play.enabled = self.result is not None and self._play_factory is not None
+        buttons.play.reason = "train first" if self.result is None else "not available"
+        buttons.undo.enabled = self.book.can_undo
+        buttons.idle.active = self.book.use_idle
+        buttons.idle.label = "Idle: on [O]" if self.book.use_idle else "Idle: off [O]"
+        buttons.advanced.active = self.show_advanced
+        for name, button in buttons.classes.items():
+            button.active = self.recording == name
+            button.enabled = name != IDLE_CLASS or self.book.use_idle
+            buttons.clear[name].enabled = self.book.count(name) > 0
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.view is not None and self.layout is not None and self.buttons is not None:
+            self.view.draw(surface, self, self.layout, self.buttons)

@@ -1,0 +1,173 @@
+"""Between the calibration scene's samples and the vision package's profile: build a ``Profile``
+from the sample book and the last training result, save it, read one back, and make the live
+classifier.
+
+The profile stores labels by class index; the scene keeps samples per class name. The last
+training's figures (per-class accuracy, confusion matrix, loss and accuracy per epoch) go into the
+profile's metrics so that reopening calibration shows the results the head was saved with.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from game.scenes.calibration_samples import ALL_CLASSES, SampleBook
+from game.vision.classifier import GestureClassifier
+from game.vision.features import LiteRTBackbone
+from game.vision.profile import (
+    THUMBNAIL_SIZE,
+    Profile,
+    ProfileError,
+    Samples,
+    load_profile,
+    save_profile,
+)
+from game.vision.training import EpochReport, HeadConfig, TrainResult
+
+__all__ = [
+    "THUMBNAIL_SIZE",
+    "ProfileError",
+    "SavedCalibration",
+    "build_profile",
+    "load_calibration",
+    "make_classifier",
+    "save_calibration",
+]
+
+
+@dataclass
+class SavedCalibration:
+    """What calibration takes from a saved profile: samples per class, settings, and the head."""
+
+    classes: list[str]
+    samples: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = field(default_factory=dict)
+    config: HeadConfig | None = None
+    result: TrainResult | None = None
+    profile: Profile | None = None
+
+
+def _metrics(result: TrainResult) -> dict[str, Any]:
+    def finite(x: float | None) -> float | None:
+        return None if x is None or not math.isfinite(x) else float(x)
+
+    return {
+        "val_accuracy": finite(result.val_accuracy),
+        "per_class_accuracy": {k: finite(v) for k, v in result.per_class_accuracy.items()},
+        "confusion": [[int(c) for c in row] for row in result.confusion],
+        "train_seconds": float(result.seconds),
+        "loss": [finite(r.loss) for r in result.history],
+        "val_accuracy_per_epoch": [finite(r.val_accuracy) for r in result.history],
+        "note": result.note,
+    }
+
+
+def build_profile(book: SampleBook, result: TrainResult | None, backbone: LiteRTBackbone) -> Profile:
+    """The profile to save: the trained classes (or the active ones before any training)."""
+    classes = list(result.classes) if result is not None else list(book.active_classes)
+    feats: list[np.ndarray] = []
+    labels: list[int] = []
+    thumbs: list[np.ndarray] = []
+    for index, name in enumerate(classes):
+        feats.extend(book.features(name))
+        thumbs.extend(book.thumbnails(name))
+        labels.extend([index] * book.count(name))
+    samples = Samples()
+    if feats:
+        samples = Samples(
+            features=np.stack(feats).astype(np.float16),
+            labels=np.asarray(labels, dtype=np.int64),
+            thumbnails=np.stack(thumbs).astype(np.uint8),
+        )
+    profile = Profile(
+        classes=classes,
+        backbone_id=backbone.backbone_id,
+        weights_sha256=backbone.weights_sha256,
+        samples=samples,
+    )
+    if result is not None:
+        profile.head = result.head
+        profile.head_config = result.config
+        profile.metrics = _metrics(result)
+    return profile
+
+
+def save_calibration(
+    folder: Path, book: SampleBook, result: TrainResult | None, backbone: LiteRTBackbone | None
+) -> Path:
+    """Save atomically; every failure (read-only place, a file in the way, full disk) is a ProfileError."""
+    if backbone is None:
+        raise ProfileError("MobileNet is not loaded, so the samples cannot be tied to a backbone")
+    profile = build_profile(book, result, backbone)
+    try:
+        return save_profile(profile, folder)
+    except OSError as exc:
+        raise ProfileError(f"cannot write {folder} ({exc.strerror or exc})") from exc
+
+
+def _result_from(profile: Profile) -> TrainResult | None:
+    if profile.head is None:
+        return None
+    m = profile.metrics
+    losses = m.get("loss") or []
+    accs = m.get("val_accuracy_per_epoch") or []
+    history = [
+        EpochReport(i + 1, len(losses), float(loss if loss is not None else math.nan), math.nan, None, acc)
+        for i, (loss, acc) in enumerate(zip(losses, accs, strict=False))
+    ]
+    n = len(profile.classes)
+    confusion = m.get("confusion") or [[0] * n for _ in range(n)]
+    per_class = {
+        k: (math.nan if v is None else float(v)) for k, v in (m.get("per_class_accuracy") or {}).items()
+    }
+    return TrainResult(
+        head=profile.head,
+        classes=list(profile.classes),
+        history=history,
+        val_accuracy=m.get("val_accuracy"),
+        per_class_accuracy=per_class,
+        confusion=confusion,
+        seconds=float(m.get("train_seconds", 0.0)),
+        config=profile.head_config,
+        note=str(m.get("note", "")),
+    )
+
+
+def load_calibration(folder: Path) -> SavedCalibration | None:
+    """The saved calibration at ``folder``, None when there is none yet; ProfileError when damaged.
+
+    Loads the head too (Keras): call it off the UI thread.
+    """
+    if not (Path(folder) / "profile.json").is_file() and not Path(folder).exists():
+        return None
+    profile = load_profile(folder)
+    saved = SavedCalibration(classes=list(profile.classes), config=profile.head_config, profile=profile)
+    for index, name in enumerate(profile.classes):
+        if name not in ALL_CLASSES:
+            continue  # a profile trained from images with other class names: nothing to show here
+        mask = profile.samples.labels == index
+        feats = [np.asarray(f, dtype=np.float32) for f in profile.samples.features[mask]]
+        thumbs = list(profile.samples.thumbnails[mask])
+        saved.samples[name] = (feats, thumbs)
+    saved.result = _result_from(profile)
+    return saved
+
+
+def make_classifier(
+    backbone: LiteRTBackbone | None, result: TrainResult, saved: Profile | None = None
+) -> GestureClassifier:
+    """The vision package's per-frame classifier for a freshly trained (not yet saved) head."""
+    if backbone is None:
+        raise ProfileError("MobileNet is not loaded")
+    profile = saved or Profile(
+        classes=list(result.classes),
+        backbone_id=backbone.backbone_id,
+        weights_sha256=backbone.weights_sha256,
+        head_config=result.config,
+        head=result.head,
+    )
+    return GestureClassifier(profile, backbone)

@@ -1,0 +1,81 @@
+"""Which frame source calibration reads: the ``--video`` file, the ``--camera`` index, or the first
+webcam that opens; ``C`` moves on to the next webcam index.
+
+It remembers every index that failed so that the no-camera screen can say exactly what was
+tried, instead of a bare "no webcam" (users could not tell a missing camera from a blocked one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from game.vision.camera import CameraError, FrameSource, WebcamSource, open_source
+
+#: Webcam indices probed when no ``--camera`` is given, and the range ``C`` cycles through.
+PROBE_INDICES: tuple[int, ...] = (0, 1, 2)
+CYCLE_LIMIT = 4
+
+Opener = Callable[[], FrameSource]
+
+
+class SourceChooser:
+    """Builds the openers the camera thread calls; see the module docstring."""
+
+    def __init__(
+        self,
+        camera: int | None,
+        video: str | None,
+        mirror: bool = True,
+        override: Opener | None = None,
+    ) -> None:
+        self.video = video
+        self.mirror = mirror
+        self._override = override
+        self._explicit = camera is not None
+        self.index = camera if camera is not None else PROBE_INDICES[0]
+        #: Webcam indices that failed to open, in the order they were tried (no repeats).
+        self.tried: list[int] = []
+        self.last_error = ""
+
+    @property
+    def can_cycle(self) -> bool:
+        return self._override is None and self.video is None
+
+    def describe(self) -> str:
+        if self._override is not None:
+            return "the test source"
+        if self.video is not None:
+            return f"video {self.video}"
+        return f"camera {self.index}"
+
+    def opener(self) -> Opener:
+        if self._override is not None:
+            return self._override
+        if self.video is not None:
+            video = self.video
+            return lambda: open_source(None, video)
+        indices = (self.index,) if self._explicit else self._probe_order()
+        return lambda: self._open_first(indices)
+
+    def next_opener(self) -> Opener:
+        """The opener for the next webcam index (after an explicit choice, probing stops)."""
+        self.index = (self.index + 1) % CYCLE_LIMIT
+        self._explicit = True
+        return self.opener()
+
+    def _probe_order(self) -> tuple[int, ...]:
+        return (self.index, *(i for i in PROBE_INDICES if i != self.index))
+
+    def _open_first(self, indices: tuple[int, ...]) -> FrameSource:
+        for index in indices:
+            try:
+                source = WebcamSource(index, mirror=self.mirror)
+            except CameraError as exc:
+                self.last_error = str(exc)
+                if index not in self.tried:
+                    self.tried.append(index)
+                continue
+            self.index = index
+            return source
+        tried = ", ".join(str(i) for i in indices)
+        raise CameraError(f"No webcam opened (tried camera {tried}). {self.last_error}")
