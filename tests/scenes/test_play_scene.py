@@ -1,0 +1,174 @@
+"""The play scene on SDL's dummy drivers, driven by posted key events, like a player at the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+from scene_support import Marker, key, open_manager, post_key, run_frames
+
+from game.core.snapshot import state_hash
+from game.core.state import Phase, World
+from game.core.types import Direction, Intent
+from game.highscore import HighScore, load_high_score
+from game.scenes.base import SceneManager
+from game.scenes.play import PlayScene
+
+Play = tuple[SceneManager, PlayScene]
+
+
+class FixedSource:
+    """An input source that always asks for the same direction."""
+
+    def __init__(self, direction: Direction | None) -> None:
+        self.direction = direction
+        self.polls = 0
+
+    def poll(self, world: World) -> Intent:
+        self.polls += 1
+        return Intent(self.direction, "fixed")
+
+
+class FreezingPanel:
+    """A side panel that can pause the game and show a banner, like the gesture HUD."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+        self.message: str | None = None
+        self.draws = 0
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        self.draws += 1
+        surface.fill((0, 40, 0), rect)
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        return False
+
+    def pause_reason(self) -> str | None:
+        return self.reason
+
+    def banner(self) -> str | None:
+        return self.message
+
+
+@pytest.fixture()
+def play(tmp_path: Path) -> Play:
+    manager = open_manager()
+    pygame.event.clear()
+    scene = PlayScene(seed=1, high_score=HighScore(tmp_path / "highscore.json"))
+    manager.push(scene)
+    return manager, scene
+
+
+def test_the_world_runs_at_60_steps_per_simulated_second(play: Play) -> None:
+    manager, scene = play
+    run_frames(manager, 90)
+    assert scene.world.tick == 90
+    run_frames(manager, 10, dt=1 / 30)  # slow frames: two steps each
+    assert scene.world.tick == 110
+
+
+def test_arrow_keys_steer_pacman(play: Play) -> None:
+    manager, scene = play
+    run_frames(manager, 130)  # past READY!, running left
+    assert scene.world.phase is Phase.PLAYING
+    x_before = scene.world.pacman.x
+    post_key(pygame.K_RIGHT)
+    run_frames(manager, 30)
+    assert scene.world.pacman.direction is Direction.RIGHT
+    assert scene.world.pacman.x > x_before
+    pygame.event.post(key(pygame.KEYDOWN, pygame.K_a))  # WASD too
+    run_frames(manager, 5)
+    assert scene.world.pacman.direction is Direction.LEFT
+
+
+def test_p_pauses_and_resumes_and_drawing_while_paused_changes_nothing(play: Play) -> None:
+    manager, scene = play
+    run_frames(manager, 130)
+    post_key(pygame.K_p)
+    run_frames(manager, 1)
+    frozen = state_hash(scene.world)
+    run_frames(manager, 30)
+    assert state_hash(scene.world) == frozen
+    post_key(pygame.K_ESCAPE)
+    run_frames(manager, 10)
+    assert state_hash(scene.world) != frozen
+
+
+def test_keyboard_wins_over_other_inputs_only_while_used(tmp_path: Path) -> None:
+    manager = open_manager()
+    pygame.event.clear()
+    gesture = FixedSource(Direction.RIGHT)
+    scene = PlayScene(seed=1, inputs=[gesture], high_score=HighScore(tmp_path / "h.json"))
+    manager.push(scene)
+    assert scene.intent().direction is Direction.RIGHT
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_UP))
+    assert scene.intent() == Intent(Direction.UP, "keyboard")
+    scene.handle_event(key(pygame.KEYUP, pygame.K_UP))
+    assert scene.intent().direction is Direction.RIGHT
+
+
+def test_a_panel_pause_reason_freezes_the_world_and_p_still_works(tmp_path: Path) -> None:
+    manager = open_manager()
+    pygame.event.clear()
+    panel = FreezingPanel()
+    scene = PlayScene(seed=1, panel=panel, high_score=HighScore(tmp_path / "h.json"))
+    manager.push(scene)
+    run_frames(manager, 20)
+    panel.reason = "Camera lost - retrying"
+    frozen = state_hash(scene.world)
+    run_frames(manager, 30)
+    assert state_hash(scene.world) == frozen and panel.draws > 0
+    post_key(pygame.K_p)
+    run_frames(manager, 2)
+    assert scene.paused
+    panel.reason = None
+    run_frames(manager, 5)
+    assert state_hash(scene.world) == frozen, "still paused by the player"
+    post_key(pygame.K_p)
+    panel.message = "Low confidence - press C to recalibrate"
+    run_frames(manager, 5)
+    assert state_hash(scene.world) != frozen, "a banner does not pause"
+
+
+def test_q_returns_to_the_scene_below(tmp_path: Path) -> None:
+    manager = open_manager()
+    pygame.event.clear()
+    below = Marker()
+    manager.push(below)
+    manager.push(PlayScene(seed=1, high_score=HighScore(tmp_path / "h.json")))
+    post_key(pygame.K_q)
+    run_frames(manager, 2)
+    assert manager.current is below and below.entered == 2
+
+
+def test_m_mutes(play: Play) -> None:
+    manager, scene = play
+    post_key(pygame.K_m)
+    run_frames(manager, 2)
+    assert scene.audio is not None and scene.audio.muted
+    post_key(pygame.K_m)
+    run_frames(manager, 2)
+    assert not scene.audio.muted
+
+
+def test_enter_after_game_over_restarts_and_the_high_score_is_kept(play: Play, tmp_path: Path) -> None:
+    manager, scene = play
+    run_frames(manager, 130)
+    scene.world.score = 4321
+    scene.world.lives = 1
+    scene.world.phase = Phase.DYING  # the rules finish the death sequence into GAME OVER
+    for _ in range(400):
+        run_frames(manager, 1)
+        if scene.world.phase is Phase.GAME_OVER:
+            break
+    assert scene.world.phase is Phase.GAME_OVER
+    assert load_high_score(tmp_path / "highscore.json") == 4321
+    post_key(pygame.K_RETURN)
+    run_frames(manager, 2)
+    assert scene.world.phase is Phase.READY and scene.world.score == 0
+    assert scene.high_score is not None and scene.high_score.value == 4321
