@@ -53,6 +53,10 @@ def check_scale(scale: int | None) -> None:
 def open_window(scale: int | None, fullscreen: bool) -> tuple[pygame.Surface, int]:
     """Open the window; return its surface and the scale in use."""
     check_scale(scale)
+    # On X11 with Mesa, SDL's OpenGL probe for the window surface loads Mesa's libLLVM; TensorFlow,
+    # imported later for calibration or gesture play, bundles its own LLVM and the process crashes
+    # (segmentation fault in TensorFlow's import). The game draws in software anyway.
+    os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.mixer.pre_init(22050, -16, 2, 512)  # small buffer: sounds follow events closely
     try:
         pygame.display.init()

@@ -19,10 +19,6 @@ from game.scenes.calibration import CalibrationOptions, CalibrationScene
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-# With X11 and Mesa, SDL probes OpenGL for the window surface, which loads Mesa's libLLVM; TensorFlow,
-# imported later by the backbone thread, bundles its own LLVM and the two crash the process
-# (segmentation fault inside TensorFlow's import). A plain software window surface avoids the probe.
-os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
 
 
 def _fail(message: str) -> int:
