@@ -1,0 +1,40 @@
+"""The window: its size at a scale, running a first scene, and one clear message for a bad scale."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from game.app import AppError, default_scale, run_app
+from game.render.layout import largest_scale, window_size
+from game.scenes.base import Scene
+
+
+class CountingScene(Scene):
+    def __init__(self) -> None:
+        self.frames = 0
+        self.size: tuple[int, int] | None = None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.frames += 1
+        self.size = surface.get_size()
+
+
+def test_the_window_is_the_arcade_screen_plus_panel_times_the_scale() -> None:
+    scene = CountingScene()
+    assert run_app(lambda: scene, scale=2, max_frames=5) == 0
+    assert scene.frames == 5
+    assert scene.size == window_size(2) == ((224 + 160) * 2, 288 * 2)
+
+
+def test_the_default_scale_fits_a_1080p_screen() -> None:
+    assert largest_scale(1920, 1080) == 3
+    assert largest_scale(3840, 2160) == 7
+    pygame.display.init()
+    assert 1 <= default_scale() <= 8
+
+
+@pytest.mark.parametrize("scale", [0, -1, 99])
+def test_a_bad_scale_is_one_clear_error(scale: int) -> None:
+    with pytest.raises(AppError, match="--scale must be between"):
+        run_app(CountingScene, scale=scale, max_frames=1)

@@ -1,0 +1,71 @@
+"""Sounds: synthesised from numpy, played for the core's events, and silence when there is no device."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from game.audio import Audio, Sound, synthesize
+from game.core.events import Event
+from game.core.world import new_world
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_sound_is_a_distinct_non_silent_wave_in_range() -> None:
+    waves = {sound: synthesize(sound) for sound in Sound}
+    for sound, wave in waves.items():
+        assert wave.ndim == 1 and len(wave) > 100, sound
+        assert np.abs(wave).max() <= 1.0 and np.abs(wave).max() > 0.1, sound
+    fingerprints = {(len(w), round(float(np.abs(w).mean()), 6)) for w in waves.values()}
+    assert len(fingerprints) == len(waves)
+
+
+def test_events_play_on_the_dummy_device_and_mute_silences() -> None:
+    audio = Audio()
+    assert audio.available, "SDL's dummy audio driver should open"
+    world = new_world(1)
+    audio.on_events([Event.DOT, Event.ENERGIZER, Event.GHOST_EATEN, Event.EXTRA_LIFE, Event.DEATH])
+    audio.follow(world)
+    assert audio.toggle_mute() is True
+    audio.on_events([Event.DOT])
+    assert not pygame.mixer.get_busy()
+    audio.toggle_mute()
+    audio.stop()
+
+
+def test_no_audio_device_means_silence_with_one_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_device(*args: object, **kwargs: object) -> None:
+        raise pygame.error("Couldn't open audio device")
+
+    pygame.mixer.quit()
+    monkeypatch.setattr(pygame.mixer, "init", no_device)
+    with caplog.at_level(logging.WARNING, logger="game.audio"):
+        audio = Audio()
+    assert not audio.available
+    assert "runs silently" in caplog.text
+    audio.play(Sound.START)
+    audio.on_events([Event.DOT, Event.DEATH])
+    audio.follow(new_world(1))
+    audio.toggle_mute()
+    audio.stop()
+
+
+def test_a_missing_audio_driver_gives_no_traceback() -> None:
+    code = "from game.audio import Audio\nprint('available', Audio().available)\n"
+    env = {**os.environ, "SDL_AUDIODRIVER": "no-such-driver"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert "available False" in result.stdout
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,131 @@
+"""The title screen: keyboard and mouse menu, calibration failing gracefully, no TensorFlow on the way."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pygame
+import pytest
+from scene_support import Marker, open_manager, post_key, run_frames
+
+from game.scenes.base import Scene, SceneManager
+from game.scenes.title import MenuItem, TitleInfo, TitleScene
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Factories:
+    def __init__(self) -> None:
+        self.play = Marker()
+        self.calibration = Marker()
+
+    def make_play(self) -> Scene:
+        return self.play
+
+    def make_calibration(self) -> Scene:
+        return self.calibration
+
+
+def title_with(factories: Factories, info: TitleInfo | None = None) -> tuple[SceneManager, TitleScene]:
+    manager = open_manager()
+    pygame.event.clear()
+    scene = TitleScene(factories.make_play, factories.make_calibration, info)
+    manager.push(scene)
+    return manager, scene
+
+
+def test_enter_starts_play_and_the_title_draws_while_animating() -> None:
+    factories = Factories()
+    manager, _ = title_with(factories)
+    run_frames(manager, 5)
+    post_key(pygame.K_RETURN)
+    run_frames(manager, 1)
+    assert manager.current is factories.play
+
+
+def test_arrows_move_the_selection_and_enter_picks_calibrate() -> None:
+    factories = Factories()
+    manager, scene = title_with(factories)
+    post_key(pygame.K_DOWN)
+    run_frames(manager, 1)
+    assert scene.items[scene.selected] is MenuItem.CALIBRATE
+    post_key(pygame.K_RETURN)
+    run_frames(manager, 1)
+    assert manager.current is factories.calibration
+
+
+def test_quit_item_ends_the_program() -> None:
+    manager, _ = title_with(Factories())
+    post_key(pygame.K_UP)  # wraps round to the last item
+    post_key(pygame.K_RETURN)
+    run_frames(manager, 2)
+    assert not manager.running
+
+
+def test_a_mouse_click_on_an_item_chooses_it() -> None:
+    factories = Factories()
+    manager, scene = title_with(factories)
+    run_frames(manager, 1)
+    from game.render.layout import ScreenLayout
+
+    rects = scene.item_rects(ScreenLayout.for_surface(manager.surface, manager.scale))
+    calibrate = rects[scene.items.index(MenuItem.CALIBRATE)]
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=calibrate.center, button=1))
+    run_frames(manager, 1)
+    assert manager.current is factories.calibration
+
+
+def test_calibration_that_cannot_be_imported_shows_a_message_and_play_still_works() -> None:
+    def broken() -> Scene:
+        raise ImportError("No module named 'game.scenes.calibration'")
+
+    manager = open_manager()
+    pygame.event.clear()
+    play = Marker()
+    scene = TitleScene(lambda: play, broken)
+    manager.push(scene)
+    scene.choose(MenuItem.CALIBRATE)
+    run_frames(manager, 2)
+    assert manager.current is scene
+    assert scene.message is not None and "not available" in scene.message
+    scene.choose(MenuItem.PLAY)
+    assert manager.current is play
+
+
+def test_the_title_knows_whether_a_profile_is_trained_and_shows_the_high_score(tmp_path: Path) -> None:
+    profile = tmp_path / "profiles" / "default"
+    scores = tmp_path / "highscore.json"
+    scores.write_text(json.dumps({"version": 1, "high_score": 5230}))
+    manager, scene = title_with(Factories(), TitleInfo(profile_dir=profile, high_score_file=scores))
+    assert not scene.profile_trained and scene.high_score == 5230
+    profile.mkdir(parents=True)
+    scene.enter()  # what happens on returning from calibration
+    assert scene.profile_trained
+    run_frames(manager, 1)
+
+
+@pytest.mark.timeout(120)
+def test_the_title_and_keyboard_play_come_up_without_importing_tensorflow(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from game.cli import build_parser\n"
+        "from game.commands import play\n"
+        "from game.app import open_window\n"
+        "args = build_parser().parse_args(['play'])\n"
+        "surface, scale = open_window(2, False)\n"
+        "title = play.first_scene(args)\n"
+        "game = play.make_play_scene(args)\n"
+        "heavy = [m for m in ('tensorflow', 'keras', 'ai_edge_litert') if m in sys.modules]\n"
+        "print('heavy:', heavy)\n"
+    )
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    env["GESTURE_PACMAN_MODELS"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=100
+    )
+    assert result.returncode == 0, result.stderr
+    assert "heavy: []" in result.stdout
