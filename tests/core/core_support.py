@@ -79,3 +79,11 @@ def run_until(world: World, event: Event, limit: int, intent: Intent = KEEP_GOIN
         if event in step(world, intent):
             return n
     raise AssertionError(f"{event} did not happen within {limit} steps")
+
+
+def kill_pacman(world: World) -> None:
+    """Put Blinky on top of Pac-Man, heading his way, and step until he is caught."""
+    pac = world.pacman
+    blinky = place_ghost(world, GhostName.BLINKY, 0, 0, pac.direction, GhostMode.CHASE)
+    blinky.x, blinky.y = pac.x, pac.y
+    run_until(world, Event.DEATH, 5)
