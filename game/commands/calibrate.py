@@ -2,17 +2,18 @@
 
 Checks the arguments (a missing ``--video`` or ``--weights`` file is one clear line, not a
 traceback), then runs the window with ``CalibrationScene`` as its only scene, so Esc quits.
+Play (after training) and keyboard play (when there is no camera) build the game the way
+``gesture-pacman play`` does.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from game.commands.play import make_play_scene
 from game.config import default_profile_dir, models_dir
 from game.scenes.base import Scene
 from game.scenes.calibration import CalibrationOptions, CalibrationScene
@@ -24,31 +25,6 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 def _fail(message: str) -> int:
     print(f"gesture-pacman calibrate: {message}", file=sys.stderr)
     return 2
-
-
-def keyboard_play_factory() -> Callable[[], Scene] | None:
-    """The keyboard-only game, offered on the no-camera screen, when the play scene exists."""
-    try:
-        play = importlib.import_module("game.scenes.play")
-    except ImportError:
-        return None
-    return lambda: play.PlayScene()
-
-
-def gesture_play_factory(args: argparse.Namespace) -> Callable[[Path], Scene] | None:
-    """The game steered by the freshly saved profile: the gesture play builder, when it exists.
-
-    Looks for ``build_gesture_play(profile_dir, args)`` in ``game.scenes.gesture_play``; without
-    it the Play button stays disabled with "not available".
-    """
-    try:
-        module = importlib.import_module("game.scenes.gesture_play")
-    except ImportError:
-        return None
-    builder = getattr(module, "build_gesture_play", None)
-    if builder is None:
-        return None
-    return lambda profile_dir: builder(profile_dir, args)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
         # Built after the window is up: its threads start on enter, the window shows at once.
         return CalibrationScene(
             options,
-            play_factory=gesture_play_factory(args),
-            no_camera_play=keyboard_play_factory(),
+            play_factory=lambda folder: make_play_scene(args, folder),
+            no_camera_play=lambda: make_play_scene(args),
         )
 
     try:

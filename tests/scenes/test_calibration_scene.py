@@ -1,0 +1,283 @@
+"""The calibration scene end to end: the real scene on SDL's dummy driver, driven by posted key
+events, recording the real hand photos through the real MobileNet weights, training, saving,
+reloading, and the ways it must not break (Train too early, camera unplugged, unwritable save
+place, no camera at all, leaving with unsaved samples)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+from calibration_support import CLASSES, Driver, PoseSource, source_that_never_opens
+
+from game.scenes.base import Scene
+from game.scenes.calibration import MIN_SAMPLES, CalibrationOptions, CalibrationScene
+from game.scenes.calibration_camera import CameraState
+from game.scenes.calibration_modes import FlashKind, Mode
+from game.vision.profile import load_profile
+from game.vision.training import DEFAULT
+
+KEYS = {"up": pygame.K_UP, "down": pygame.K_DOWN, "left": pygame.K_LEFT, "right": pygame.K_RIGHT}
+TARGET = 30
+LOAD_TIMEOUT = 300.0
+TRAIN_TIMEOUT = 300.0
+
+
+@pytest.fixture
+def options(tmp_path: Path, session_models_dir: Path, imagenet_weights: Path) -> CalibrationOptions:
+    return CalibrationOptions(profile_dir=tmp_path / "profile", models=session_models_dir)
+
+
+def _record(driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int) -> None:
+    """Pose ``label`` and hold its key until the scene has at least ``n`` samples of it."""
+    poses.pose = label
+    driver.key(KEYS[label])
+    driver.until(lambda: scene.book.count(label) >= n, 60, f"{n} {label} samples")
+    driver.key(KEYS[label], down=False)
+    driver.frames(3)
+    assert scene.recording is None
+
+
+def _ready(driver: Driver, scene: CalibrationScene) -> None:
+    driver.until(lambda: scene.backbone.ready, LOAD_TIMEOUT, "MobileNet to load")
+    driver.until(lambda: scene.camera.state is CameraState.RUNNING, 30, "the first camera frame")
+    driver.frames(2)
+
+
+class _Marker(Scene):
+    """Stands in for the game so tests can see which scene the calibration screen handed over to."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path) -> None:
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        _ready(driver, scene)
+        for label in CLASSES:
+            _record(driver, scene, poses, label, TARGET)
+        counts = {label: scene.book.count(label) for label in CLASSES}
+        assert all(n >= TARGET for n in counts.values())
+        # Each sample is a MobileNet feature map of its own frame, not a copy of one frame.
+        up = np.stack(scene.book.features("up"))
+        assert up.shape[1:] == (7, 7, 256) and not np.allclose(up[0], up[-1])
+
+        # One more hold of "up", then undo removes exactly that hold.
+        _record(driver, scene, poses, "up", counts["up"] + 5)
+        assert scene.book.count("up") > counts["up"]
+        driver.tap(pygame.K_BACKSPACE)
+        assert scene.book.count("up") == counts["up"]
+
+        assert scene.buttons is not None and scene.buttons.train.enabled
+        driver.tap(pygame.K_t)
+        assert scene.mode is Mode.TRAINING
+        frames_while_training = 0
+        while scene.mode is Mode.TRAINING:
+            driver.frame()
+            frames_while_training += 1
+            assert frames_while_training < TRAIN_TIMEOUT * 60, "training did not finish"
+        assert scene.job is not None and scene.job.join(5)
+        # The scene kept drawing while the head trained, and saw the epochs arrive one by one.
+        assert frames_while_training > 1
+        assert len(scene.job.epochs) == DEFAULT.epochs
+
+        result = scene.result
+        assert result is not None and scene.mode is Mode.RESULTS, scene.flash
+        assert result.classes == list(CLASSES)
+        confusion = np.array(result.confusion)
+        assert confusion.shape == (4, 4)
+        # The validation split holds out a share of every class: each row counts that share.
+        for i, label in enumerate(CLASSES):
+            held_out = max(1, round(counts[label] * DEFAULT.validation_fraction))
+            assert confusion[i].sum() == held_out
+            assert math.isclose(result.per_class_accuracy[label], confusion[i, i] / held_out)
+        assert result.val_accuracy is not None
+        assert math.isclose(result.val_accuracy, np.trace(confusion) / confusion.sum())
+        assert result.val_accuracy > 2 / len(CLASSES), "well above chance on real hand photos"
+
+        # Live test: confidence bars for every class on the current frame.
+        driver.until(lambda: scene.camera.latest_result() is not None, 30, "a live prediction")
+        live = scene.camera.latest_result()
+        assert live is not None
+        assert set(live.probs) == set(CLASSES)
+        assert math.isclose(sum(live.probs.values()), 1.0, rel_tol=1e-4)
+        assert live.top == max(live.probs, key=lambda k: live.probs[k])
+
+        driver.tap(pygame.K_s)
+        assert scene.flash is not None and scene.flash.kind is FlashKind.INFO, scene.flash
+        assert not scene.book.dirty
+    finally:
+        driver.close()
+
+    profile = load_profile(options.profile_dir)
+    assert profile.classes == list(CLASSES)
+    assert profile.head is not None
+    assert profile.samples.counts(4) == [counts[label] for label in CLASSES]
+    assert profile.samples.thumbnails.shape[1:3] == (48, 48)
+    assert profile.metrics["confusion"] == result.confusion
+
+    # Reopening shows the saved samples (counts and thumbnails) and the saved results.
+    again = CalibrationScene(options, source=lambda: PoseSource(signdigits))
+    driver = Driver(again)
+    try:
+        _ready(driver, again)
+        assert {label: again.book.count(label) for label in CLASSES} == counts
+        assert all(again.book.first_thumbnail(label) is not None for label in CLASSES)
+        assert again.mode is Mode.RESULTS and again.result is not None
+        assert again.result.confusion == result.confusion
+        assert not again.book.dirty
+        # Topping up one class marks the shown result as out of date until retrained.
+        poses = PoseSource(signdigits)
+        again.camera.switch(lambda: poses)
+        driver.until(lambda: again.camera.state is CameraState.RUNNING, 30, "the new source")
+        _record(driver, again, poses, "left", counts["left"] + 3)
+        assert again.stale_result and again.book.dirty
+    finally:
+        driver.close()
+
+
+def test_train_pressed_too_early_stays_disabled_with_the_reason(
+    options: CalibrationOptions, signdigits: Path
+) -> None:
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        driver.tap(pygame.K_t)  # while MobileNet may still be loading
+        assert scene.job is None and scene.mode is Mode.RECORD
+        _ready(driver, scene)
+        driver.tap(pygame.K_t)
+        assert scene.job is None and scene.mode is Mode.RECORD
+        assert scene.buttons is not None
+        assert not scene.buttons.train.enabled
+        assert scene.buttons.train.reason == f"up needs {MIN_SAMPLES} more samples (and 3 more classes)"
+        assert scene.flash is not None and scene.flash.kind is FlashKind.ERROR
+        assert scene.buttons.train.reason in scene.flash.text
+
+        for label in ("up", "down", "right"):
+            _record(driver, scene, poses, label, MIN_SAMPLES)
+        _record(driver, scene, poses, "left", 2)
+        short = MIN_SAMPLES - scene.book.count("left")
+        driver.tap(pygame.K_t)
+        assert scene.job is None
+        assert scene.buttons.train.reason == f"left needs {short} more sample{'s' if short != 1 else ''}"
+        # Clicking the disabled button does nothing either.
+        rect = scene.buttons.train.rect
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=rect.center))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=rect.center))
+        driver.frames(2)
+        assert scene.job is None and scene.mode is Mode.RECORD
+    finally:
+        driver.close()
+
+
+def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
+    options: CalibrationOptions, signdigits: Path
+) -> None:
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        _ready(driver, scene)
+        poses.pose = "down"
+        driver.key(pygame.K_DOWN)
+        driver.until(lambda: scene.book.count("down") >= 5, 60, "some down samples")
+        poses.unplugged = True
+        driver.until(lambda: scene.camera.state is CameraState.LOST, 30, "the scene to notice the camera is gone")
+        driver.frames(3)
+        kept = scene.book.count("down")
+        assert kept >= 5
+        assert scene.recording is None, "recording stops with the camera"
+        assert scene.camera_lost
+        assert scene.flash is not None and "lost" in scene.flash.text
+        assert scene.layout is not None
+        band = scene.layout.preview
+        pixels = pygame.surfarray.pixels3d(driver.manager.surface)[band.left : band.right, band.top : band.bottom]
+        assert np.all(pixels == (70, 10, 10), axis=-1).any(), "the camera-lost banner is on screen"
+        del pixels
+        driver.key(pygame.K_DOWN, down=False)
+        driver.frames(3)
+
+        poses.unplugged = False
+        driver.until(lambda: scene.camera.state is CameraState.RUNNING, 30, "the camera to come back")
+        driver.frames(10)
+        assert scene.book.count("down") == kept, "no sample is taken without a key held"
+    finally:
+        driver.close()
+
+
+def test_save_that_fails_keeps_everything_in_memory(tmp_path: Path, session_models_dir: Path,
+                                                     imagenet_weights: Path, signdigits: Path) -> None:
+    """Tests run as root, which ignores directory permissions, so a read-only directory would not
+    make the save fail here; a profile path whose parent is a regular file fails for everyone."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where a directory should be\n")
+    options = CalibrationOptions(profile_dir=blocker / "profile", models=session_models_dir)
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        _ready(driver, scene)
+        _record(driver, scene, poses, "right", 4)
+        before = scene.book.count("right")
+        driver.tap(pygame.K_s)
+        assert scene.flash is not None and scene.flash.kind is FlashKind.ERROR
+        assert scene.flash.text.startswith("Not saved")
+        assert "still here" in scene.flash.text
+        assert scene.book.dirty and scene.book.count("right") == before
+        assert blocker.read_text() == "a file where a directory should be\n"
+    finally:
+        driver.close()
+
+
+def test_no_camera_screen_offers_keyboard_play(tmp_path: Path) -> None:
+    options = CalibrationOptions(profile_dir=tmp_path / "profile", models=tmp_path / "models")
+    scene = CalibrationScene(
+        options, source=source_that_never_opens(), no_camera_play=lambda: _Marker("keyboard play")
+    )
+    driver = Driver(scene)
+    try:
+        driver.until(lambda: scene.no_camera, 10, "the no-camera screen")
+        driver.frames(2)
+        assert "Cannot open camera 0" in scene.camera.message
+        driver.tap(pygame.K_RETURN)
+        current = driver.manager.current
+        assert isinstance(current, _Marker) and current.name == "keyboard play"
+    finally:
+        driver.close()
+
+
+def test_webcam_indices_tried_are_listed(tmp_path: Path) -> None:
+    options = CalibrationOptions(profile_dir=tmp_path / "profile", models=tmp_path / "models", camera=7)
+    scene = CalibrationScene(options)
+    driver = Driver(scene)
+    try:
+        driver.until(lambda: scene.no_camera, 20, "the no-camera screen")
+        assert scene.sources.tried == [7]
+        driver.tap(pygame.K_c)
+        driver.until(lambda: 0 in scene.sources.tried or scene.camera.frames_seen > 0, 20, "camera 0 to be tried")
+    finally:
+        driver.close()
+
+
+def test_escape_with_unsaved_samples_asks_first(options: CalibrationOptions, signdigits: Path) -> None:
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        _ready(driver, scene)
+        _record(driver, scene, poses, "left", 2)
+        driver.tap(pygame.K_ESCAPE)
+        assert driver.manager.current is scene, "the first Esc only warns"
+        assert scene.flash is not None and "Unsaved" in scene.flash.text
+        driver.key(pygame.K_ESCAPE)
+        driver.frame()
+        assert driver.manager.current is None and not driver.manager.running
+    finally:
+        driver.close()
