@@ -189,7 +189,9 @@ def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
         driver.key(pygame.K_DOWN)
         driver.until(lambda: scene.book.count("down") >= 5, 60, "some down samples")
         poses.unplugged = True
-        driver.until(lambda: scene.camera.state is CameraState.LOST, 30, "the scene to notice the camera is gone")
+        driver.until(
+            lambda: scene.camera.state is CameraState.LOST, 30, "the scene to notice the camera is gone"
+        )
         driver.frames(3)
         kept = scene.book.count("down")
         assert kept >= 5
@@ -198,7 +200,9 @@ def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
         assert scene.flash is not None and "lost" in scene.flash.text
         assert scene.layout is not None
         band = scene.layout.preview
-        pixels = pygame.surfarray.pixels3d(driver.manager.surface)[band.left : band.right, band.top : band.bottom]
+        pixels = pygame.surfarray.pixels3d(driver.manager.surface)[
+            band.left : band.right, band.top : band.bottom
+        ]
         assert np.all(pixels == (70, 10, 10), axis=-1).any(), "the camera-lost banner is on screen"
         del pixels
         driver.key(pygame.K_DOWN, down=False)
@@ -212,8 +216,9 @@ def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
         driver.close()
 
 
-def test_save_that_fails_keeps_everything_in_memory(tmp_path: Path, session_models_dir: Path,
-                                                     imagenet_weights: Path, signdigits: Path) -> None:
+def test_save_that_fails_keeps_everything_in_memory(
+    tmp_path: Path, session_models_dir: Path, imagenet_weights: Path, signdigits: Path
+) -> None:
     """Tests run as root, which ignores directory permissions, so a read-only directory would not
     make the save fail here; a profile path whose parent is a regular file fails for everyone."""
     blocker = tmp_path / "not-a-directory"
@@ -261,7 +266,9 @@ def test_webcam_indices_tried_are_listed(tmp_path: Path) -> None:
         driver.until(lambda: scene.no_camera, 20, "the no-camera screen")
         assert scene.sources.tried == [7]
         driver.tap(pygame.K_c)
-        driver.until(lambda: 0 in scene.sources.tried or scene.camera.frames_seen > 0, 20, "camera 0 to be tried")
+        driver.until(
+            lambda: 0 in scene.sources.tried or scene.camera.frames_seen > 0, 20, "camera 0 to be tried"
+        )
     finally:
         driver.close()
 

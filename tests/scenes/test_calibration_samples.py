@@ -1,0 +1,128 @@
+"""The calibration scene's pure parts: the sample book (bursts, undo, clear, what is missing), the
+advanced panel's setting steps, and the camera chooser's list of tried indices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.scenes.calibration_samples import DIRECTION_CLASSES, IDLE_CLASS, SampleBook
+from game.scenes.calibration_settings import SETTINGS, adjust
+from game.scenes.calibration_sources import SourceChooser
+from game.vision.camera import CameraError
+from game.vision.training import DEFAULT, HeadConfig
+
+THUMB = np.zeros((4, 4, 3), np.uint8)
+
+
+def _feature(value: float) -> np.ndarray:
+    return np.full((7, 7, 256), value, np.float32)
+
+
+def _fill(book: SampleBook, label: str, n: int, burst: int, start: float = 0.0) -> None:
+    for i in range(n):
+        book.add(label, _feature(start + i), THUMB, burst)
+
+
+def test_missing_names_each_short_class_and_how_many_it_needs() -> None:
+    book = SampleBook(min_per_class=6)
+    _fill(book, "up", 6, burst=1)
+    _fill(book, "left", 1, burst=2)
+    assert book.missing() == [
+        "down needs 6 more samples",
+        "left needs 5 more samples",
+        "right needs 6 more samples",
+    ]
+    _fill(book, "down", 6, burst=3)
+    _fill(book, "right", 6, burst=4)
+    _fill(book, "left", 4, burst=5)
+    assert book.missing() == ["left needs 1 more sample"]
+    _fill(book, "left", 1, burst=6)
+    assert book.ready
+
+
+def test_idle_counts_only_while_switched_on_and_keeps_its_samples() -> None:
+    book = SampleBook(min_per_class=2)
+    for n, label in enumerate(DIRECTION_CLASSES):
+        _fill(book, label, 2, burst=n)
+    assert book.ready
+    book.use_idle = True
+    assert book.missing() == [f"{IDLE_CLASS} needs 2 more samples"]
+    _fill(book, IDLE_CLASS, 2, burst=9)
+    features, labels, names = book.arrays()
+    assert names == (*DIRECTION_CLASSES, IDLE_CLASS)
+    assert features.shape == (10, 7, 7, 256) and list(np.bincount(labels)) == [2, 2, 2, 2, 2]
+    book.use_idle = False
+    _, labels, names = book.arrays()
+    assert IDLE_CLASS not in names and len(labels) == 8
+    assert book.count(IDLE_CLASS) == 2
+
+
+def test_undo_removes_the_last_burst_only_even_across_classes() -> None:
+    book = SampleBook(min_per_class=1)
+    _fill(book, "up", 3, burst=1)
+    _fill(book, "down", 2, burst=2)
+    _fill(book, "up", 4, burst=3, start=100)
+    removed = book.undo()
+    assert removed is not None and (removed.label, removed.count) == ("up", 4)
+    assert book.count("up") == 3 and book.count("down") == 2
+    # The remaining samples are the first burst's, in order.
+    assert [float(f[0, 0, 0]) for f in book.features("up")] == [0.0, 1.0, 2.0]
+    assert book.undo() is not None and book.count("down") == 0
+    assert book.undo() is not None and book.count("up") == 0
+    assert book.undo() is None and not book.can_undo
+
+
+def test_clear_drops_a_class_and_its_undo_steps() -> None:
+    book = SampleBook(min_per_class=1)
+    _fill(book, "left", 3, burst=1)
+    _fill(book, "right", 3, burst=2)
+    book.dirty = False
+    assert book.clear("right") == 3
+    assert book.dirty and book.count("right") == 0
+    removed = book.undo()
+    assert removed is not None and removed.label == "left"
+
+
+def test_loaded_samples_are_not_changes_or_undo_steps() -> None:
+    book = SampleBook(min_per_class=1)
+    book.load("up", [_feature(1), _feature(2)], [THUMB, THUMB])
+    assert book.count("up") == 2 and not book.dirty and not book.can_undo
+    with pytest.raises(ValueError, match="2 feature vectors but 1 thumbnails"):
+        book.load("down", [_feature(1), _feature(2)], [THUMB])
+    with pytest.raises(KeyError, match="unknown gesture class"):
+        book.add("sideways", _feature(0), THUMB)
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_each_setting_steps_up_and_down_and_stops_at_the_ends(setting: object) -> None:
+    from game.scenes.calibration_settings import Setting
+
+    assert isinstance(setting, Setting)
+    start = setting.value(DEFAULT)
+    up = adjust(DEFAULT, setting.name, +1)
+    assert setting.value(up) > start
+    assert setting.value(adjust(up, setting.name, -1)) == start
+    config: HeadConfig = DEFAULT
+    for _ in range(len(setting.steps) + 2):
+        config = adjust(config, setting.name, +1)
+    assert setting.value(config) == max(setting.steps)
+    assert type(getattr(config, setting.name)) is type(getattr(DEFAULT, setting.name))
+    # Everything else is untouched.
+    others = {k: v for k, v in config.to_dict().items() if k != setting.name}
+    assert others == {k: v for k, v in DEFAULT.to_dict().items() if k != setting.name}
+
+
+def test_chooser_records_every_webcam_index_that_failed() -> None:
+    # The test machine has no webcam, so every index fails and each is listed once, in order.
+    chooser = SourceChooser(camera=None, video=None)
+    chooser.index = 5
+    with pytest.raises(CameraError, match=r"tried camera 5, 0, 1, 2"):
+        chooser.opener()()
+    with pytest.raises(CameraError):
+        chooser.opener()()
+    assert chooser.tried == [5, 0, 1, 2]
+    assert chooser.can_cycle
+    chooser.next_opener()
+    assert chooser.index == 6 % 4 and chooser.describe() == "camera 2"
+    assert SourceChooser(camera=None, video="clip.avi").can_cycle is False
