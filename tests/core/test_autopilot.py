@@ -80,3 +80,5 @@ def test_bench_figures() -> None:
     figures = measure_simulation(5.0, 1)
     assert figures["steps"] == 300
     assert figures["realtime_factor"] == pytest.approx(figures["steps_per_second"] / 60)
+    assert figures["replay_identical"] == 1.0, "replaying the recorded intents must give the same game"
+    assert figures["rules_only_steps_per_second"] > figures["steps_per_second"]
