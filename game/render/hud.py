@@ -8,9 +8,9 @@ from game.core.levels import level_params
 from game.core.state import Phase, World
 from game.core.types import Direction
 from game.render import sprites
+from game.render.arcade_font import blit_arcade
 from game.render.layout import ScreenLayout
 from game.render.palette import WHITE
-from game.render.text import blit_text
 
 #: Fruit shown in the bottom-right row: the current level's and up to six before it.
 FRUIT_ROW_LENGTH = 7
@@ -21,15 +21,14 @@ BOTTOM_ROW = 34
 
 
 def draw_hud(surface: pygame.Surface, world: World, layout: ScreenLayout, high_score: int) -> None:
-    scale = layout.scale
-    size = 7 * scale
+    size = layout.scale
     blink_off = world.phase is Phase.PLAYING and (world.tick // ONE_UP_BLINK_TICKS) % 2 == 1
     if not blink_off:
-        blit_text(surface, "1UP", size, WHITE, layout.screen_row_px(3, 0))
-    blit_text(surface, "HIGH SCORE", size, WHITE, layout.screen_row_px(9, 0))
-    blit_text(surface, _score_text(world.score), size, WHITE, layout.screen_row_px(7, 1), "topright")
+        blit_arcade(surface, "1UP", size, WHITE, layout.screen_row_px(3, 0))
+    blit_arcade(surface, "HIGH SCORE", size, WHITE, layout.screen_row_px(9, 0))
+    blit_arcade(surface, _score_text(world.score), size, WHITE, layout.screen_row_px(7, 1), "topright")
     if high_score > 0:
-        blit_text(surface, _score_text(high_score), size, WHITE, layout.screen_row_px(17, 1), "topright")
+        blit_arcade(surface, _score_text(high_score), size, WHITE, layout.screen_row_px(17, 1), "topright")
     _draw_lives(surface, world, layout)
     _draw_fruit_row(surface, world, layout)
 

@@ -16,6 +16,7 @@ from game.core.maze import Cell, Maze
 from game.core.state import Ghost, GhostMode, Phase, World
 from game.core.types import Tile
 from game.render import sprites
+from game.render.arcade_font import blit_arcade
 from game.render.hud import draw_hud
 from game.render.layout import TILE, ScreenLayout
 from game.render.maze_art import flash_surface, maze_surface
@@ -182,4 +183,4 @@ def _draw_message(surface: pygame.Surface, world: World, layout: ScreenLayout) -
         text, color = "GAME  OVER", TEXT_RED
     else:
         return
-    blit_text(surface, text, 7 * layout.scale, color, layout.tile_px(*MESSAGE_POS), "center")
+    blit_arcade(surface, text, layout.scale, color, layout.tile_px(*MESSAGE_POS), "center")

@@ -18,6 +18,7 @@ from game.core.state import GhostName
 from game.core.types import Direction
 from game.highscore import load_high_score
 from game.render import sprites
+from game.render.arcade_font import blit_arcade
 from game.render.layout import ARCADE_W, ScreenLayout
 from game.render.palette import (
     BLACK,
@@ -43,7 +44,7 @@ _CAST = (
 )
 #: Arcade pixels from the top of the screen to the first menu item, and between items.
 _MENU_TOP = 196
-_MENU_STEP = 20
+_MENU_STEP = 24
 _PARADE_Y = 172
 #: Arcade pixels per second of the little chase running across the screen.
 _PARADE_SPEED = 60.0
@@ -137,7 +138,7 @@ class TitleScene(Scene):
         """Clickable rectangles of the menu items, in window pixels."""
         scale = layout.scale
         arcade = layout.arcade_rect
-        width, height = 120 * scale, 16 * scale
+        width, height = 160 * scale, 18 * scale
         return [
             pygame.Rect(arcade.centerx - width // 2, arcade.y + top * scale, width, height)
             for top in (_MENU_TOP + i * _MENU_STEP - 8 for i in range(len(self.items)))
@@ -166,35 +167,37 @@ class TitleScene(Scene):
         self._draw_panel(surface, layout)
 
     def _draw_header(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
-        size = 7 * layout.scale
-        blit_text(surface, "HIGH SCORE", size, WHITE, layout.screen_row_px(9, 0))
+        size = layout.scale
+        blit_arcade(surface, "HIGH SCORE", size, WHITE, layout.screen_row_px(9, 0))
         if self.high_score:
-            blit_text(surface, f"{self.high_score:02d}", size, WHITE, layout.screen_row_px(17, 1), "topright")
+            score = f"{self.high_score:02d}"
+            blit_arcade(surface, score, size, WHITE, layout.screen_row_px(17, 1), "topright")
 
     def _draw_logo(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
         scale = layout.scale
         arcade = layout.arcade_rect
         cx = arcade.centerx
-        box = pygame.Rect(0, 0, 176 * scale, 44 * scale)
+        box = pygame.Rect(0, 0, 200 * scale, 52 * scale)
         box.center = (cx, arcade.y + 56 * scale)
         # The maze's double blue line as a frame.
         pygame.draw.rect(surface, WALL_BLUE, box, max(1, scale), border_radius=4 * scale)
         inner = box.inflate(-6 * scale, -6 * scale)
         pygame.draw.rect(surface, WALL_BLUE, inner, max(1, scale), border_radius=2 * scale)
-        blit_text(surface, "GESTURE", 7 * scale, TEXT_CYAN, (cx, box.y + 10 * scale), "center")
-        blit_text(surface, "PAC-MAN", 20 * scale, PACMAN_YELLOW, (cx, box.y + 28 * scale), "center")
+        blit_arcade(surface, "GESTURE", scale, TEXT_CYAN, (cx, box.y + 12 * scale), "center")
+        blit_arcade(surface, "PAC-MAN", 3 * scale, PACMAN_YELLOW, (cx, box.y + 32 * scale), "center")
 
     def _draw_cast(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
         scale = layout.scale
         arcade = layout.arcade_rect
-        x0 = arcade.x + 40 * scale
-        blit_text(surface, "CHARACTER / NICKNAME", 6 * scale, WHITE, (x0 + 20 * scale, arcade.y + 88 * scale))
+        x0 = arcade.x + 16 * scale
+        heading = (arcade.x + 32 * scale, arcade.y + 88 * scale)
+        blit_arcade(surface, "CHARACTER / NICKNAME", scale, WHITE, heading)
         for i, (name, character, nickname) in enumerate(_CAST):
             y = arcade.y + (100 + i * 16) * scale
             color = GHOST_COLORS[name]
             surface.blit(sprites.ghost_sprite(scale, color, Direction.RIGHT, 0), (x0, y - 4 * scale))
-            blit_text(surface, f"-{character}", 6 * scale, color, (x0 + 24 * scale, y))
-            blit_text(surface, f'"{nickname}"', 6 * scale, color, (x0 + 96 * scale, y))
+            blit_arcade(surface, f"-{character}", scale, color, (x0 + 24 * scale, y))
+            blit_arcade(surface, f'"{nickname}"', scale, color, (x0 + 112 * scale, y))
 
     def _draw_parade(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
         """Pac-Man chased by the four ghosts across the screen, looping."""
@@ -220,17 +223,17 @@ class TitleScene(Scene):
         for i, (item, rect) in enumerate(zip(self.items, self.item_rects(layout), strict=True)):
             selected = i == self.selected
             color = PACMAN_YELLOW if selected else WHITE
-            blit_text(surface, item.value, 8 * scale, color, rect.center, "center")
+            blit_arcade(surface, item.value, 2 * scale, color, rect.center, "center")
             if selected:
                 frame = int(self._time * 8) % len(sprites.MOUTH_FRAMES)
                 icon = sprites.pacman_sprite(scale, Direction.RIGHT, frame)
-                surface.blit(icon, (rect.x + 4 * scale, rect.centery - 8 * scale))
+                surface.blit(icon, (rect.x - 18 * scale, rect.centery - 8 * scale))
         arcade = layout.arcade_rect
         if self.message:
             where = (arcade.centerx, arcade.y + 262 * scale)
             blit_text(surface, self.message, 5 * scale, TEXT_RED, where, "center")
         hint = "ARROWS + ENTER, OR CLICK"
-        blit_text(surface, hint, 5 * scale, PANEL_DIM, (arcade.centerx, arcade.y + 276 * scale), "center")
+        blit_arcade(surface, hint, scale, PANEL_DIM, (arcade.centerx, arcade.y + 276 * scale), "center")
 
     def _draw_panel(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
         scale = layout.scale
