@@ -73,9 +73,7 @@ class Ghost:
     direction: Direction = Direction.LEFT
     mode: GhostMode = GhostMode.IN_HOUSE
     frightened: bool = False
-    #: Planned direction at the next tile centre.
-    next_direction: Direction | None = None
-    #: A forced reversal waiting to be applied.
+    #: A forced reversal waiting to be applied (on the ghost's next move, within the same step).
     reverse_pending: bool = False
     dot_counter: int = 0
     #: Where the ghost waits inside the house (x); y is the house's middle row.

@@ -97,7 +97,6 @@ def _reset_actors(world: World) -> None:
     pac.direction, pac.moving, pac.eat_pause, pac.requested = Direction.LEFT, True, 0, None
     for ghost in world.ghosts:
         ghost.frightened = ghost.reverse_pending = ghost.reverse_on_exit = False
-        ghost.next_direction = None
         if ghost.name is GhostName.BLINKY:
             ghost.x, ghost.y, ghost.direction, ghost.mode = DOOR_X, EXIT_Y, Direction.LEFT, GhostMode.SCATTER
         else:
@@ -312,19 +311,21 @@ def _eat_ghost(world: World, ghost: Ghost, events: list[Event]) -> None:
 # --- the ghost house --------------------------------------------------------------------------
 
 
-def _waiting_ghosts(world: World) -> list[Ghost]:
-    """Ghosts waiting in the house, in release order (Pinky, Inky, Clyde)."""
-    return [g for g in world.ghosts[1:] if g.mode is GhostMode.IN_HOUSE]
+def _first_waiting(world: World) -> Ghost | None:
+    """The first ghost still waiting in the house, in release order (Pinky, Inky, Clyde)."""
+    for ghost in world.ghosts[1:]:
+        if ghost.mode is GhostMode.IN_HOUSE:
+            return ghost
+    return None
 
 
 def _count_house_dot(world: World) -> None:
     if world.global_counter_active:
         world.global_dot_counter += 1
         return
-    for ghost in world.ghosts[1:]:
-        if ghost.mode is GhostMode.IN_HOUSE:
-            ghost.dot_counter += 1  # only the first ghost still inside counts
-            return
+    first = _first_waiting(world)
+    if first is not None:
+        first.dot_counter += 1  # only the first ghost still inside counts
 
 
 def _release(world: World, ghost: Ghost) -> None:
@@ -334,10 +335,11 @@ def _release(world: World, ghost: Ghost) -> None:
 
 
 def _release_ghosts(world: World) -> None:
-    house = world.ghosts[1:]
-    if not any(g.mode is GhostMode.IN_HOUSE for g in house):
+    first = _first_waiting(world)
+    if first is None:
         world.idle_steps = 0
         return
+    house = world.ghosts[1:]
     if world.global_counter_active:
         count = world.global_dot_counter
         for ghost, limit in zip(house, levels.GLOBAL_RELEASE_DOTS, strict=True):
@@ -346,16 +348,15 @@ def _release_ghosts(world: World) -> None:
         if count >= levels.GLOBAL_RELEASE_DOTS[-1]:
             world.global_counter_active = False
     else:
-        for ghost, limit in zip(house, world.params.release_limits, strict=True):
-            if ghost.mode is GhostMode.IN_HOUSE:
-                if ghost.dot_counter >= limit:
-                    _release(world, ghost)
-                break
+        limit = world.params.release_limits[house.index(first)]
+        if first.dot_counter >= limit:
+            _release(world, first)
     if world.idle_steps >= world.params.idle_release_steps:
+        # Pac-Man has not eaten for a while: push the next ghost out and restart the timer.
         world.idle_steps = 0
-        waiting = _waiting_ghosts(world)
-        if waiting:
-            _release(world, waiting[0])
+        waiting = _first_waiting(world)
+        if waiting is not None:
+            _release(world, waiting)
 
 
 def _age_popups(world: World) -> None:
