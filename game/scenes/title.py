@@ -272,8 +272,13 @@ class TitleScene(Scene):
 
 
 def _tail_lines(path: str, width: int, max_lines: int = 3) -> list[str]:
-    """A long path cut into lines, keeping its end (the part that tells profiles apart)."""
-    lines = [path[i : i + width] for i in range(0, len(path), width)]
+    """A long path broken at its slashes into lines, keeping its end (the part that tells profiles apart)."""
+    lines: list[str] = []
+    for part in path.replace("/", "\0/").split("\0"):
+        if lines and len(lines[-1]) + len(part) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
     if len(lines) > max_lines:
-        lines = ["..." + lines[-max_lines][3:], *lines[-max_lines + 1 :]]
+        lines = ["...", *lines[-(max_lines - 1) :]]
     return lines
