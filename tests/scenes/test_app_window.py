@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pygame
 import pytest
 
@@ -38,3 +43,17 @@ def test_the_default_scale_fits_a_1080p_screen() -> None:
 def test_a_bad_scale_is_one_clear_error(scale: int) -> None:
     with pytest.raises(AppError, match="--scale must be between"):
         run_app(CountingScene, scale=scale, max_frames=1)
+
+
+def test_the_play_command_reports_a_bad_scale_without_a_traceback() -> None:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    result = subprocess.run(
+        [sys.executable, "-m", "game", "play", "--scale", "0"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "--scale must be between" in result.stderr and "Traceback" not in result.stderr
