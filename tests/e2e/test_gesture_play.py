@@ -9,6 +9,7 @@ the smoothed intent follows the class on screen and Pac-Man travels the maze.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,10 @@ def photos(signdigits: Path, label: str) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def trained_profile(
-    signdigits: Path, imagenet_weights: Path, session_models_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    signdigits: Path,
+    imagenet_weights: Path,
+    session_models_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     from game.vision.classifier import GestureClassifier  # noqa: F401  (fail early if missing)
     from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
@@ -112,8 +116,20 @@ def run_headless(profile: Path, video: GestureVideo, models: Path, log: Path, *e
     )
 
 
-def read_log(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+@dataclass(frozen=True)
+class LogLine:
+    frame: int
+    t: float
+    probs: dict[str, float]
+    raw: str
+    intent: str | None
+    pacman_dir: str
+    latency_ms: float
+
+
+def read_log(path: Path) -> list[LogLine]:
+    """Each line parsed into its documented fields (an unknown or missing field fails here)."""
+    return [LogLine(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_gestures_in_a_video_steer_pacman_through_the_maze(
@@ -127,24 +143,25 @@ def test_gestures_in_a_video_steer_pacman_through_the_maze(
     assert run_headless(trained_profile, video, session_models_dir, log) == 0
     assert "the video ended" in capsys.readouterr().out
     lines = read_log(log)
-    # Exactly one line per video frame, in order, with the documented fields.
-    assert [line["frame"] for line in lines] == list(range(video.frames))
-    assert set(lines[0]) == {"frame", "t", "probs", "raw", "intent", "pacman_dir", "latency_ms"}
-    assert set(lines[0]["probs"]) == set(CLASSES)  # type: ignore[arg-type]
+    # Exactly one line per video frame, in order, each with every class's probability.
+    assert [line.frame for line in lines] == list(range(video.frames))
+    assert all(set(line.probs) == set(CLASSES) for line in lines)
+    assert all(line.latency_ms > 0 for line in lines)
 
-    scored = [
-        line
-        for line in lines
-        if all(int(line["frame"]) - s.start >= SETTLE_FRAMES for s in video.segments if int(line["frame"]) in s)  # type: ignore[call-overload]
-    ]
-    matches = [line["intent"] == video.label_at(int(line["frame"])) for line in scored]  # type: ignore[call-overload]
+    scored = [line for line in lines if settled(video, line.frame)]
+    matches = [line.intent == video.label_at(line.frame) for line in scored]
     assert len(scored) > video.frames * 0.7
-    assert np.mean(matches) >= 0.9, f"smoothed intent matched the shown class on {np.mean(matches):.0%} of frames"
+    rate = float(np.mean(matches))
+    assert rate >= 0.9, f"smoothed intent matched the shown class on {rate:.0%} of frames"
 
-    # Pac-Man travelled: after READY! he faced several directions and his direction follows the intents.
+    # After READY! Pac-Man faced several directions, as the gestures told him.
     played = lines[READY_STEPS:]
-    assert len({line["pacman_dir"] for line in played}) >= 3
-    assert all(float(line["latency_ms"]) > 0 for line in lines)  # type: ignore[arg-type]
+    assert len({line.pacman_dir for line in played}) >= 3
+
+
+def settled(video: GestureVideo, frame: int) -> bool:
+    """True once the smoothing window has had time to fill with the current segment's class."""
+    return any(frame in s and frame - s.start >= SETTLE_FRAMES for s in video.segments)
 
 
 def test_pacman_position_changes_over_distinct_tiles(
@@ -167,9 +184,12 @@ def test_the_same_inputs_give_the_same_game(
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     assert run_headless(trained_profile, video, session_models_dir, first, "--seconds", "3") == 0
     assert run_headless(trained_profile, video, session_models_dir, second, "--seconds", "3") == 0
-    strip = [{k: v for k, v in line.items() if k != "latency_ms"} for line in read_log(first)]
-    assert strip == [{k: v for k, v in line.items() if k != "latency_ms"} for line in read_log(second)]
-    assert len(strip) == 180  # --seconds 3 at 60 steps a second
+    a, b = read_log(first), read_log(second)
+    assert len(a) == 180  # --seconds 3 at 60 steps a second
+    # Everything but the measured latency is identical.
+    assert [(x.frame, x.probs, x.raw, x.intent, x.pacman_dir) for x in a] == [
+        (x.frame, x.probs, x.raw, x.intent, x.pacman_dir) for x in b
+    ]
 
 
 def test_missing_profile_is_one_clear_message(
