@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.config import default_profile_dir, models_dir
-from game.input.gesture import DEFAULT_IDLE_CLASS, DEFAULT_SMOOTHING, DEFAULT_THRESHOLD, validate_settings
+from game.input.gesture import (
+    DEFAULT_IDLE_CLASS,
+    DEFAULT_SMOOTHING,
+    DEFAULT_STALE_AFTER_S,
+    DEFAULT_THRESHOLD,
+    GestureInput,
+    PredictionProvider,
+    validate_settings,
+)
 
 if TYPE_CHECKING:
     from game.vision.classifier import GestureClassifier
@@ -41,8 +49,17 @@ class GestureSettings:
             smoothing=DEFAULT_SMOOTHING if smoothing is None else smoothing,
         )
 
-    def as_kwargs(self) -> dict[str, float | int | str]:
-        return {"threshold": self.threshold, "smoothing": self.smoothing, "idle_class": self.idle_class}
+    def make_input(
+        self, latest: PredictionProvider, stale_after: float | None = DEFAULT_STALE_AFTER_S
+    ) -> GestureInput:
+        """The ``GestureInput`` these settings describe, reading predictions from ``latest``."""
+        return GestureInput(
+            latest,
+            threshold=self.threshold,
+            smoothing=self.smoothing,
+            idle_class=self.idle_class,
+            stale_after=stale_after,
+        )
 
 
 def profile_dir_for(profile: str | None, models: str | None) -> Path:

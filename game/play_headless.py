@@ -29,7 +29,6 @@ from game.core.state import Phase, World
 from game.core.types import Intent, Tile
 from game.core.world import new_world, step
 from game.gesture_setup import GestureSettings, GestureSetupError, load_gesture_classifier, profile_dir_for
-from game.input.gesture import GestureInput
 from game.vision.camera import CameraError, FrameSource, open_source
 
 
@@ -112,7 +111,7 @@ def run_headless(
     classify: Classify,
     world: World,
     step_world: StepWorld,
-    gesture_settings: Mapping[str, Any],
+    settings: GestureSettings,
     *,
     step_seconds: float,
     max_seconds: float | None = None,
@@ -120,11 +119,10 @@ def run_headless(
 ) -> HeadlessSummary:
     """Play until the video ends, ``max_seconds`` of game time pass or the game is over.
 
-    ``gesture_settings`` are ``GestureInput`` keyword arguments (threshold, smoothing, idle_class);
-    staleness is switched off because game time, not wall time, is what passes here.
+    Staleness is switched off: game time, not wall time, is what passes here.
     """
     current: list[HeadlessResult] = []
-    gesture = GestureInput(lambda: current[-1] if current else None, **gesture_settings, stale_after=None)
+    gesture = settings.make_input(lambda: current[-1] if current else None, stale_after=None)
     summary = HeadlessSummary()
     max_steps = None if max_seconds is None else round(max_seconds / step_seconds)
     while True:
@@ -210,7 +208,7 @@ def run_cli(args: argparse.Namespace) -> int:
             classifier.predict,
             world,
             step,
-            settings.as_kwargs(),
+            settings,
             step_seconds=TICK,
             max_seconds=args.seconds,
             on_record=on_record,

@@ -47,19 +47,22 @@ class GestureHud:
     ``feed`` is read (``feed()`` returns the current predictor) rather than held, so that a
     predictor replaced after recalibration is picked up without rebuilding the panel.
     ``on_recalibrate`` is called when the player presses C; without it the key is not offered.
+    ``classes`` fixes the order of the confidence bars; by default the model's order is used.
     """
 
     def __init__(
         self,
         feed: Callable[[], PredictionFeed],
         gesture: GestureInput,
-        classes: Sequence[str],
+        classes: Sequence[str] | None = None,
         *,
         on_recalibrate: Callable[[], None] | None = None,
     ) -> None:
         self._feed = feed
         self.gesture = gesture
-        self.classes = tuple(classes)
+        self.classes = tuple(classes) if classes is not None else None
+        #: Called first thing in every ``update`` (the owner learns that the game is on screen).
+        self.on_update: Callable[[], None] | None = None
         self._on_recalibrate = on_recalibrate
         self._stats: PredictorStats | None = None
         self._latest: LivePrediction | None = None
@@ -73,6 +76,8 @@ class GestureHud:
     # -- SidePanel -------------------------------------------------------------------------
 
     def update(self, dt: float) -> None:
+        if self.on_update is not None:
+            self.on_update()
         predictor = self._feed()
         self._stats = predictor.stats()
         self._latest = predictor.latest()
@@ -101,15 +106,15 @@ class GestureHud:
         return False
 
     def pause_reason(self) -> str | None:
+        # A failed model or an ended video does not freeze the game: the keyboard still steers,
+        # and the panel says what happened.
         stats = self._stats
-        if stats is None or stats.state is PredictorState.STARTING:
+        if stats is None or stats.state is PredictorState.LOADING:
+            return "Loading the gesture model…"
+        if stats.state is PredictorState.STARTING:
             return "Starting the camera…"
         if stats.state is PredictorState.LOST:
             return "Camera lost — retrying"
-        if stats.state is PredictorState.ENDED:
-            return "The video ended"
-        if stats.state is PredictorState.FAILED:
-            return "Gesture recognition stopped"
         return None
 
     def banner(self) -> str | None:
@@ -170,8 +175,12 @@ class GestureHud:
 
     @staticmethod
     def _no_picture_message(stats: PredictorStats | None) -> str:
-        if stats is None or stats.state is PredictorState.STARTING:
+        if stats is None or stats.state is PredictorState.LOADING:
+            return "Loading the gesture model…"
+        if stats.state is PredictorState.STARTING:
             return "Starting the camera…"
+        if stats.state is PredictorState.FAILED:
+            return f"{stats.message} Keyboard play still works."
         if stats.state is PredictorState.LOST:
             return f"Camera lost — retrying every second. {stats.message}"
         return stats.message or stats.state.value
@@ -204,14 +213,15 @@ class GestureHud:
     ) -> int:
         smoothed = self.gesture.current
         probs = self._latest.probs if self._latest is not None else {}
-        height = _BAR_ROW * scale * len(self.classes)
+        order = self.classes if self.classes is not None else tuple(probs)
+        height = _BAR_ROW * scale * len(order)
         widgets.draw_confidence_bars(
             surface,
             pygame.Rect(x, y, width, height),
             probs,
             smoothed.label if smoothed.direction is not None else None,
             font,
-            order=self.classes,
+            order=order,
             threshold=self.gesture.smoother.threshold,
         )
         return y + height

@@ -35,6 +35,7 @@ JOIN_TIMEOUT_S = 5.0
 
 
 class PredictorState(Enum):
+    LOADING = "loading"  # the model is still loading; no predictor runs yet
     STARTING = "starting"  # opening the camera, no frame yet
     RUNNING = "running"
     LOST = "lost"  # the camera failed; retrying

@@ -1,0 +1,115 @@
+"""Gesture control for the game window: model loading, the camera predictor and the recalibration round trip.
+
+``LiveGesture`` owns everything between a profile on disk and an ``Intent`` in the play scene:
+it loads the classifier on a background thread (the window stays responsive while TensorFlow
+imports), runs the ``Predictor`` on the camera, and gives the play scene a ``GestureInput`` and
+a ``GestureHud``. For recalibration it releases the camera, lets the calibration scene use it,
+and when the game is shown again reloads the (possibly retrained) profile and reopens the camera.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from game.gesture_setup import GestureSettings, GestureSetupError, load_gesture_classifier
+from game.render.gesture_hud import GestureHud
+from game.vision.camera import FrameSource
+from game.vision.predictor import FrameClassifier, LivePrediction, Predictor, PredictorState, PredictorStats
+
+ClassifierLoader = Callable[[], FrameClassifier]
+
+
+class LiveGesture:
+    """See the module docstring. ``load`` returns the classifier and may be slow or raise
+    ``GestureSetupError``; ``opener`` opens the camera (``open_source`` with the player's options).
+    """
+
+    def __init__(
+        self,
+        load: ClassifierLoader,
+        opener: Callable[[], FrameSource],
+        settings: GestureSettings,
+    ) -> None:
+        self._load = load
+        self._opener = opener
+        self._lock = threading.Lock()
+        self._predictor: Predictor | None = None
+        self._state = PredictorState.LOADING
+        self._message = ""
+        self._closed = False
+        self._suspended = False
+        self._open_calibration: Callable[[], None] | None = None
+        self.input = settings.make_input(self.latest)
+        self.hud = GestureHud(lambda: self, self.input, on_recalibrate=self.recalibrate)
+        self.hud.on_update = self._resume_if_back
+
+    # -- start, stop, recalibrate -------------------------------------------------------------
+
+    def start(self) -> LiveGesture:
+        threading.Thread(target=self._load_and_run, name="gesture-loader", daemon=True).start()
+        return self
+
+    def _load_and_run(self) -> None:
+        try:
+            classifier = self._load()
+        except GestureSetupError as exc:
+            with self._lock:
+                self._state, self._message = PredictorState.FAILED, str(exc)
+            return
+        predictor = Predictor(self._opener, classifier)
+        with self._lock:
+            if self._closed or self._suspended:
+                return
+            self._predictor = predictor.start()
+
+    def attach_calibration(self, open_calibration: Callable[[], None]) -> None:
+        """How to show the calibration scene (push it over the game); enables the C key."""
+        self._open_calibration = open_calibration
+
+    def recalibrate(self) -> None:
+        """Release the camera for the calibration scene and show it; the game resumes on return."""
+        if self._open_calibration is None:
+            return
+        self._stop_predictor()
+        self._suspended = True
+        self._open_calibration()
+
+    def _resume_if_back(self) -> None:
+        # The HUD updates only while the play scene is on top: being updated means we are back.
+        if self._suspended and not self._closed:
+            self._suspended = False
+            self.input.smoother.reset()
+            with self._lock:
+                self._state, self._message = PredictorState.LOADING, ""
+            self.start()
+
+    def close(self) -> None:
+        """Stop the predictor and release the camera (the play scene is leaving)."""
+        self._closed = True
+        self._stop_predictor()
+
+    def _stop_predictor(self) -> None:
+        with self._lock:
+            predictor, self._predictor = self._predictor, None
+        if predictor is not None:
+            predictor.stop()
+
+    # -- what the HUD and the input read ------------------------------------------------------
+
+    def latest(self) -> LivePrediction | None:
+        predictor = self._predictor
+        return predictor.latest() if predictor is not None else None
+
+    def stats(self) -> PredictorStats:
+        predictor = self._predictor
+        if predictor is not None:
+            return predictor.stats()
+        return PredictorStats(self._state, self._message, 0.0, None, None, 0, 0, 0)
+
+
+def profile_loader(profile_dir: Path, models: str | None, weights: str | None) -> ClassifierLoader:
+    """A loader for ``LiveGesture`` that reads the profile afresh each time (after recalibration too)."""
+
+    return lambda: load_gesture_classifier(profile_dir, models, weights)

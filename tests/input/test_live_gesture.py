@@ -1,0 +1,129 @@
+"""Live gesture control's lifecycle: background model loading, recalibration round trip, clean close."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+import pytest
+
+from game.core.types import Direction
+from game.gesture_setup import GestureSettings, GestureSetupError
+from game.live_gesture import LiveGesture
+from game.vision.camera import Frame, FrameSource
+from game.vision.predictor import PredictorState
+
+
+@dataclass(frozen=True)
+class FakeResult:
+    probs: Mapping[str, float]
+    top: str
+    confidence: float
+
+
+class CountingSource(FrameSource):
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.count = 0
+        self.closed = 0
+
+    def read(self) -> Frame | None:
+        time.sleep(self.interval)
+        self.count += 1
+        return Frame(np.zeros((8, 8, 3), dtype=np.uint8), time.monotonic(), self.count)
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+class LeftClassifier:
+    def predict(self, image: np.ndarray, timestamp: float) -> FakeResult:
+        return FakeResult({"up": 0.05, "left": 0.95}, "left", 0.95)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return condition()
+
+
+@pytest.fixture(autouse=True)
+def _pygame() -> object:
+    pygame.init()
+    yield
+    pygame.quit()
+
+
+def make_live(loads: list[int], sources: list[CountingSource], fail: bool = False) -> LiveGesture:
+    def load() -> LeftClassifier:
+        loads.append(1)
+        time.sleep(0.05)  # loading is slow; the game must not wait for it
+        if fail:
+            raise GestureSetupError("No gesture profile at /nowhere. Run `gesture-pacman calibrate`.")
+        return LeftClassifier()
+
+    def opener() -> CountingSource:
+        sources.append(CountingSource(interval=0.005))
+        return sources[-1]
+
+    return LiveGesture(load, opener, GestureSettings(threshold=0.6, smoothing=2))
+
+
+def test_loads_in_the_background_then_steers_and_closes_the_camera() -> None:
+    loads: list[int] = []
+    sources: list[CountingSource] = []
+    live = make_live(loads, sources).start()
+    live.hud.update(0.0)
+    assert live.hud.pause_reason() == "Loading the gesture model…"  # returned before loading finished
+    assert wait_for(lambda: live.stats().state is PredictorState.RUNNING and live.latest() is not None)
+    live.hud.update(1 / 60)
+    assert live.hud.pause_reason() is None
+    assert live.input.poll(None).direction is Direction.LEFT  # type: ignore[arg-type]
+    live.close()
+    assert sources[0].closed >= 1
+
+
+def test_recalibration_releases_the_camera_and_resumes_with_a_fresh_model_on_return() -> None:
+    loads: list[int] = []
+    sources: list[CountingSource] = []
+    shown: list[int] = []
+    live = make_live(loads, sources).start()
+    live.attach_calibration(lambda: shown.append(1))
+    assert wait_for(lambda: live.latest() is not None)
+    event = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_c, mod=0, unicode="c")
+    assert live.hud.handle_event(event)
+    assert shown == [1]
+    assert sources[0].closed >= 1  # the calibration scene can open the camera now
+    assert live.latest() is None
+    # The calibration scene is on top; when the game is back on screen its panel updates again.
+    live.hud.update(1 / 60)
+    assert wait_for(lambda: live.latest() is not None)
+    assert loads == [1, 1]  # the profile was reloaded: it may have been retrained
+    assert len(sources) == 2
+    live.close()
+    assert sources[1].closed >= 1
+
+
+def test_without_a_calibration_screen_c_is_ignored() -> None:
+    live = make_live([], [])
+    event = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_c, mod=0, unicode="c")
+    live.hud.handle_event(event)
+    assert live.stats().state is PredictorState.LOADING  # nothing was stopped or started
+
+
+def test_a_model_that_cannot_load_leaves_keyboard_play_running_with_the_message() -> None:
+    sources: list[CountingSource] = []
+    live = make_live([], sources, fail=True).start()
+    assert wait_for(lambda: live.stats().state is PredictorState.FAILED)
+    assert "No gesture profile" in live.stats().message
+    live.hud.update(1 / 60)
+    assert live.hud.pause_reason() is None
+    assert live.input.poll(None).direction is None  # type: ignore[arg-type]
+    assert sources == []  # the camera was never opened
+    live.close()
