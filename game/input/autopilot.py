@@ -1,11 +1,13 @@
 """The autopilot: an ``InputSource`` that plays Pac-Man well enough for the demo and the benchmarks.
 
-Each time Pac-Man reaches a new tile it runs one breadth-first search from his tile. A tile is
-usable only if Pac-Man gets there clearly before any dangerous ghost could (ghost walking distances
-come from the maze's precomputed all-pairs table, divided by the ghost's speed). In that safe region
-it picks, in order: a frightened ghost it can catch before the fright ends, an energizer when a
-ghost is close, the nearest dot. With nothing safe to eat it heads for the tile where it has the
-most time in hand over the ghosts. All choices are deterministic for a given seed.
+Each time Pac-Man reaches a new tile (and every few steps) it looks down each open direction with
+a bounded breadth-first search. A tile counts only if Pac-Man gets there clearly before any
+dangerous ghost could: his time is planned at 90% of his speed (eating pauses him), a ghost's
+comes from walking distances that respect its no-reversal rule (plain maze distances just before
+a scatter/chase switch, when every ghost reverses). A direction whose safe tiles run out within a
+few tiles is a trap and is dropped. Among the rest it takes, in order: a frightened ghost it can
+catch before the fright ends, an energizer when a ghost is close, the nearest dot, else the
+direction with the deepest safe room. All choices are deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ SEARCH_HORIZON = 14
 PLANNING_SPEED_FACTOR = 0.9
 #: Treat ghosts as able to reverse when a scatter/chase switch is this close (steps).
 REVERSAL_LOOKAHEAD_STEPS = 30
+#: Danger time of a tile no ghost can reach.
 NEVER = 1e9
 #: A dangerous ghost this many steps away makes the nearest energizer worth taking.
 THREAT_STEPS = 70.0
