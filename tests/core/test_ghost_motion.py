@@ -88,6 +88,28 @@ def test_ghosts_reverse_only_on_forced_mode_changes() -> None:
     assert not any(Event.FRIGHT_END in events for events in flips)
 
 
+def test_no_upward_turns_from_the_special_tiles_in_play() -> None:
+    world = playing_world(seed=6)
+    pilot = Autopilot(6)
+    graph = world.graph
+    turned_up_elsewhere = 0
+    for _ in range(8000):
+        before = [
+            (g.mode, g.direction, g.frightened, graph.index(int(g.x) % 28, int(g.y))) for g in world.ghosts
+        ]
+        events = set(step(world, pilot.poll(world)))
+        forced = events & {Event.MODE_CHANGE, Event.ENERGIZER}
+        for (mode, direction, frightened, tile), g in zip(before, world.ghosts, strict=True):
+            if mode not in _OUTSIDE or frightened or forced or direction is Direction.UP:
+                continue
+            if g.direction is Direction.UP:
+                assert not graph.no_up[tile], f"{g.name} turned up on a no-up tile"
+                turned_up_elsewhere += 1
+        if world.phase is Phase.GAME_OVER:
+            break
+    assert turned_up_elsewhere > 0, "ghosts should still turn up on ordinary tiles"
+
+
 def test_no_reversal_when_fright_ends() -> None:
     world = playing_world()
     park_ghosts(world)

@@ -28,21 +28,38 @@ def eat_at(world: World, tile: Tile) -> list[Event]:
     return step(world, KEEP_GOING)
 
 
-def test_clearing_the_dots_scores_2600_and_the_244th_ends_the_level() -> None:
-    world = playing_world()
+def eat_all_but_last(world: World) -> Tile:
+    """Eat every edible but one (ghosts at home, fright cancelled); return the one left."""
     park_ghosts(world)
     edibles = sorted(world.maze.edibles(), key=lambda t: (t.row, t.col))
     for tile in edibles[:-1]:
         eat_at(world, tile)
-        world.fright_steps = 0  # keep the ghosts' fright from ending the test early
-    assert world.phase is Phase.PLAYING, "243 edibles eaten: the level goes on"
+        world.fright_steps = 0
+    return edibles[-1]
+
+
+def test_243_edibles_do_not_end_the_level() -> None:
+    world = playing_world()
+    eat_all_but_last(world)
+    assert world.phase is Phase.PLAYING
     assert len(world.edibles) == 1
-    events = eat_at(world, edibles[-1])
+    assert world.counters.levels_cleared == 0
+
+
+def test_the_244th_edible_ends_the_level() -> None:
+    world = playing_world()
+    last = eat_all_but_last(world)
+    events = eat_at(world, last)
     assert Event.LEVEL_COMPLETE in events
     assert world.phase is Phase.LEVEL_COMPLETE
-    assert world.score == 2600
     assert world.counters.dots_eaten == 244
     assert world.counters.levels_cleared == 1
+
+
+def test_clearing_the_edibles_scores_2600() -> None:
+    world = playing_world()
+    eat_at(world, eat_all_but_last(world))
+    assert world.score == 2600
 
 
 def test_level_complete_flashes_then_starts_the_next_level_refilled() -> None:
