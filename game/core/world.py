@@ -16,7 +16,7 @@ from game.core import levels
 from game.core.events import Event
 from game.core.ghosts import DOOR_X, EXIT_Y, HOME_X, HOUSE_Y, move_ghost
 from game.core.levels import STEPS_PER_SECOND, TICK, level_params
-from game.core.maze import Cell, Maze, load_maze
+from game.core.maze import Cell, Maze, MazeError, load_maze
 from game.core.pacman import apply_request, move_pacman
 from game.core.state import Fruit, Ghost, GhostMode, GhostName, PacMan, Phase, Popup, World
 from game.core.types import Direction, Intent, Tile
@@ -36,6 +36,7 @@ def _default_maze() -> Maze:
 def new_world(seed: int, maze: Maze | None = None) -> World:
     """A new game on ``maze`` (the arcade maze by default), level 1, 3 lives, in the READY phase."""
     maze = maze if maze is not None else _default_maze()
+    _check_layout(maze)
     world = World(
         maze=maze,
         rng=random.Random(seed),
@@ -45,6 +46,19 @@ def new_world(seed: int, maze: Maze | None = None) -> World:
     )
     _reset_actors(world)
     return world
+
+
+def _check_layout(maze: Maze) -> None:
+    """The rules place actors by the arcade maze's geometry; another layout must share it."""
+    expected = {
+        Cell.DOOR: [Tile(13, 12), Tile(14, 12)],
+        Cell.PACMAN_START: [Tile(13, 23), Tile(14, 23)],
+    }
+    for kind, tiles in expected.items():
+        found = sorted(maze.tiles_of(kind), key=lambda t: (t.row, t.col))
+        if found != tiles:
+            where = ", ".join(f"({t.col},{t.row})" for t in tiles)
+            raise MazeError(f"maze layout: the '{kind.value}' cells must be at {where} as in the arcade maze")
 
 
 def step(world: World, intent: Intent, dt: float = TICK) -> list[Event]:

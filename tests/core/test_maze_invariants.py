@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from game.core.graph import NO_UP_TILES, maze_graph
-from game.core.maze import Cell, load_maze
+from game.core.maze import Cell, MazeError, load_maze, parse_maze
 from game.core.types import Tile
+from game.core.world import new_world
 
 MAZE = load_maze()
 
@@ -62,3 +65,11 @@ def test_pacman_cannot_enter_door_or_house() -> None:
     for kind in (Cell.DOOR, Cell.HOUSE, Cell.WALL):
         for tile in MAZE.tiles_of(kind):
             assert not graph.floor[graph.index(tile.col, tile.row)]
+
+
+def test_a_layout_without_the_arcade_geometry_is_rejected_clearly() -> None:
+    text = "\n".join("".join(cell.value for cell in row) for row in MAZE.cells)
+    moved_start = text.replace("PP", "..", 1).replace("#o..##.", "#oPP##.", 1)
+    with pytest.raises(MazeError, match="'P' cells must be at"):
+        new_world(1, parse_maze(moved_start))
+    new_world(1, parse_maze(text))  # the arcade layout itself is fine
