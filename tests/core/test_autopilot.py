@@ -8,6 +8,7 @@ runs; that takes about a minute here, so it is marked slow. The default run chec
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 
@@ -37,9 +38,13 @@ def test_clears_level1_in_at_least_6_of_10_seeds() -> None:
 
 
 def test_simulation_is_fast_enough() -> None:
-    # Timed on a shared machine: the bound is several times below what it measures when idle.
+    # CPU time, not wall time: on a machine shared with other jobs the wall clock measures them too.
+    # (``DemoSummary.steps_per_second`` and the bench report wall-clock figures.)
+    started = time.process_time()
     _, summary = simulate(60.0, 2)
-    assert summary.steps_per_second >= MIN_STEPS_PER_SECOND
+    cpu_seconds = time.process_time() - started
+    assert summary.steps == 3600
+    assert summary.steps / cpu_seconds >= MIN_STEPS_PER_SECOND
 
 
 def test_summary_fields() -> None:
