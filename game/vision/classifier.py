@@ -80,7 +80,9 @@ class NumpyHead:
         activation = _ACTIVATIONS[name]
 
         def step(x: np.ndarray) -> np.ndarray:
-            y = x @ kernel
+            # einsum without optimisation runs on this thread; ``@`` would wake OpenBLAS's thread
+            # pool, which fights XNNPACK's threads for the cores and multiplies frame latency.
+            y = np.einsum("ni,ij->nj", x, kernel, optimize=False)
             if bias is not None:
                 y += bias
             return activation(y)
