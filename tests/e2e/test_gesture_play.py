@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.bench.gesture_video import GestureVideo, write_gesture_video
+from game.bench.gesture_fixture import class_photos, train_profile_from_photos, video_from_photos
+from game.bench.gesture_video import GestureVideo
 from game.cli import main
 from game.core.levels import READY_STEPS
 
@@ -32,10 +33,6 @@ SETTLE_FRAMES = SMOOTHING + HOLD_FRAMES
 SEGMENT_ORDER = ["left", "up", "right", "down", "left", "down", "right", "up", "left", "down"]
 
 
-def photos(signdigits: Path, label: str) -> list[Path]:
-    return sorted((signdigits / label).glob("*.JPG"))
-
-
 @pytest.fixture(scope="module")
 def trained_profile(
     signdigits: Path,
@@ -43,52 +40,26 @@ def trained_profile(
     session_models_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
-    from game.vision.classifier import GestureClassifier  # noqa: F401  (fail early if missing)
-    from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
-    from game.vision.images import read_rgb
-    from game.vision.preprocess import preprocess
-    from game.vision.profile import Profile, Samples, save_profile, train_profile
-    from game.vision.training import DEFAULT
-
-    backbone = LiteRTBackbone.load(session_models_dir)
-    samples = Samples()
-    for label, name in enumerate(CLASSES):
-        feats = []
-        for path in photos(signdigits, name)[:TRAIN_PER_CLASS]:
-            image = read_rgb(path)
-            assert image is not None
-            feats.append(backbone.features(preprocess(image)[np.newaxis]).reshape(FEATURE_SHAPE))
-        samples = samples.add(label, np.stack(feats))
-    profile = Profile(
-        classes=list(CLASSES),
-        backbone_id=backbone.backbone_id,
-        weights_sha256=backbone.weights_sha256,
-        samples=samples,
-    )
-    train_profile(profile, DEFAULT, seed=0)
-    folder = tmp_path_factory.mktemp("profile") / "hands"
-    save_profile(profile, folder)
-    return folder
+    out = tmp_path_factory.mktemp("profile") / "hands"
+    return train_profile_from_photos(signdigits, session_models_dir, out, train_per_class=TRAIN_PER_CLASS)
 
 
 @pytest.fixture(scope="module")
 def video(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) -> GestureVideo:
-    used: dict[str, int] = dict.fromkeys(CLASSES, VIDEO_FROM_RANK)
-    segments = []
-    for name in SEGMENT_ORDER:
-        start = used[name]
-        chosen = photos(signdigits, name)[start : start + PHOTOS_PER_SEGMENT]
-        assert len(chosen) == PHOTOS_PER_SEGMENT
-        used[name] += PHOTOS_PER_SEGMENT
-        segments.append((name, chosen))
-    path = tmp_path_factory.mktemp("video") / "hands.avi"
-    return write_gesture_video(path, segments, hold_frames=HOLD_FRAMES)
+    return video_from_photos(
+        signdigits,
+        tmp_path_factory.mktemp("video") / "hands.avi",
+        SEGMENT_ORDER,
+        photos_per_segment=PHOTOS_PER_SEGMENT,
+        hold_frames=HOLD_FRAMES,
+        video_from_rank=VIDEO_FROM_RANK,
+    )
 
 
 def test_video_photos_were_not_used_for_training(signdigits: Path) -> None:
     for name in CLASSES:
-        train = set(photos(signdigits, name)[:TRAIN_PER_CLASS])
-        shown = set(photos(signdigits, name)[VIDEO_FROM_RANK:])
+        train = set(class_photos(signdigits, name)[:TRAIN_PER_CLASS])
+        shown = set(class_photos(signdigits, name)[VIDEO_FROM_RANK:])
         assert not train & shown
 
 

@@ -1,0 +1,98 @@
+"""What the gesture benchmarks play with: a profile trained on some hand photos and a video of others.
+
+The photos are the labelled folder given with ``--images`` (by default the shared hand-sign
+photos beside the checkout). The profile uses the first ``train_per_class`` photos of each class
+in file-name order; the video uses photos from ``video_from_rank`` on, so the benchmark, like a
+player, shows the model hands it never trained on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from game.bench.gesture_video import GestureVideo, write_gesture_video
+from game.config import REPO_ROOT
+
+SHARED_PHOTOS = REPO_ROOT.parent / "shared" / "data" / "signdigits"
+CLASSES: tuple[str, ...] = ("up", "down", "left", "right")
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
+
+
+class FixtureError(RuntimeError):
+    """The photos or weights the benchmark needs are missing; the message says where to put them."""
+
+
+def photos_dir(images: str | None) -> Path:
+    folder = Path(images).expanduser() if images else SHARED_PHOTOS
+    if not folder.is_dir():
+        raise FixtureError(
+            f"No hand photos at {folder}: pass --images DIR with one sub-folder per class "
+            f"({', '.join(CLASSES)})"
+        )
+    return folder
+
+
+def class_photos(folder: Path, label: str) -> list[Path]:
+    path = folder / label
+    if not path.is_dir():
+        raise FixtureError(f"{folder} has no '{label}' folder of photos")
+    return sorted(p for p in path.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
+
+
+def train_profile_from_photos(
+    folder: Path, models: Path, out: Path, train_per_class: int = 20, seed: int = 0
+) -> Path:
+    """Train and save a profile on the first ``train_per_class`` photos of each class; return ``out``.
+
+    Features come from the per-frame backbone, the same runtime that play uses.
+    """
+    from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
+    from game.vision.images import read_rgb
+    from game.vision.preprocess import preprocess
+    from game.vision.profile import Profile, Samples, save_profile, train_profile
+    from game.vision.training import DEFAULT
+
+    backbone = LiteRTBackbone.load(models)
+    samples = Samples()
+    for label, name in enumerate(CLASSES):
+        features = []
+        for path in class_photos(folder, name)[:train_per_class]:
+            image = read_rgb(path)
+            if image is None:
+                raise FixtureError(f"cannot read photo {path}")
+            features.append(backbone.features(preprocess(image)[np.newaxis]).reshape(FEATURE_SHAPE))
+        samples = samples.add(label, np.stack(features))
+    profile = Profile(
+        classes=list(CLASSES),
+        backbone_id=backbone.backbone_id,
+        weights_sha256=backbone.weights_sha256,
+        samples=samples,
+    )
+    train_profile(profile, DEFAULT, seed=seed)
+    save_profile(profile, out)
+    return out
+
+
+def video_from_photos(
+    folder: Path,
+    out: Path,
+    order: Sequence[str],
+    *,
+    photos_per_segment: int = 8,
+    hold_frames: int = 3,
+    video_from_rank: int = 100,
+) -> GestureVideo:
+    """A video with one segment per entry of ``order``; no photo is shown twice."""
+    next_rank = dict.fromkeys(CLASSES, video_from_rank)
+    segments = []
+    for name in order:
+        start = next_rank[name]
+        chosen = class_photos(folder, name)[start : start + photos_per_segment]
+        if len(chosen) < photos_per_segment:
+            raise FixtureError(f"not enough '{name}' photos in {folder} for a {len(order)}-segment video")
+        next_rank[name] += photos_per_segment
+        segments.append((name, chosen))
+    return write_gesture_video(out, segments, hold_frames=hold_frames)
