@@ -1,0 +1,145 @@
+"""``bench --suite vision``: the per-frame path against Keras ``predict``, feature throughput, head training.
+
+Figures (one JSON object):
+
+* ``frame_ms_p50`` / ``frame_ms_p95``: one frame through the per-frame path (preprocess, LiteRT
+  features, numpy head), batch 1;
+* ``predict_ms_p50``: Keras ``Model.predict`` of backbone + head on the same frame, same run,
+  and ``speedup`` = predict_ms_p50 / frame_ms_p50 (the baseline the per-frame path replaces);
+* ``images_per_second``: features for training from image files (decode, preprocess, TensorFlow
+  batches), after one warm-up batch;
+* ``train_seconds_400``: the default head trained on 400 samples.
+
+With ``--images DIR`` real labelled photos are used; otherwise generated frames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from game.config import models_dir
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+Log = Callable[[str], None]
+
+
+def _percentile_ms(seconds: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(seconds) * 1000.0, q))
+
+
+def generated_frame(rng: np.random.Generator, width: int = 640, height: int = 480) -> np.ndarray:
+    """A webcam-sized RGB frame with smooth structure (JPEG-like content, not white noise)."""
+    small = rng.integers(0, 256, size=(height // 16, width // 16, 3), dtype=np.uint8)
+    return cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+
+
+def _image_files(args: argparse.Namespace, workdir: Path, log: Log) -> list[Path]:
+    """Image files to time decoding on: the given folder's, or generated JPEGs written to ``workdir``."""
+    if args.images:
+        from game.vision.camera import list_images
+        from game.vision.images import class_folders
+
+        files = [f for _, folder in class_folders(Path(args.images)) for f in list_images(folder)]
+        log(f"{len(files)} images from {args.images}")
+        return files
+    rng = np.random.default_rng(0)
+    files = []
+    for i in range(400):
+        path = workdir / f"frame{i:04d}.jpg"
+        cv2.imwrite(str(path), generated_frame(rng, 320, 240))
+        files.append(path)
+    log("400 generated 320x240 JPEG frames")
+    return files
+
+
+def _time_images_per_second(files: list[Path], extractor: Any) -> float:
+    from game.vision.images import read_rgb
+
+    warm = [im for im in (read_rgb(f) for f in files[: extractor.batch_size]) if im is not None]
+    extractor.from_images(warm)  # traces the compiled function once
+    start = time.perf_counter()
+    images = [im for im in (read_rgb(f) for f in files) if im is not None]
+    extractor.from_images(images)
+    return len(images) / (time.perf_counter() - start)
+
+
+def _time_frames(fn: Callable[[], object], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
+    import keras
+
+    from game.vision.classifier import GestureClassifier
+    from game.vision.features import FeatureExtractor, LiteRTBackbone, load_backbone
+    from game.vision.images import read_rgb
+    from game.vision.preprocess import preprocess
+    from game.vision.profile import Profile
+    from game.vision.training import DEFAULT, build_head, train_head
+
+    frames = args.frames or 500
+    backbone = load_backbone(Path(args.weights) if args.weights else None)
+    extractor = FeatureExtractor(backbone)
+    runtime = LiteRTBackbone.from_backbone(backbone, models_dir(args.models))
+    log(f"TensorFlow on {extractor.device}; per-frame runtime LiteRT/XNNPACK, {runtime.num_threads} threads")
+
+    with tempfile.TemporaryDirectory(prefix="gesture-bench-") as tmp:
+        files = _image_files(args, Path(tmp), log)
+        sample_files = files[:: max(1, len(files) // 400)][:400]
+        samples = [im for im in (read_rgb(f) for f in sample_files) if im is not None]
+        frame = samples[0] if args.images else generated_frame(np.random.default_rng(1))
+
+        # The per-frame path first, while TensorFlow's thread pools are idle, as they are during play.
+        classes = ["up", "down", "left", "right"]
+        head = build_head(len(classes), DEFAULT, seed=0)
+        profile = Profile(classes, backbone.backbone_id, backbone.weights_sha256, head=head)
+        classifier = GestureClassifier(profile, runtime)
+        for _ in range(20):
+            classifier.predict(frame)
+        frame_s = _time_frames(lambda: classifier.predict(frame), frames)
+        log(f"per-frame path: p50 {_percentile_ms(frame_s, 50):.2f} ms over {frames} frames of {frame.shape}")
+
+        full = keras.Sequential([backbone.model, head])
+        x = preprocess(frame)[None]
+        full.predict(x, verbose=0)
+        predict_s = _time_frames(lambda: full.predict(x, verbose=0), 30)
+        log(f"Keras predict: p50 {_percentile_ms(predict_s, 50):.2f} ms")
+
+        images_per_second = _time_images_per_second(files, extractor)
+        log(f"training features: {images_per_second:.0f} images/s")
+
+    features = extractor.from_images(samples)
+    labels = np.arange(len(features)) % len(classes)
+    result = train_head(features, labels, classes, DEFAULT, seed=0)
+    log(f"default head on {len(features)} samples: {result.seconds:.2f} s")
+
+    frame_p50 = _percentile_ms(frame_s, 50)
+    predict_p50 = _percentile_ms(predict_s, 50)
+    return {
+        "frame_ms_p50": round(frame_p50, 3),
+        "frame_ms_p95": round(_percentile_ms(frame_s, 95), 3),
+        "predict_ms_p50": round(predict_p50, 3),
+        "speedup": round(predict_p50 / frame_p50, 1),
+        "images_per_second": round(images_per_second, 1),
+        "train_seconds_400": round(result.seconds, 3),
+        "train_samples": len(features),
+        "frame_shape": list(frame.shape),
+        "runtime": f"LiteRT XNNPACK, {runtime.num_threads} threads",
+        "device": extractor.device,
+        "images": str(args.images) if args.images else "generated",
+    }

@@ -1,0 +1,84 @@
+"""Frame sources: clear errors for cameras and files that do not exist, and frames from files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from game.vision.camera import CameraError, ImageFolderSource, VideoFileSource, WebcamSource, open_source
+
+
+def test_camera_that_does_not_open_names_the_index() -> None:
+    start = time.monotonic()
+    with pytest.raises(CameraError, match="camera 97"):
+        WebcamSource(97)
+    assert time.monotonic() - start < 10.0
+
+
+def test_missing_video_file_is_a_clear_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.mp4"
+    with pytest.raises(CameraError, match="not found"):
+        open_source(None, str(missing))
+
+
+def test_file_that_is_not_a_video(tmp_path: Path) -> None:
+    bogus = tmp_path / "clip.avi"
+    bogus.write_bytes(b"this is not a video")
+    with pytest.raises(CameraError, match="Cannot read video"):
+        VideoFileSource(bogus)
+
+
+def _write_video(path: Path, frames: int) -> list[np.ndarray]:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    if not writer.isOpened():
+        pytest.skip("OpenCV cannot write an MJPG video here")
+    colours = []
+    for i in range(frames):
+        rgb = np.zeros((48, 64, 3), np.uint8)
+        rgb[:, : 32] = (200, 40 * (i % 5), 10)  # left half coloured, right half black
+        writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        colours.append(rgb)
+    writer.release()
+    return colours
+
+
+def test_video_frames_are_rgb_indexed_and_end(tmp_path: Path) -> None:
+    path = tmp_path / "clip.avi"
+    written = _write_video(path, 5)
+    with VideoFileSource(path) as source:
+        frames = list(source)
+    assert [f.index for f in frames] == list(range(5))
+    first = frames[0].image
+    assert first.shape == (48, 64, 3) and first.dtype == np.uint8
+    assert abs(int(first[24, 10, 0]) - int(written[0][24, 10, 0])) < 20  # red stays red: RGB, not BGR
+    assert first[24, 50].max() < 30
+
+
+def test_mirror_and_loop(tmp_path: Path) -> None:
+    path = tmp_path / "clip.avi"
+    _write_video(path, 3)
+    with VideoFileSource(path, loop=True, mirror=True) as source:
+        frames = [source.read() for _ in range(7)]
+    assert all(f is not None for f in frames)
+    image = frames[0].image  # type: ignore[union-attr]
+    assert image[24, 60, 0] > 150 and image[24, 5].max() < 30  # mirrored: colour on the right
+
+
+def test_image_folder_skips_and_counts_undecodable_files(tmp_path: Path) -> None:
+    cv2.imwrite(str(tmp_path / "a.png"), np.full((20, 30, 3), 255, np.uint8))
+    (tmp_path / "b.jpg").write_bytes(b"not a jpeg")
+    cv2.imwrite(str(tmp_path / "c.png"), np.zeros((20, 30, 3), np.uint8))
+    with ImageFolderSource(tmp_path) as source:
+        frames = list(source)
+        assert source.skipped == 1
+    assert len(frames) == 2 and frames[0].image.shape == (20, 30, 3)
+
+
+def test_image_folder_without_images(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(CameraError, match="No images"):
+        ImageFolderSource(tmp_path)

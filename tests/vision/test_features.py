@@ -1,0 +1,100 @@
+"""The backbone: LiteRT agrees with TensorFlow on real photos, caching, and missing weights."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.vision.features import (
+    FEATURE_SHAPE,
+    WEIGHTS_FILE,
+    Backbone,
+    FeatureExtractor,
+    LiteRTBackbone,
+    WeightsUnavailableError,
+    litert_cache_path,
+    load_backbone,
+)
+from game.vision.images import LabelledImages
+from game.vision.preprocess import preprocess
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_litert_agrees_with_tensorflow_on_real_photos(
+    signdigits_images: LabelledImages, signdigits_features: np.ndarray, litert: LiteRTBackbone
+) -> None:
+    picks = np.linspace(0, len(signdigits_images) - 1, 12).astype(int)
+    for i in picks:
+        lite = litert.features(preprocess(signdigits_images.images[i])[None])
+        reference = signdigits_features[i]
+        assert lite.shape == (1, *FEATURE_SHAPE)
+        relative = np.abs(lite[0] - reference).max() / np.abs(reference).max()
+        assert relative < 1e-3, (signdigits_images.paths[i], relative)
+
+
+def test_features_differ_between_gestures(signdigits_images: LabelledImages, signdigits_features: np.ndarray) -> None:
+    # Guards the agreement test: features must depend on the picture.
+    a, b = signdigits_features[0], signdigits_features[-1]
+    assert signdigits_images.labels[0] != signdigits_images.labels[-1]
+    assert np.abs(a - b).max() > 0.1 * np.abs(a).max()
+
+
+def test_batch_size_does_not_change_features(backbone: Backbone, signdigits_images: LabelledImages) -> None:
+    images = signdigits_images.images[:5]
+    one = FeatureExtractor(backbone, batch_size=1).from_images(images)
+    many = FeatureExtractor(backbone, batch_size=64).from_images(images)
+    assert np.allclose(one, many, rtol=1e-4, atol=1e-4)
+
+
+def test_conversion_is_cached_by_weights_hash(litert: LiteRTBackbone, session_models_dir: Path) -> None:
+    path = litert_cache_path(session_models_dir, litert.weights_sha256)
+    assert path.is_file() and path == litert.model_path
+    mtime = path.stat().st_mtime_ns
+    again = LiteRTBackbone.load(session_models_dir)
+    assert again.model_path == path and path.stat().st_mtime_ns == mtime
+    assert again.backbone_id == litert.backbone_id
+
+
+def test_explicit_weights_file(imagenet_weights: Path, backbone: Backbone) -> None:
+    explicit = load_backbone(imagenet_weights)
+    assert explicit.weights_sha256 == backbone.weights_sha256
+    x = np.zeros((1, 224, 224, 3), np.float32)
+    assert np.allclose(explicit.model(x).numpy(), backbone.model(x).numpy(), atol=1e-5)
+
+
+def test_explicit_weights_file_that_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(WeightsUnavailableError, match="not found"):
+        load_backbone(tmp_path / WEIGHTS_FILE)
+
+
+def test_no_weights_and_no_network_gives_one_clear_message(tmp_path: Path, signdigits: Path) -> None:
+    empty_home = tmp_path / "home"
+    (empty_home / "models").mkdir(parents=True)
+    env = dict(
+        os.environ,
+        KERAS_HOME=str(empty_home),
+        HOME=str(tmp_path),
+        HTTPS_PROXY="http://127.0.0.1:9",
+        HTTP_PROXY="http://127.0.0.1:9",
+        https_proxy="http://127.0.0.1:9",
+        http_proxy="http://127.0.0.1:9",
+        GESTURE_PACMAN_MODELS=str(tmp_path / "models"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "train", "--images", str(signdigits)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert WEIGHTS_FILE in done.stderr and str(empty_home / "models") in done.stderr
+    assert "--weights" in done.stderr

@@ -1,0 +1,64 @@
+"""Labelled folders: class order, undecodable files, empty classes and folders of non-images."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from game.vision.images import DatasetError, load_labelled_folder
+
+
+def _image(path: Path, value: int = 128) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), np.full((16, 24, 3), value, np.uint8))
+
+
+def test_classes_in_gesture_order_with_ranks(tmp_path: Path) -> None:
+    for name in ("right", "up", "left"):
+        for i in range(3):
+            _image(tmp_path / name / f"{i}.png")
+    data = load_labelled_folder(tmp_path)
+    assert data.classes == ["up", "left", "right"]
+    assert len(data) == 9 and list(data.ranks[:3]) == [0, 1, 2]
+    first, rest = data.split_first(2)
+    assert len(first) == 6 and len(rest) == 3
+
+
+def test_undecodable_files_are_skipped_and_counted(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    for name in ("up", "down"):
+        _image(tmp_path / name / "good.png")
+        (tmp_path / name / "broken.jpg").write_bytes(b"\xff\xd8 truncated")
+    with caplog.at_level(logging.WARNING):
+        data = load_labelled_folder(tmp_path)
+    assert len(data) == 2 and len(data.skipped) == 2
+    assert "skipped 2" in caplog.text
+
+
+def test_empty_class_is_an_error_naming_it(tmp_path: Path) -> None:
+    _image(tmp_path / "up" / "a.png")
+    (tmp_path / "down").mkdir()
+    with pytest.raises(DatasetError, match="'down'.*empty"):
+        load_labelled_folder(tmp_path)
+
+
+def test_folder_of_non_images_is_a_clear_error(tmp_path: Path) -> None:
+    for name in ("up", "down"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "readme.txt").write_text("no pictures here")
+    with pytest.raises(DatasetError, match="class 'up' has no usable image"):
+        load_labelled_folder(tmp_path)
+
+
+def test_folder_without_class_folders(tmp_path: Path) -> None:
+    _image(tmp_path / "photo.png")
+    with pytest.raises(DatasetError, match="at least two class folders"):
+        load_labelled_folder(tmp_path)
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="not found"):
+        load_labelled_folder(tmp_path / "absent")

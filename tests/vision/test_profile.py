@@ -1,0 +1,171 @@
+"""Profiles: round trip, atomic save, top-up of one class, and a clear error for each bad profile."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from game.vision import profile as profile_module
+from game.vision.features import Backbone
+from game.vision.preprocess import PreprocessConfig
+from game.vision.profile import (
+    FORMAT_VERSION,
+    HEAD_FILE,
+    PROFILE_FILE,
+    SAMPLES_FILE,
+    Profile,
+    ProfileError,
+    load_profile,
+    save_profile,
+    train_profile,
+)
+from game.vision.training import DEFAULT, build_head
+
+QUICK = DEFAULT.replace(epochs=3)
+
+
+def _profile(backbone: Backbone, split: dict[str, Any], per_class: int = 12) -> Profile:
+    profile = Profile(
+        classes=list(split["classes"]),
+        backbone_id=backbone.backbone_id,
+        weights_sha256=backbone.weights_sha256,
+        preprocess=PreprocessConfig(),
+    )
+    for label in range(len(split["classes"])):
+        rows = np.flatnonzero(split["y_train"] == label)[:per_class]
+        thumbs = np.full((len(rows), 48, 48, 3), label, np.uint8)
+        profile.samples = profile.samples.add(label, split["x_train"][rows], thumbs)
+    return profile
+
+
+@pytest.fixture(scope="module")
+def trained(backbone: Backbone, split: dict[str, Any]) -> Profile:
+    profile = _profile(backbone, split)
+    train_profile(profile, QUICK, seed=0)
+    return profile
+
+
+@pytest.fixture()
+def saved(trained: Profile, tmp_path: Path) -> Path:
+    return save_profile(trained, tmp_path / "me")
+
+
+def test_round_trip(trained: Profile, saved: Path, split: dict[str, Any]) -> None:
+    loaded = load_profile(saved)
+    assert loaded.classes == trained.classes
+    assert loaded.backbone_id == trained.backbone_id
+    assert loaded.preprocess == trained.preprocess
+    assert loaded.head_config == QUICK
+    assert loaded.metrics["samples"] == [12, 12, 12, 12]
+    assert np.array_equal(loaded.samples.labels, trained.samples.labels)
+    assert np.array_equal(loaded.samples.thumbnails, trained.samples.thumbnails)
+    assert np.allclose(loaded.samples.features, trained.samples.features.astype(np.float32), atol=1e-2)
+    x = split["x_test"][:8]
+    assert np.allclose(loaded.head(x).numpy(), trained.head(x).numpy(), atol=1e-6)
+    meta = json.loads((saved / PROFILE_FILE).read_text())
+    assert meta["format_version"] == FORMAT_VERSION and meta["classes"] == trained.classes
+
+
+def test_crash_mid_save_leaves_the_old_profile(
+    trained: Profile, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (saved / PROFILE_FILE).read_bytes()
+    changed = Profile(**{**trained.__dict__, "classes": ["a", "b", "c", "d"]})
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(profile_module.np, "savez", crash)
+    with pytest.raises(OSError, match="disk full"):
+        save_profile(changed, saved)
+    assert (saved / PROFILE_FILE).read_bytes() == before
+    assert load_profile(saved).classes == trained.classes
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]  # no temporary left behind
+
+
+def test_crash_between_the_two_renames_is_recovered(saved: Path) -> None:
+    retired = saved.parent / f".{saved.name}.old-x1"
+    saved.rename(retired)  # the state a crash after moving the old profile aside leaves
+    assert load_profile(saved).classes == ["up", "down", "left", "right"]
+    assert saved.is_dir() and not retired.exists()
+
+
+def test_top_up_one_class_keeps_the_others(trained: Profile, split: dict[str, Any], tmp_path: Path) -> None:
+    topped = load_profile(save_profile(trained, tmp_path / "p"))
+    left = topped.classes.index("left")
+    extra = np.flatnonzero(split["y_train"] == left)[12:18]
+    topped.samples = topped.samples.add(left, split["x_train"][extra])
+    train_profile(topped, QUICK, seed=1)
+    reloaded = load_profile(save_profile(topped, tmp_path / "p"))
+    assert reloaded.samples.counts(4) == [12, 12, 18, 12]
+    for label in (0, 1, 3):
+        old = trained.samples.features[trained.samples.labels == label]
+        new = reloaded.samples.features[reloaded.samples.labels == label]
+        assert np.array_equal(old, new)
+
+
+def test_missing_profile(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="No profile"):
+        load_profile(tmp_path / "nobody")
+
+
+def test_corrupt_profile_json(saved: Path) -> None:
+    (saved / PROFILE_FILE).write_text('{"kind": "gesture-pacman-profile", "format_ver')
+    with pytest.raises(ProfileError, match="damaged"):
+        load_profile(saved)
+
+
+def test_foreign_json(saved: Path) -> None:
+    (saved / PROFILE_FILE).write_text(json.dumps({"name": "something else"}))
+    with pytest.raises(ProfileError, match="not a gesture-pacman profile"):
+        load_profile(saved)
+
+
+def test_newer_format_version(saved: Path) -> None:
+    meta = json.loads((saved / PROFILE_FILE).read_text())
+    meta["format_version"] = FORMAT_VERSION + 1
+    (saved / PROFILE_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ProfileError, match="newer"):
+        load_profile(saved)
+
+
+def test_incomplete_metadata(saved: Path) -> None:
+    meta = json.loads((saved / PROFILE_FILE).read_text())
+    del meta["classes"]
+    (saved / PROFILE_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ProfileError, match="incomplete"):
+        load_profile(saved)
+
+
+def test_truncated_head(saved: Path) -> None:
+    data = (saved / HEAD_FILE).read_bytes()
+    (saved / HEAD_FILE).write_bytes(data[: len(data) // 2])
+    with pytest.raises(ProfileError, match="damaged or not a Keras head"):
+        load_profile(saved)
+
+
+def test_truncated_samples(saved: Path) -> None:
+    data = (saved / SAMPLES_FILE).read_bytes()
+    (saved / SAMPLES_FILE).write_bytes(data[:100])
+    with pytest.raises(ProfileError, match="damaged"):
+        load_profile(saved)
+
+
+def test_head_from_another_backbone(saved: Path) -> None:
+    import keras
+
+    inputs = keras.Input(shape=(5, 5, 1024))
+    outputs = keras.layers.Dense(4, activation="softmax")(keras.layers.Flatten()(inputs))
+    keras.Model(inputs, outputs).save(str(saved / HEAD_FILE))
+    with pytest.raises(ProfileError, match="another backbone"):
+        load_profile(saved)
+
+
+def test_head_with_the_wrong_number_of_classes(saved: Path) -> None:
+    build_head(3, QUICK, seed=0).save(str(saved / HEAD_FILE))
+    with pytest.raises(ProfileError, match="predicts 3 classes"):
+        load_profile(saved)
