@@ -39,7 +39,7 @@ def _write_video(path: Path, frames: int) -> list[np.ndarray]:
     colours = []
     for i in range(frames):
         rgb = np.zeros((48, 64, 3), np.uint8)
-        rgb[:, : 32] = (200, 40 * (i % 5), 10)  # left half coloured, right half black
+        rgb[:, :32] = (200, 40 * (i % 5), 10)  # left half coloured, right half black
         writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
         colours.append(rgb)
     writer.release()

@@ -38,7 +38,9 @@ def test_litert_agrees_with_tensorflow_on_real_photos(
         assert relative < 1e-3, (signdigits_images.paths[i], relative)
 
 
-def test_features_differ_between_gestures(signdigits_images: LabelledImages, signdigits_features: np.ndarray) -> None:
+def test_features_differ_between_gestures(
+    signdigits_images: LabelledImages, signdigits_features: np.ndarray
+) -> None:
     # Guards the agreement test: features must depend on the picture.
     a, b = signdigits_features[0], signdigits_features[-1]
     assert signdigits_images.labels[0] != signdigits_images.labels[-1]

@@ -41,7 +41,7 @@ def test_undecodable_files_are_skipped_and_counted(tmp_path: Path, caplog: pytes
 def test_empty_class_is_an_error_naming_it(tmp_path: Path) -> None:
     _image(tmp_path / "up" / "a.png")
     (tmp_path / "down").mkdir()
-    with pytest.raises(DatasetError, match="'down'.*empty"):
+    with pytest.raises(DatasetError, match=r"'down'.*empty"):
         load_labelled_folder(tmp_path)
 
 

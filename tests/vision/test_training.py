@@ -63,7 +63,9 @@ def test_should_stop_ends_training_early(split: dict[str, Any]) -> None:
 
 def test_few_samples_train_without_a_split_and_say_so(split: dict[str, Any]) -> None:
     picks = np.concatenate([np.flatnonzero(split["y_train"] == c)[:6] for c in range(4)])
-    result = train_head(split["x_train"][picks], split["y_train"][picks], split["classes"], DEFAULT.replace(epochs=2))
+    result = train_head(
+        split["x_train"][picks], split["y_train"][picks], split["classes"], DEFAULT.replace(epochs=2)
+    )
     assert result.val_accuracy is None and "no validation split" in result.note
 
 
