@@ -8,6 +8,7 @@ imports it only when the LiteRT conversion is not cached yet), so the UI thread 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from enum import Enum
@@ -16,8 +17,25 @@ from pathlib import Path
 import numpy as np
 
 from game.scenes.calibration_profile import ProfileError, SavedCalibration, load_calibration
+from game.scenes.calibration_threads import lower_current_thread_priority
 from game.vision import features as vf
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess
+
+#: LiteRT threads for the per-frame backbone during calibration.
+FRAME_THREADS = 1
+#: TensorFlow threads for training the head: the head is tiny, and the window needs a core.
+TRAIN_THREADS = 1
+
+
+def _prepare_tensorflow() -> None:
+    """Import TensorFlow and keep its training to ``TRAIN_THREADS`` (only possible before its first op)."""
+    import tensorflow as tf
+
+    # Only the per-op pool: one inter-op thread can deadlock Keras's fit, whose input pipeline
+    # waits on ops scheduled on that same pool. RuntimeError: TensorFlow is already running (it
+    # converted the backbone this session), and keeps its settings.
+    with contextlib.suppress(RuntimeError):
+        tf.config.threading.set_intra_op_parallelism_threads(TRAIN_THREADS)
 
 
 class LoadState(Enum):
@@ -48,11 +66,15 @@ class BackboneLoader:
         self.message = ""
         self.seconds: float | None = None
         self.backbone: vf.LiteRTBackbone | None = None
+        #: True once TensorFlow is imported and set up for training (after READY).
+        self.warm = False
         self._lock = threading.Lock()  # one interpreter, shared by the camera thread and the classifier
         self._thread: threading.Thread | None = None
 
     def start(self) -> BackboneLoader:
-        self._thread = threading.Thread(target=self._load, name="calibration-backbone", daemon=True)
+        # Not a daemon: a thread killed inside TensorFlow's C++ code at interpreter exit aborts the
+        # process, so quitting during the first-run conversion waits for it (and keeps its result).
+        self._thread = threading.Thread(target=self._load, name="calibration-backbone")
         self._thread.start()
         return self
 
@@ -66,6 +88,7 @@ class BackboneLoader:
         return self.state is LoadState.READY
 
     def _load(self) -> None:
+        lower_current_thread_priority()
         started = time.perf_counter()
         try:
             weights = self.weights or vf.cached_weights_path()
@@ -75,14 +98,17 @@ class BackboneLoader:
                 self.stage = "Converting MobileNet for the per-frame runtime (first run only)"
             else:
                 self.stage = "Loading MobileNet"
-            backbone = vf.LiteRTBackbone.load(self.models, self.weights)
+            # One thread: the other core stays free for the window and for training.
+            backbone = vf.LiteRTBackbone.load(self.models, self.weights, num_threads=FRAME_THREADS)
             self.seconds = time.perf_counter() - started
         except Exception as exc:  # the message is shown on screen; recording stays disabled
             self.message = str(exc) or type(exc).__name__
             self.state = LoadState.FAILED
             return
-        if self.profile_dir is not None:
+        if self.profile_dir is not None and (self.profile_dir / "profile.json").is_file():
+            # Before READY, so that samples recorded meanwhile cannot be replaced by the saved ones.
             self.stage = "Loading your saved profile"
+            _prepare_tensorflow()  # the saved head is a Keras model
             try:
                 self.saved = load_calibration(self.profile_dir)
             except ProfileError as exc:
@@ -90,6 +116,11 @@ class BackboneLoader:
         # Published last: the scene reads the profile fields once it sees READY.
         self.backbone = backbone
         self.state = LoadState.READY
+        # Importing TensorFlow holds the interpreter lock for long stretches; doing it now, while
+        # the player records, keeps that hitch out of the training the player is watching.
+        self.stage = "Preparing training"
+        _prepare_tensorflow()
+        self.warm = True
 
     def features(self, image_rgb: np.ndarray) -> np.ndarray:
         """One RGB ``uint8`` frame -> float32 (7, 7, 256), exactly as play computes them."""

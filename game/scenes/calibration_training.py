@@ -12,6 +12,7 @@ from enum import Enum
 
 import numpy as np
 
+from game.scenes.calibration_threads import lower_current_thread_priority
 from game.vision.training import EpochReport, HeadConfig, TrainingError, TrainResult, train_head
 
 
@@ -47,7 +48,9 @@ class TrainingJob:
         self.message = ""
 
     def start(self) -> TrainingJob:
-        self._thread = threading.Thread(target=self._run, name="calibration-training", daemon=True)
+        # Not a daemon (see BackboneLoader.start); the scene cancels it on exit, which ends it after
+        # the current epoch.
+        self._thread = threading.Thread(target=self._run, name="calibration-training")
         self._thread.start()
         return self
 
@@ -77,6 +80,7 @@ class TrainingJob:
             self._epochs.append(report)
 
     def _run(self) -> None:
+        lower_current_thread_priority()
         try:
             result = train_head(
                 self._features,

@@ -26,9 +26,19 @@ LOAD_TIMEOUT = 300.0
 TRAIN_TIMEOUT = 300.0
 
 
+@pytest.fixture(scope="module")
+def models(session_models_dir: Path, imagenet_weights: Path) -> Path:
+    """The models directory with the per-frame backbone converted once, so every scene loads it
+    from the cache instead of converting it again in its background thread."""
+    from game.vision.features import LiteRTBackbone
+
+    LiteRTBackbone.load(session_models_dir)
+    return session_models_dir
+
+
 @pytest.fixture
-def options(tmp_path: Path, session_models_dir: Path, imagenet_weights: Path) -> CalibrationOptions:
-    return CalibrationOptions(profile_dir=tmp_path / "profile", models=session_models_dir)
+def options(tmp_path: Path, models: Path) -> CalibrationOptions:
+    return CalibrationOptions(profile_dir=tmp_path / "profile", models=models)
 
 
 def _record(driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int) -> None:
@@ -216,14 +226,12 @@ def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
         driver.close()
 
 
-def test_save_that_fails_keeps_everything_in_memory(
-    tmp_path: Path, session_models_dir: Path, imagenet_weights: Path, signdigits: Path
-) -> None:
+def test_save_that_fails_keeps_everything_in_memory(tmp_path: Path, models: Path, signdigits: Path) -> None:
     """Tests run as root, which ignores directory permissions, so a read-only directory would not
     make the save fail here; a profile path whose parent is a regular file fails for everyone."""
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where a directory should be\n")
-    options = CalibrationOptions(profile_dir=blocker / "profile", models=session_models_dir)
+    options = CalibrationOptions(profile_dir=blocker / "profile", models=models)
     poses = PoseSource(signdigits)
     scene = CalibrationScene(options, source=lambda: poses)
     driver = Driver(scene)
@@ -241,8 +249,7 @@ def test_save_that_fails_keeps_everything_in_memory(
         driver.close()
 
 
-def test_no_camera_screen_offers_keyboard_play(tmp_path: Path) -> None:
-    options = CalibrationOptions(profile_dir=tmp_path / "profile", models=tmp_path / "models")
+def test_no_camera_screen_offers_keyboard_play(options: CalibrationOptions) -> None:
     scene = CalibrationScene(
         options, source=source_that_never_opens(), no_camera_play=lambda: _Marker("keyboard play")
     )
@@ -258,8 +265,8 @@ def test_no_camera_screen_offers_keyboard_play(tmp_path: Path) -> None:
         driver.close()
 
 
-def test_webcam_indices_tried_are_listed(tmp_path: Path) -> None:
-    options = CalibrationOptions(profile_dir=tmp_path / "profile", models=tmp_path / "models", camera=7)
+def test_webcam_indices_tried_are_listed(tmp_path: Path, models: Path) -> None:
+    options = CalibrationOptions(profile_dir=tmp_path / "profile", models=models, camera=7)
     scene = CalibrationScene(options)
     driver = Driver(scene)
     try:
