@@ -14,9 +14,12 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from game.config import default_profile_dir, models_dir
+
+if TYPE_CHECKING:
+    from game.vision.training import EpochReport
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -24,15 +27,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 class EpochBar:
     """A one-line progress bar redrawn in place on a terminal, one line per epoch otherwise."""
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 24) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, width: int = 24) -> None:
+        self.stream = sys.stderr if stream is None else stream
         self.width = width
-        self.interactive = stream.isatty()
+        self.interactive = self.stream.isatty()
 
-    def __call__(self, report: object) -> None:
-        from game.vision.training import EpochReport
-
-        assert isinstance(report, EpochReport)
+    def __call__(self, report: EpochReport) -> None:
         done = round(self.width * report.epoch / report.epochs)
         bar = "#" * done + "." * (self.width - done)
         line = f"epoch {report.epoch:>3}/{report.epochs} [{bar}] loss {report.loss:.3f}"
