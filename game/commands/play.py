@@ -1,8 +1,10 @@
 """``gesture-pacman play`` (and plain ``gesture-pacman``): the game window, from the title screen.
 
 The pieces are built by small functions so each kind of input can be added in one place:
-``build_controls`` decides the input sources and the side panel, ``make_play_scene`` builds a game,
+``build_controls`` decides between keyboard and gesture play, ``make_play_scene`` builds a game,
 ``make_calibration_scene`` the calibration screen, and ``first_scene`` what the window opens with.
+With a trained profile (and no ``--keyboard``) the game is steered by gestures from the camera
+or ``--video``; ``--headless`` plays a video without a window (``game.play_headless``).
 Nothing heavy is imported before the window is up.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.config import default_profile_dir, high_score_path, models_dir
+from game.gesture_setup import has_trained_profile
 from game.input.base import InputSource
 from game.render.panel import SidePanel
 from game.scenes.base import Scene
@@ -35,24 +38,54 @@ def profile_dir(args: argparse.Namespace) -> Path:
 
 
 def build_controls(args: argparse.Namespace, profile: Path) -> Controls:
-    """Keyboard play, with a hint on how to set up gestures."""
+    """Keyboard play, with a hint on how to set up gestures, when gestures cannot be used."""
     if getattr(args, "keyboard", False):
         return Controls(hint="Keyboard only (--keyboard).")
-    if not profile.is_dir():
-        return Controls(hint="No gesture profile yet: choose Calibrate on the title screen to teach "
-                        "the game your hand signs.")
-    return Controls(hint=f"Gesture profile: {profile.name}. Keyboard play for now.")
+    if not has_trained_profile(profile):
+        return Controls(
+            hint="No gesture profile yet: choose Calibrate on the title screen to teach "
+            "the game your hand signs."
+        )
+    return Controls()
 
 
 def make_play_scene(args: argparse.Namespace, profile: Path | None = None) -> Scene:
     from game.scenes.play import PlayScene
 
-    controls = build_controls(args, profile if profile is not None else profile_dir(args))
-    return PlayScene(getattr(args, "seed", None), controls.inputs, controls.panel, hint=controls.hint)
+    profile = profile if profile is not None else profile_dir(args)
+    controls = build_controls(args, profile)
+    if controls.hint is not None:
+        return PlayScene(getattr(args, "seed", None), controls.inputs, controls.panel, hint=controls.hint)
+    return make_gesture_scene(args, profile)
 
 
-def make_calibration_scene(args: argparse.Namespace) -> Scene:
-    """The calibration screen, returning to the title when left; imported only when chosen."""
+def make_gesture_scene(args: argparse.Namespace, profile: Path) -> Scene:
+    """A game steered by the camera (or ``--video``); the model loads while the window shows it."""
+    from game.gesture_setup import GestureSettings
+    from game.live_gesture import LiveGesture, profile_loader
+    from game.scenes.gesture_play import GesturePlayScene
+    from game.vision.camera import open_source
+
+    settings = GestureSettings.from_args(getattr(args, "threshold", None), getattr(args, "smoothing", None))
+    camera, video = getattr(args, "camera", None), getattr(args, "video", None)
+    mirror = getattr(args, "mirror", True)
+    live = LiveGesture(
+        profile_loader(profile, getattr(args, "models", None), getattr(args, "weights", None)),
+        lambda: open_source(camera, video, mirror),
+        settings,
+    ).start()
+    return GesturePlayScene(
+        live,
+        getattr(args, "seed", None),
+        calibration=lambda: make_calibration_scene(args, back_to_game=True),
+    )
+
+
+def make_calibration_scene(args: argparse.Namespace, back_to_game: bool = False) -> Scene:
+    """The calibration screen, returning to the title when left; imported only when chosen.
+
+    With ``back_to_game`` it was opened from a running game (C): Play and Esc both return to it.
+    """
     from game.scenes.calibration import CalibrationOptions, CalibrationScene
 
     weights = getattr(args, "weights", None)
@@ -65,6 +98,12 @@ def make_calibration_scene(args: argparse.Namespace) -> Scene:
         weights=Path(weights) if weights else None,
         started_directly=False,
     )
+    if back_to_game:
+        from game.scenes.gesture_play import BackToGame
+
+        return CalibrationScene(
+            options, play_factory=lambda _profile: BackToGame(), no_camera_play=BackToGame
+        )
     return CalibrationScene(
         options,
         play_factory=lambda profile: make_play_scene(args, profile),
@@ -81,11 +120,41 @@ def first_scene(args: argparse.Namespace) -> Scene:
     return TitleScene(lambda: make_play_scene(args), lambda: make_calibration_scene(args), info)
 
 
+def check_args(args: argparse.Namespace) -> str | None:
+    """The first problem with the play options, as a message for the player, or None."""
+    from game.input.gesture import DEFAULT_SMOOTHING, DEFAULT_THRESHOLD, validate_settings
+
+    threshold, smoothing = getattr(args, "threshold", None), getattr(args, "smoothing", None)
+    try:
+        validate_settings(
+            DEFAULT_THRESHOLD if threshold is None else threshold,
+            DEFAULT_SMOOTHING if smoothing is None else smoothing,
+        )
+    except ValueError as exc:
+        return str(exc)
+    if getattr(args, "log", None) and not getattr(args, "headless", False):
+        return "--log records a --headless run; add --headless (and --video FILE)"
+    seconds = getattr(args, "seconds", None)
+    if seconds is not None and seconds <= 0:
+        return f"--seconds must be positive, got {seconds}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
+    problem = check_args(args)
+    if problem is not None:
+        print(f"gesture-pacman play: {problem}", file=sys.stderr)
+        return 2
+    if getattr(args, "headless", False):
+        from game.play_headless import run_cli
+
+        return run_cli(args)
     from game.app import AppError, run_app
 
+    seconds = getattr(args, "seconds", None)
+    max_frames = None if seconds is None else round(seconds * 60)
     try:
-        return run_app(lambda: first_scene(args), args.scale, args.fullscreen)
+        return run_app(lambda: first_scene(args), args.scale, args.fullscreen, max_frames=max_frames)
     except AppError as exc:
         print(f"gesture-pacman play: {exc}", file=sys.stderr)
         return 2

@@ -233,7 +233,9 @@ class GestureHud:
         fps = f"{stats.camera_fps:.0f} fps" if stats is not None and stats.camera_fps > 0 else "— fps"
         latency = _ms(stats.latency_ms if stats else None)
         inference = _ms(stats.inference_ms if stats else None)
-        for text in (f"camera {fps}", f"latency {latency}  (model {inference})"):
+        smoother = self.gesture.smoother
+        settings = f"steers at {round(smoother.threshold * 100)}%, {smoother.smoothing}-frame mean"
+        for text in (f"camera {fps}", f"latency {latency}  (model {inference})", settings):
             _text(surface, font, text, widgets.TEXT_DIM, (x, y))
             y += _LINE * scale
         return y
@@ -254,10 +256,13 @@ class GestureHud:
     def _draw_hint(
         self, surface: pygame.Surface, font: pygame.font.Font, rect: pygame.Rect, scale: int
     ) -> None:
-        if self._on_recalibrate is None:
-            return
-        pos = (rect.x + _PAD * scale, rect.bottom - _PAD * scale)
-        _text(surface, font, "C  recalibrate", widgets.TEXT_DIM, pos, "bottomleft")
+        # This panel replaces the keyboard help, so it repeats the keys that still matter.
+        lines = ["Arrows override   P pause   Q title"]
+        if self._on_recalibrate is not None:
+            lines.append("C  recalibrate")
+        x, y = rect.x + _PAD * scale, rect.bottom - _PAD * scale
+        for line in reversed(lines):
+            y = _text(surface, font, line, widgets.TEXT_DIM, (x, y), "bottomleft").top - scale
 
 
 def _text(
