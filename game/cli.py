@@ -84,12 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_models(demo)
 
     train = sub.add_parser("train", help="train a profile from a folder of labelled images")
-    train.add_argument("--images", required=True, metavar="DIR", help="folder with one sub-folder per class (up, down, left, right, optionally idle)")
-    train.add_argument("--profile", metavar="DIR", help="profile directory to write (default: models/profiles/default)")
+    train.add_argument(
+        "--images",
+        required=True,
+        metavar="DIR",
+        help="folder with one sub-folder per class (up, down, left, right, optionally idle)",
+    )
+    train.add_argument(
+        "--profile", metavar="DIR", help="profile directory to write (default: models/profiles/default)"
+    )
     train.add_argument("--epochs", type=int, metavar="N")
     train.add_argument("--lr", type=float, metavar="F", help="learning rate")
     train.add_argument("--hidden", type=int, metavar="N", help="hidden units")
-    train.add_argument("--batch-fraction", type=float, metavar="F", help="batch size as a fraction of the samples")
+    train.add_argument(
+        "--batch-fraction", type=float, metavar="F", help="batch size as a fraction of the samples"
+    )
     train.add_argument("--seed", type=int, default=0, metavar="N")
     train.add_argument("--json", action="store_true", help="print a JSON summary last")
     _add_models(train)
@@ -105,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure speed; prints figures as ratios against a baseline")
     bench.add_argument(
         "--suite",
-        choices=("vision", "memory", "game", "calibration", "play", "soak"),
+        choices=("vision", "memory", "accuracy", "game", "calibration", "play", "soak"),
         default="vision",
         help="what to measure (default: vision)",
     )
