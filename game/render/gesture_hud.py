@@ -25,6 +25,8 @@ from game.vision.preprocess import PreprocessConfig, resize_square
 #: Seconds of continuously unsure predictions before the recalibration banner shows.
 LOW_CONFIDENCE_S = 5.0
 RECALIBRATE_KEY = pygame.K_c
+#: While the camera is lost, play on with the keyboard instead of waiting for it.
+KEYBOARD_KEY = pygame.K_k
 
 # Layout in logical (arcade) pixels inside the 160-pixel panel; multiplied by the scale.
 _PAD = 6
@@ -72,6 +74,10 @@ class GestureHud:
         self._fonts: dict[int, pygame.font.Font] = {}
         #: Seconds the smoothed confidence has stayed under the threshold while frames arrive.
         self.low_confidence_for = 0.0
+        #: The camera has delivered frames at least once: losing it now is a surprise worth a pause.
+        self._camera_seen = False
+        #: The player chose to play on with the keyboard while the camera is lost.
+        self._keyboard_while_lost = False
 
     # -- SidePanel -------------------------------------------------------------------------
 
@@ -82,6 +88,8 @@ class GestureHud:
         self._stats = predictor.stats()
         self._latest = predictor.latest()
         running = self._stats.state is PredictorState.RUNNING
+        if running:
+            self._camera_seen, self._keyboard_while_lost = True, False
         unsure = self.gesture.current.confidence < self.gesture.smoother.threshold
         self.low_confidence_for = self.low_confidence_for + dt if running and unsure else 0.0
 
@@ -103,21 +111,31 @@ class GestureHud:
             self.low_confidence_for = 0.0
             self._on_recalibrate()
             return True
+        if event.type == pygame.KEYDOWN and event.key == KEYBOARD_KEY and self._camera_lost:
+            self._keyboard_while_lost = True
+            return True
         return False
 
+    @property
+    def _camera_lost(self) -> bool:
+        return self._stats is not None and self._stats.state is PredictorState.LOST
+
     def pause_reason(self) -> str | None:
-        # A failed model or an ended video does not freeze the game: the keyboard still steers,
-        # and the panel says what happened.
+        # A failed model, an ended video or a camera that never opened does not freeze the game:
+        # the keyboard still steers and the panel says what happened. A camera lost mid-game
+        # does, so that Pac-Man is not left running blind; K plays on with the keyboard.
         stats = self._stats
         if stats is None or stats.state is PredictorState.LOADING:
             return "Loading the gesture model…"
         if stats.state is PredictorState.STARTING:
             return "Starting the camera…"
-        if stats.state is PredictorState.LOST:
-            return "Camera lost — retrying"
+        if self._camera_lost and self._camera_seen and not self._keyboard_while_lost:
+            return "Camera lost — retrying (K: keyboard)"
         return None
 
     def banner(self) -> str | None:
+        if self._camera_lost and not self._camera_seen:
+            return "No camera: steer with the arrow keys"
         if self.low_confidence_for < LOW_CONFIDENCE_S:
             return None
         if self._on_recalibrate is None:

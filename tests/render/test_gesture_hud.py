@@ -84,8 +84,9 @@ def test_panel_draws_thumbnail_bars_and_the_held_direction(scale: int) -> None:
 def test_lost_camera_pauses_with_a_reason_and_draws_its_message() -> None:
     feed = FakeFeed()
     feed.show("up", 0.9)
-    feed.current_stats = replace(feed.current_stats, state=PredictorState.LOST, message="Camera 0 stopped")
     hud = make_hud(feed)
+    hud.update(1 / 60)
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.LOST, message="Camera 0 stopped")
     hud.update(1 / 60)
     reason = hud.pause_reason()
     assert reason is not None and "lost" in reason.lower()
@@ -136,3 +137,43 @@ def test_without_a_recalibrate_action_c_is_not_taken() -> None:
     feed = FakeFeed()
     hud = make_hud(feed)
     assert not hud.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_c, mod=0, unicode="c"))
+
+
+def lost(feed: FakeFeed, message: str) -> None:
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.LOST, message=message)
+
+
+def key(k: int) -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="")
+
+
+def test_k_plays_on_with_the_keyboard_while_the_camera_is_lost_until_it_returns() -> None:
+    feed = FakeFeed()
+    feed.show("up", 0.9)
+    hud = make_hud(feed)
+    hud.update(1 / 60)
+    assert not hud.handle_event(key(pygame.K_k))  # nothing to skip while the camera works
+    lost(feed, "Camera 0 stopped")
+    hud.update(1 / 60)
+    assert hud.pause_reason() is not None
+    assert hud.handle_event(key(pygame.K_k))
+    hud.update(1 / 60)
+    assert hud.pause_reason() is None
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.RUNNING, message="")
+    hud.update(1 / 60)
+    lost(feed, "Camera 0 stopped again")
+    hud.update(1 / 60)
+    assert hud.pause_reason() is not None  # a new loss pauses again
+
+
+def test_a_camera_that_never_opened_does_not_block_keyboard_play() -> None:
+    feed = FakeFeed()
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.STARTING)
+    hud = make_hud(feed)
+    hud.update(1 / 60)
+    assert hud.pause_reason() is not None  # opening: wait for it
+    lost(feed, "Cannot open camera 5: no such device")
+    hud.update(1 / 60)
+    assert hud.pause_reason() is None
+    banner = hud.banner()
+    assert banner is not None and "arrow keys" in banner
