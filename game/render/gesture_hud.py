@@ -191,8 +191,7 @@ class GestureHud:
         pygame.draw.rect(surface, widgets.PANEL_EDGE, box, width=1)
         return box.bottom
 
-    @staticmethod
-    def _no_picture_message(stats: PredictorStats | None) -> str:
+    def _no_picture_message(self, stats: PredictorStats | None) -> str:
         if stats is None or stats.state is PredictorState.LOADING:
             return "Loading the gesture model…"
         if stats.state is PredictorState.STARTING:
@@ -200,7 +199,8 @@ class GestureHud:
         if stats.state is PredictorState.FAILED:
             return f"{stats.message} Keyboard play still works."
         if stats.state is PredictorState.LOST:
-            return f"Camera lost — retrying every second. {stats.message}"
+            what = "Camera lost" if self._camera_seen else "No camera"
+            return f"{what} — retrying every second. {stats.message}"
         return stats.message or stats.state.value
 
     def _draw_wrapped(
