@@ -177,3 +177,21 @@ def test_missing_profile_is_one_clear_message(
 def test_headless_without_a_video_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["play", "--headless", "--profile", str(tmp_path)]) == 2
     assert "--video" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--threshold", "1.5"], "--threshold must be between 0 and 1"),
+        (["--smoothing", "0"], "--smoothing must be at least 1"),
+        (["--log", "x.jsonl"], "--log records a --headless run"),
+        (["--headless", "--video", "v.avi", "--seconds", "0"], "--seconds must be positive"),
+    ],
+)
+def test_bad_play_options_get_one_message(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["play", *argv]) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "Traceback" not in err

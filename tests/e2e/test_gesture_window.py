@@ -1,0 +1,105 @@
+"""Gesture play in the game window (SDL dummy driver): a video steers Pac-Man, C recalibrates and returns.
+
+Built through the play command's own scene factory with a real trained profile, so this is what
+``gesture-pacman play --video FILE --profile DIR --no-title`` runs, minus the window.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.bench.gesture_fixture import train_profile_from_photos, video_from_photos
+from game.bench.gesture_video import GestureVideo
+from game.cli import build_parser
+from game.commands.play import make_play_scene
+from game.core.world import PACMAN_START
+from game.scenes.base import SceneManager
+from game.scenes.gesture_play import GesturePlayScene
+from game.vision.predictor import PredictorState
+
+
+@pytest.fixture(scope="module")
+def profile(
+    signdigits: Path,
+    imagenet_weights: Path,
+    session_models_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    out = tmp_path_factory.mktemp("window-profile") / "hands"
+    return train_profile_from_photos(signdigits, session_models_dir, out)
+
+
+@pytest.fixture(scope="module")
+def video(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) -> GestureVideo:
+    path = tmp_path_factory.mktemp("window-video") / "hands.avi"
+    return video_from_photos(signdigits, path, ["left", "up", "left", "down"], hold_frames=8)
+
+
+@pytest.fixture
+def manager() -> Iterator[SceneManager]:
+    pygame.display.init()
+    pygame.font.init()
+    manager = SceneManager(pygame.display.set_mode((384, 288)), 1)
+    yield manager
+    manager.quit()
+    pygame.quit()
+
+
+def run_until(manager: SceneManager, condition: Callable[[], bool], timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        manager.run(max_frames=6)
+        if condition():
+            return True
+    return condition()
+
+
+def press(key: int) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=""))
+
+
+def test_video_gestures_steer_in_the_window_and_recalibration_returns_to_the_same_game(
+    profile: Path, video: GestureVideo, session_models_dir: Path, manager: SceneManager
+) -> None:
+    args = build_parser().parse_args(
+        [
+            "play",
+            "--video",
+            str(video.path),
+            "--profile",
+            str(profile),
+            "--no-title",
+            "--models",
+            str(session_models_dir),
+        ]
+    )
+    scene = make_play_scene(args)
+    assert isinstance(scene, GesturePlayScene)
+    manager.push(scene)
+    live = scene.live
+    # The model loads in the background; the game waits (paused) and then plays.
+    assert run_until(manager, lambda: live.stats().state is PredictorState.RUNNING)
+    start = (scene.world.pacman.x, scene.world.pacman.y)
+    assert start == PACMAN_START
+    assert run_until(manager, lambda: (scene.world.pacman.x, scene.world.pacman.y) != start)
+    assert live.input.held is not None
+    assert live.hud.pause_reason() is None
+
+    press(pygame.K_c)
+    assert run_until(manager, lambda: manager.current is not scene, timeout=5)
+    assert live.latest() is None  # the predictor let go of the camera for calibration
+    world = scene.world
+    press(pygame.K_ESCAPE)
+    assert run_until(manager, lambda: manager.current is scene, timeout=10)
+    # Back in the same game, with the profile reloaded and the camera reopened.
+    assert scene.world is world
+    assert run_until(manager, lambda: live.latest() is not None)
+
+    manager.quit()
+    assert live.latest() is None
+    assert live.stats().state is not PredictorState.RUNNING
