@@ -74,8 +74,8 @@ class Layout:
         for i, setting in enumerate(SETTINGS):
             y = mode_y + 14 + i * row_h
             rows[setting.name] = rect(_PAD + 4, y, _PREVIEW_W - 8, row_h - 2)
-            minus[setting.name] = rect(_PAD + _PREVIEW_W - 60, y, 22, row_h - 2)
-            plus[setting.name] = rect(_PAD + _PREVIEW_W - 30, y, 22, row_h - 2)
+            minus[setting.name] = rect(_PAD + _PREVIEW_W - 50, y, 20, row_h - 2)
+            plus[setting.name] = rect(_PAD + _PREVIEW_W - 26, y, 20, row_h - 2)
         return cls(
             scale=scale,
             screen=rect(0, 0, LOGICAL_W, LOGICAL_H),

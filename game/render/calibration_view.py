@@ -129,7 +129,8 @@ class CalibrationView:
         )
         status = scene.sources.describe()
         if scene.backbone.ready and scene.backbone.seconds is not None:
-            status += f"   ·   MobileNet ready ({scene.backbone.seconds:.1f} s)"
+            took = scene.backbone.seconds
+            status += f"   ·   MobileNet ready ({took:.1f} s)" if took >= 0.5 else "   ·   MobileNet ready"
         if scene.saved_path is not None and not scene.book.dirty:
             status += "   ·   saved"
         elif scene.book.dirty:
@@ -316,43 +317,39 @@ class CalibrationView:
     ) -> None:
         rect = layout.mode_panel
         s = self.scale
-        _text(
-            surface,
-            self.small,
-            "TRAINING SETTINGS (next training)   keys 1-8",
-            widgets.ACCENT,
-            (rect.x + 4 * s, rect.y + 3 * s),
-        )
-
+        title = "TRAINING SETTINGS for the next training"
+        _text(surface, self.small, title, widgets.ACCENT, (rect.x + 4 * s, rect.y + 3 * s))
+        hint = "(default)   keys 1-8"
+        _text(surface, self.small, hint, widgets.TEXT_DIM, (rect.right - 4 * s, rect.y + 3 * s), "topright")
         for i, setting in enumerate(SETTINGS):
             row = layout.setting_rows[setting.name]
             value = setting.show(setting.value(scene.config))
             default = setting.show(setting.value(DEFAULT))
-            _text(surface, self.small, setting.label, widgets.TEXT, (row.x, row.centery), "midleft")
+            changed = value != default
             _text(
+                surface,
+                self.small,
+                f"{setting.label}  [{2 * i + 1}/{2 * i + 2}]",
+                widgets.TEXT,
+                (row.x, row.centery),
+                "midleft",
+            )
+            value_x = row.x + row.width * 47 // 100
+            shown = _text(
                 surface,
                 self.normal,
                 value,
-                widgets.ACCENT,
-                (row.x + row.width * 45 // 100, row.centery),
+                widgets.ACCENT if changed else widgets.TEXT,
+                (value_x, row.centery),
                 "midleft",
             )
             _text(
                 surface,
                 self.small,
-                f"default {default}",
+                f"({default})",
                 widgets.TEXT_DIM,
-                (row.x + row.width * 62 // 100, row.centery),
+                (shown.right + 3 * s, row.centery),
                 "midleft",
-            )
-            keys = f"{2 * i + 1}/{2 * i + 2}"
-            _text(
-                surface,
-                self.small,
-                keys,
-                widgets.TEXT_DIM,
-                (layout.setting_minus[setting.name].x - 3 * s, row.centery),
-                "midright",
             )
             buttons.minus[setting.name].draw(surface, self.small)
             buttons.plus[setting.name].draw(surface, self.small)

@@ -469,9 +469,11 @@ class CalibrationScene(Scene):
         return buttons
 
     def _refresh_buttons(self, buttons: Buttons) -> None:
+        training = self.job is not None and self.job.state is JobState.RUNNING
         reason = self.train_reason
         buttons.train.enabled = not reason
-        buttons.train.reason = reason
+        buttons.train.reason = "" if training else reason
+        buttons.train.label = "Training…" if training else "Train  [T]"
         buttons.save.enabled = self.book.total() > 0 or self.result is not None
         buttons.save.reason = "" if buttons.save.enabled else "no samples yet"
         buttons.play.enabled = self.result is not None and self._play_factory is not None

@@ -106,6 +106,9 @@ def save_calibration(
     try:
         return save_profile(profile, folder)
     except OSError as exc:
+        blocker = next((p for p in Path(folder).parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise ProfileError(f"cannot write {folder}: {blocker} is a file, not a folder") from exc
         raise ProfileError(f"cannot write {folder} ({exc.strerror or exc})") from exc
 
 

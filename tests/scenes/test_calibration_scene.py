@@ -66,7 +66,13 @@ class _Marker(Scene):
 
 def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path) -> None:
     poses = PoseSource(signdigits)
-    scene = CalibrationScene(options, source=lambda: poses)
+    handed_over: list[Path] = []
+
+    def play(profile_dir: Path) -> Scene:
+        handed_over.append(profile_dir)
+        return _Marker("gesture play")
+
+    scene = CalibrationScene(options, source=lambda: poses, play_factory=play)
     driver = Driver(scene)
     try:
         _ready(driver, scene)
@@ -122,6 +128,11 @@ def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path)
         driver.tap(pygame.K_s)
         assert scene.flash is not None and scene.flash.kind is FlashKind.INFO, scene.flash
         assert not scene.book.dirty
+
+        # Play hands over to the game with the profile just saved.
+        driver.tap(pygame.K_p)
+        assert handed_over == [options.profile_dir]
+        assert isinstance(driver.manager.current, _Marker)
     finally:
         driver.close()
 
@@ -293,5 +304,39 @@ def test_escape_with_unsaved_samples_asks_first(options: CalibrationOptions, sig
         driver.key(pygame.K_ESCAPE)
         driver.frame()
         assert driver.manager.current is None and not driver.manager.running
+    finally:
+        driver.close()
+
+
+def test_mouse_hold_records_and_shift_key_clears(options: CalibrationOptions, signdigits: Path) -> None:
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        _ready(driver, scene)
+        assert scene.layout is not None
+        poses.pose = "right"
+        panel = scene.layout.class_panels["right"]
+        pygame.event.post(
+            pygame.event.Event(pygame.MOUSEMOTION, pos=panel.center, rel=(0, 0), buttons=(0, 0, 0))
+        )
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=panel.center))
+        driver.until(lambda: scene.book.count("right") >= 3, 60, "samples while the panel is held")
+        assert scene.recording == "right"
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=panel.center))
+        driver.frames(3)
+        assert scene.recording is None
+        held = scene.book.count("right")
+        driver.frames(10)
+        assert scene.book.count("right") == held, "releasing the mouse stops recording"
+
+        # Holding I turns the idle class on and records it; Shift+I clears it again.
+        driver.key(pygame.K_i)
+        driver.until(lambda: scene.book.count("idle") >= 2, 60, "idle samples")
+        driver.key(pygame.K_i, down=False)
+        driver.frames(3)
+        assert scene.book.use_idle and "idle" in scene.book.active_classes
+        driver.tap(pygame.K_i, mod=pygame.KMOD_LSHIFT)
+        assert scene.book.count("idle") == 0 and scene.book.count("right") == held
     finally:
         driver.close()
