@@ -445,25 +445,32 @@ class CalibrationView:
 
     def _draw_no_camera(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
         s = self.scale
-        rect = layout.screen.inflate(-40 * s, -40 * s)
+        rect = layout.screen.inflate(-40 * s, -30 * s)
         y = _text(
-            surface, self.big, "NO CAMERA", widgets.ACCENT, (rect.centerx, rect.y + 10 * s), "midtop"
+            surface, self.big, "NO CAMERA", widgets.ACCENT, (rect.centerx, rect.y + 8 * s), "midtop"
         ).bottom
         tried = scene.sources.tried
-        if tried:
-            which = "Tried camera " + ", ".join(str(i) for i in tried) + ": none of them opened."
+        if len(tried) == 1:
+            which = f"Tried camera {tried[0]}: it did not open."
+        elif tried:
+            which = "Tried cameras " + ", ".join(str(i) for i in tried) + ": none of them opened."
         else:
             which = f"{scene.sources.describe()} did not deliver a picture."
-        paragraphs = [
-            which,
-            scene.camera.message,
-            "The camera may be missing, in use by another program (a video call?), or blocked by "
+        y = self._draw_lines(
+            surface, pygame.Rect(rect.x, y + 8 * s, rect.width, 30 * s), [which], widgets.TEXT, self.normal
+        )
+        advice = [
+            "The camera may be unplugged, in use by another program (a video call?), or blocked by "
             "your system's camera permission for this program.",
-            "Start again with --camera N to pick another webcam, or --video FILE to calibrate from a "
-            "recorded video.  `gesture-pacman doctor` lists the cameras that open.",
+            "Start again with --camera N to pick another webcam, or with --video FILE to calibrate "
+            "from a recorded video.  `gesture-pacman doctor` lists the cameras that open.",
         ]
-        text_rect = pygame.Rect(rect.x, y + 10 * s, rect.width, rect.bottom - y - 60 * s)
-        self._draw_lines(surface, text_rect, paragraphs, widgets.TEXT)
+        body = pygame.Rect(rect.x, y + 6 * s, rect.width, rect.bottom - y - 60 * s)
+        y = self._draw_lines(surface, body, advice[:1], widgets.TEXT) + 4 * s
+        body.y, body.height = y, rect.bottom - y - 60 * s
+        y = self._draw_lines(surface, body, advice[1:], widgets.TEXT) + 6 * s
+        body.y, body.height = y, rect.bottom - y - 50 * s
+        self._draw_lines(surface, body, [f"Details: {scene.camera.message}"], widgets.TEXT_DIM)
         keys = [f"C   try camera {(scene.sources.index + 1) % 4}" if scene.sources.can_cycle else ""]
         if scene.can_play_keyboard:
             keys.append("Enter   play with the keyboard")

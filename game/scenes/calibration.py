@@ -147,6 +147,7 @@ class CalibrationScene(Scene):
         self.buttons = self._make_buttons(self.layout)
 
     def exit(self) -> None:
+        self.backbone.cancel()
         if self.job is not None:
             self.job.cancel()
         self._stop_recording()

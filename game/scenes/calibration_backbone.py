@@ -70,6 +70,11 @@ class BackboneLoader:
         self.warm = False
         self._lock = threading.Lock()  # one interpreter, shared by the camera thread and the classifier
         self._thread: threading.Thread | None = None
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Skip the steps not yet started (the scene was left); a step under way still finishes."""
+        self._cancelled.set()
 
     def start(self) -> BackboneLoader:
         # Not a daemon: a thread killed inside TensorFlow's C++ code at interpreter exit aborts the
@@ -118,6 +123,8 @@ class BackboneLoader:
         self.state = LoadState.READY
         # Importing TensorFlow holds the interpreter lock for long stretches; doing it now, while
         # the player records, keeps that hitch out of the training the player is watching.
+        if self._cancelled.is_set():
+            return
         self.stage = "Preparing training"
         _prepare_tensorflow()
         self.warm = True
