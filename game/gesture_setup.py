@@ -7,6 +7,7 @@ the function: the window and ``--help`` appear before they load.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,10 +77,21 @@ def has_trained_profile(folder: Path) -> bool:
     return (folder / PROFILE_FILE).is_file() and (folder / HEAD_FILE).is_file()
 
 
+def live_inference_threads() -> int:
+    """Threads for per-frame inference during play: all cores but one, which stays with the render loop.
+
+    With every core busy in inference, the render thread waits for a core and misses frames.
+    """
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
 def load_gesture_classifier(
-    profile_dir: Path, models: str | None = None, weights: str | None = None
+    profile_dir: Path, models: str | None = None, weights: str | None = None, threads: int | None = None
 ) -> GestureClassifier:
-    """The profile's classifier on the per-frame backbone; raises ``GestureSetupError``."""
+    """The profile's classifier on the per-frame backbone; raises ``GestureSetupError``.
+
+    ``threads`` defaults to :func:`live_inference_threads`.
+    """
     from game.vision.classifier import GestureClassifier
     from game.vision.features import LiteRTBackbone, WeightsUnavailableError
     from game.vision.profile import ProfileError, load_profile
@@ -91,7 +103,9 @@ def load_gesture_classifier(
         )
     try:
         profile = load_profile(profile_dir)
-        backbone = LiteRTBackbone.load(models_dir(models), Path(weights) if weights else None)
+        backbone = LiteRTBackbone.load(
+            models_dir(models), Path(weights) if weights else None, threads or live_inference_threads()
+        )
         return GestureClassifier(profile, backbone)
     except (ProfileError, WeightsUnavailableError) as exc:
         raise GestureSetupError(str(exc)) from None
