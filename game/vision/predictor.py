@@ -253,7 +253,7 @@ class Predictor:
     def _capture_loop(self) -> None:
         try:
             while not self._stop.is_set():
-                source = self._source or self._open()
+                source = self._source if self._source is not None else self._open()
                 if source is None:
                     continue
                 try:
