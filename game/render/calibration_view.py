@@ -23,7 +23,8 @@ from game.vision.preprocess import center_square
 from game.vision.training import DEFAULT
 
 if TYPE_CHECKING:
-    from game.scenes.calibration import Buttons, CalibrationScene
+    from game.scenes.calibration import CalibrationScene
+    from game.scenes.calibration_buttons import Buttons
 
 LOSS_COLOR: widgets.Color = (235, 100, 100)
 ACC_COLOR: widgets.Color = widgets.GOOD

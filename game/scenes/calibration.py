@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -26,10 +26,11 @@ from game.render.calibration_view import CalibrationView
 from game.render.widgets import Button
 from game.scenes.base import Scene
 from game.scenes.calibration_backbone import BackboneLoader, LoadState
+from game.scenes.calibration_buttons import Buttons
 from game.scenes.calibration_camera import CameraState, CameraWorker, ClassifierLike
 from game.scenes.calibration_modes import FlashKind, Mode
 from game.scenes.calibration_profile import ProfileError, SavedCalibration, make_classifier, save_calibration
-from game.scenes.calibration_samples import ALL_CLASSES, IDLE_CLASS, SampleBook
+from game.scenes.calibration_samples import IDLE_CLASS, SampleBook
 from game.scenes.calibration_settings import SETTINGS, adjust
 from game.scenes.calibration_sources import SourceChooser
 from game.scenes.calibration_training import JobState, TrainingJob
@@ -70,22 +71,6 @@ class CalibrationOptions:
     weights: Path | None = None
     #: Leaving quits the program instead of returning to the title.
     started_directly: bool = True
-
-
-@dataclass
-class Buttons:
-    """Every clickable thing on the screen; rects come from the layout."""
-
-    train: Button
-    save: Button
-    play: Button
-    undo: Button
-    idle: Button
-    advanced: Button
-    classes: dict[str, Button] = field(default_factory=dict)
-    clear: dict[str, Button] = field(default_factory=dict)
-    minus: dict[str, Button] = field(default_factory=dict)
-    plus: dict[str, Button] = field(default_factory=dict)
 
 
 PlayFactory = Callable[[Path], Scene]
@@ -144,7 +129,7 @@ class CalibrationScene(Scene):
             self.backbone.start()
         self.layout = Layout.for_surface(self.manager.surface, self.manager.scale)
         self.view = CalibrationView(self.manager.scale)
-        self.buttons = self._make_buttons(self.layout)
+        self.buttons = Buttons.for_layout(self.layout)
 
     def exit(self) -> None:
         self.backbone.cancel()
@@ -204,6 +189,10 @@ class CalibrationScene(Scene):
             self._key_down(event)
         elif event.type == pygame.KEYUP and event.key == self._key_held:
             self._stop_recording()
+        elif event.type == pygame.WINDOWFOCUSLOST and self.recording is not None:
+            # The key-up would go to another window: without this, recording would never stop.
+            self._stop_recording()
+            self.flash_message("Recording stopped: the window lost focus")
 
     def _key_down(self, event: pygame.event.Event) -> None:
         key = event.key
@@ -215,7 +204,7 @@ class CalibrationScene(Scene):
             label = CLASS_KEYS[key]
             if event.mod & pygame.KMOD_SHIFT:
                 self._clear(label)
-            else:
+            elif key != self._key_held:  # a key-repeat while held is the same hold, not a new burst
                 self._start_recording(label, key=key)
         elif key in (pygame.K_BACKSPACE, pygame.K_u):
             self._undo()
@@ -450,24 +439,6 @@ class CalibrationScene(Scene):
         self.flash_message(f"Loaded {self.book.total()} samples from {self.options.profile_dir}")
 
     # -- buttons ---------------------------------------------------------------------------
-
-    def _make_buttons(self, layout: Layout) -> Buttons:
-        buttons = Buttons(
-            train=Button(layout.train, "Train  [T]"),
-            save=Button(layout.save, "Save  [S]"),
-            play=Button(layout.play, "Play  [P]"),
-            undo=Button(layout.undo, "Undo  [⌫]"),
-            idle=Button(layout.idle, "Idle  [O]"),
-            advanced=Button(layout.advanced, "Tune  [A]"),
-        )
-        buttons.undo.label = "Undo  [U]"
-        for name in ALL_CLASSES:
-            buttons.classes[name] = Button(layout.class_panels[name], name)
-            buttons.clear[name] = Button(layout.clear_buttons[name], "x")
-        for setting in SETTINGS:
-            buttons.minus[setting.name] = Button(layout.setting_minus[setting.name], "-")
-            buttons.plus[setting.name] = Button(layout.setting_plus[setting.name], "+")
-        return buttons
 
     def _refresh_buttons(self, buttons: Buttons) -> None:
         training = self.job is not None and self.job.state is JobState.RUNNING

@@ -340,3 +340,28 @@ def test_mouse_hold_records_and_shift_key_clears(options: CalibrationOptions, si
         assert scene.book.count("idle") == 0 and scene.book.count("right") == held
     finally:
         driver.close()
+
+
+def test_key_repeat_is_one_burst_and_focus_loss_stops_recording(
+    options: CalibrationOptions, signdigits: Path
+) -> None:
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        _ready(driver, scene)
+        poses.pose = "left"
+        driver.key(pygame.K_LEFT)
+        driver.until(lambda: scene.book.count("left") >= 2, 60, "left samples")
+        driver.key(pygame.K_LEFT)  # what key repeat delivers while the key stays down
+        driver.until(lambda: scene.book.count("left") >= 6, 60, "more left samples")
+        pygame.event.post(pygame.event.Event(pygame.WINDOWFOCUSLOST))
+        driver.frames(3)
+        assert scene.recording is None
+        kept = scene.book.count("left")
+        driver.frames(10)
+        assert scene.book.count("left") == kept
+        removed = scene.book.undo()
+        assert removed is not None and removed.count == kept, "the whole hold is one undo step"
+    finally:
+        driver.close()
