@@ -44,7 +44,7 @@ INSTRUCTIONS: tuple[str, ...] = (
     "or press and hold a class panel: every frame is one sample.",
     "Move a little while recording: vary distance and angle.",
     "Backspace undoes the last hold;  Shift+arrow clears a class.",
-    "T trains,  S saves,  P plays,  C next camera,  A settings.",
+    "T trains,  S saves,  P plays,  C next camera,  A settings,  Esc leaves.",
 )
 
 
@@ -475,7 +475,7 @@ class CalibrationView:
         keys = [f"C   try camera {(scene.sources.index + 1) % 4}" if scene.sources.can_cycle else ""]
         if scene.can_play_keyboard:
             keys.append("Enter   play with the keyboard")
-        keys.append("Esc   back")
+        keys.append("Esc   quit" if scene.options.started_directly else "Esc   back to the title")
         y = rect.bottom - 40 * s
         for line in filter(None, keys):
             y = _text(surface, self.normal, line, widgets.ACCENT, (rect.x, y)).bottom + 2 * s
