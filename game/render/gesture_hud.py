@@ -74,6 +74,8 @@ class GestureHud:
         self._fonts: dict[int, pygame.font.Font] = {}
         #: Seconds the smoothed confidence has stayed under the threshold while frames arrive.
         self.low_confidence_for = 0.0
+        #: Seconds since the panel was created, for the loading animation.
+        self._elapsed = 0.0
         #: The camera has delivered frames at least once: losing it now is a surprise worth a pause.
         self._camera_seen = False
         #: The player chose to play on with the keyboard while the camera is lost.
@@ -82,6 +84,7 @@ class GestureHud:
     # -- SidePanel -------------------------------------------------------------------------
 
     def update(self, dt: float) -> None:
+        self._elapsed += dt
         if self.on_update is not None:
             self.on_update()
         predictor = self._feed()
@@ -187,7 +190,13 @@ class GestureHud:
         else:
             pygame.draw.rect(surface, widgets.PANEL, box)
             message = self._no_picture_message(stats)
-            self._draw_wrapped(surface, small, message, box.inflate(-8 * scale, -8 * scale), widgets.BAD)
+            waiting = stats is None or stats.state in (PredictorState.LOADING, PredictorState.STARTING)
+            inner = box.inflate(-8 * scale, -8 * scale)
+            self._draw_wrapped(surface, small, message, inner, widgets.TEXT if waiting else widgets.BAD)
+            if waiting:
+                # Loading TensorFlow takes seconds: show that something is happening.
+                bar = pygame.Rect(inner.x, inner.bottom - 6 * scale, inner.width, 6 * scale)
+                widgets.draw_progress_bar(surface, bar, None, phase=self._elapsed)
         pygame.draw.rect(surface, widgets.PANEL_EDGE, box, width=1)
         return box.bottom
 
@@ -252,7 +261,8 @@ class GestureHud:
         latency = _ms(stats.latency_ms if stats else None)
         inference = _ms(stats.inference_ms if stats else None)
         smoother = self.gesture.smoother
-        settings = f"steers at {round(smoother.threshold * 100)}%, {smoother.smoothing}-frame mean"
+        smoothing = "no smoothing" if smoother.smoothing == 1 else f"mean of {smoother.smoothing} frames"
+        settings = f"steers at {round(smoother.threshold * 100)}%, {smoothing}"
         for text in (f"camera {fps}", f"latency {latency}  (model {inference})", settings):
             _text(surface, font, text, widgets.TEXT_DIM, (x, y))
             y += _LINE * scale
