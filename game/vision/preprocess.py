@@ -1,7 +1,8 @@
 """The one preprocessing step shared by calibration, training from images, evaluation and play.
 
 A frame is center-cropped to a square, resized to the backbone's input size with ``INTER_AREA``
-and scaled to [-1, 1] as MobileNet expects. The config is stored in each profile so that play
+(large frames first by a whole-number factor, which OpenCV does fast) and scaled to [-1, 1] as
+MobileNet expects. The config is stored in each profile so that play
 uses exactly what training used.
 """
 
@@ -80,6 +81,16 @@ def resize_square(image_rgb: np.ndarray, config: PreprocessConfig = DEFAULT_PREP
     square = center_square(image_rgb) if config.crop == Crop.CENTER.value else image_rgb
     if square.shape[0] == config.size and square.shape[1] == config.size:
         return np.ascontiguousarray(square)
+    factor = min(square.shape[0], square.shape[1]) // config.size
+    if factor >= 2:
+        # OpenCV's INTER_AREA has a fast path for whole-number ratios and a slow general one:
+        # shrinking 480 -> 240 -> 224 takes half the time of 480 -> 224 and differs from it by
+        # about half a grey level. Up to factor-1 edge pixels are trimmed to make the ratio whole.
+        h, w = (square.shape[0] // factor) * factor, (square.shape[1] // factor) * factor
+        top, left = (square.shape[0] - h) // 2, (square.shape[1] - w) // 2
+        square = cv2.resize(
+            square[top : top + h, left : left + w], (w // factor, h // factor), interpolation=cv2.INTER_AREA
+        )
     return cv2.resize(square, (config.size, config.size), interpolation=cv2.INTER_AREA)
 
 

@@ -66,3 +66,14 @@ def test_rejects_non_rgb_input() -> None:
         preprocess(np.zeros((10, 10), np.uint8))
     with pytest.raises(ValueError, match="HxWx3 uint8"):
         preprocess(np.zeros((10, 10, 3), np.float32))
+
+
+def test_large_frames_stay_close_to_a_direct_area_resize() -> None:
+    # Webcam frames are shrunk by a whole factor first (for speed); the result must stay within
+    # a couple of grey levels of a single INTER_AREA resize of the same crop.
+    small = np.random.default_rng(5).integers(0, 256, size=(30, 40, 3), dtype=np.uint8)
+    frame = cv2.resize(small, (640, 480), interpolation=cv2.INTER_CUBIC)
+    direct = cv2.resize(frame[:, 80:560], (224, 224), interpolation=cv2.INTER_AREA)
+    expected = direct.astype(np.float32) / 127.5 - 1.0
+    difference = np.abs(preprocess(frame) - expected)
+    assert difference.mean() < 1.0 / 127.5 and difference.max() < 8.0 / 127.5
