@@ -4,7 +4,7 @@ Figures (one JSON object):
 
 * ``frame_ms_p50`` / ``frame_ms_p95``: one frame through the per-frame path (preprocess, LiteRT
   features, numpy head), batch 1;
-* ``predict_ms_p50``: Keras ``Model.predict`` of backbone + head on the same frame, same run,
+* ``predict_ms_p50``: preprocess + Keras ``Model.predict`` of backbone + head on the same frame,
   and ``speedup`` = predict_ms_p50 / frame_ms_p50 (the baseline the per-frame path replaces);
 * ``images_per_second``: features for training from image files (decode, preprocess, TensorFlow
   batches), after one warm-up batch;
