@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from game.core.state import World
 from game.core.types import Direction, Intent
@@ -124,8 +124,15 @@ class GestureSmoother:
 PredictionProvider = Callable[[], "TimedPredictionLike | None"]
 
 
+@runtime_checkable
+class PublishesPredictions(Protocol):
+    """Anything with a non-blocking ``latest()``, such as the background ``Predictor``."""
+
+    def latest(self) -> TimedPredictionLike | None: ...
+
+
 class GestureInput:
-    """``InputSource`` steering Pac-Man from the newest prediction of ``latest`` (``Predictor.latest``).
+    """``InputSource`` steering Pac-Man from the newest prediction of a predictor (or a provider function).
 
     Each new prediction (told apart by identity, since the predictor publishes one object per
     processed frame) enters the smoother once, however often the game polls; between
@@ -135,14 +142,16 @@ class GestureInput:
 
     def __init__(
         self,
-        latest: PredictionProvider,
+        predictions: PublishesPredictions | PredictionProvider,
         threshold: float = DEFAULT_THRESHOLD,
         smoothing: int = DEFAULT_SMOOTHING,
         idle_class: str = DEFAULT_IDLE_CLASS,
         stale_after: float | None = DEFAULT_STALE_AFTER_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._provider = latest
+        self._provider: PredictionProvider = (
+            predictions.latest if isinstance(predictions, PublishesPredictions) else predictions
+        )
         self.smoother = GestureSmoother(threshold, smoothing, idle_class)
         self.stale_after = stale_after
         self._clock = clock

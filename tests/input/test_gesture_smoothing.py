@@ -160,3 +160,17 @@ def test_staleness_can_be_switched_off_for_the_synchronous_run() -> None:
     feed.publish("down", 0.95)
     feed.now = 1e6
     assert gesture.poll(None).direction is Direction.DOWN  # type: ignore[arg-type]
+
+
+def test_input_accepts_a_predictor_object_as_well_as_a_function() -> None:
+    class Publisher:
+        def __init__(self) -> None:
+            self.feed = Feed()
+
+        def latest(self) -> FakePrediction | None:
+            return self.feed()
+
+    publisher = Publisher()
+    gesture = GestureInput(publisher, smoothing=1, stale_after=None)
+    publisher.feed.publish("right", 0.9)
+    assert gesture.poll(None).direction is Direction.RIGHT  # type: ignore[arg-type]
