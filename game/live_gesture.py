@@ -40,6 +40,9 @@ class LiveGesture:
         self._message = ""
         self._closed = False
         self._suspended = False
+        #: Bumped by every start, suspend and close: a load that finishes late must not open the
+        #: camera for a game that has moved on (or start a second predictor beside a newer one).
+        self._generation = 0
         self._open_calibration: Callable[[], None] | None = None
         self.input = settings.make_input(self.latest)
         self.hud = GestureHud(lambda: self, self.input, on_recalibrate=self.recalibrate)
@@ -48,21 +51,32 @@ class LiveGesture:
     # -- start, stop, recalibrate -------------------------------------------------------------
 
     def start(self) -> LiveGesture:
-        threading.Thread(target=self._load_and_run, name="gesture-loader", daemon=True).start()
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+            self._state, self._message = PredictorState.LOADING, ""
+        loader = threading.Thread(
+            target=self._load_and_run, args=(generation,), name="gesture-loader", daemon=True
+        )
+        loader.start()
         return self
 
-    def _load_and_run(self) -> None:
+    def _load_and_run(self, generation: int) -> None:
+        classifier: FrameClassifier | None = None
         try:
             classifier = self._load()
+            message = ""
         except GestureSetupError as exc:
-            with self._lock:
-                self._state, self._message = PredictorState.FAILED, str(exc)
-            return
-        predictor = Predictor(self._opener, classifier)
+            message = str(exc)
+        except Exception as exc:  # whatever failed, the game must go on with the keyboard
+            message = f"Gesture recognition could not start: {exc}"
         with self._lock:
-            if self._closed or self._suspended:
+            if generation != self._generation or self._closed or self._suspended:
                 return
-            self._predictor = predictor.start()
+            if classifier is None:
+                self._state, self._message = PredictorState.FAILED, message
+                return
+            self._predictor = Predictor(self._opener, classifier).start()
 
     def attach_calibration(self, open_calibration: Callable[[], None]) -> None:
         """How to show the calibration scene (push it over the game); enables the C key."""
@@ -72,8 +86,10 @@ class LiveGesture:
         """Release the camera for the calibration scene and show it; the game resumes on return."""
         if self._open_calibration is None:
             return
+        with self._lock:
+            self._suspended = True
+            self._generation += 1
         self._stop_predictor()
-        self._suspended = True
         self._open_calibration()
 
     def _resume_if_back(self) -> None:
@@ -81,13 +97,13 @@ class LiveGesture:
         if self._suspended and not self._closed:
             self._suspended = False
             self.input.smoother.reset()
-            with self._lock:
-                self._state, self._message = PredictorState.LOADING, ""
             self.start()
 
     def close(self) -> None:
         """Stop the predictor and release the camera (the play scene is leaving)."""
-        self._closed = True
+        with self._lock:
+            self._closed = True
+            self._generation += 1
         self._stop_predictor()
 
     def _stop_predictor(self) -> None:

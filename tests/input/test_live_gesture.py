@@ -127,3 +127,29 @@ def test_a_model_that_cannot_load_leaves_keyboard_play_running_with_the_message(
     assert live.input.poll(None).direction is None  # type: ignore[arg-type]
     assert sources == []  # the camera was never opened
     live.close()
+
+
+def test_returning_from_calibration_before_the_model_loaded_opens_the_camera_once() -> None:
+    loads: list[int] = []
+    sources: list[CountingSource] = []
+    live = make_live(loads, sources).start()
+    live.attach_calibration(lambda: None)
+    live.recalibrate()  # while the first load is still running
+    live.hud.update(1 / 60)  # back already: a second load starts
+    assert wait_for(lambda: len(loads) == 2 and live.latest() is not None)
+    time.sleep(0.2)  # the first load has finished too by now
+    assert len(sources) == 1
+    live.close()
+    assert sources[0].closed >= 1
+
+
+def test_an_unexpected_loader_error_still_leaves_keyboard_play_running() -> None:
+    def load() -> LeftClassifier:
+        raise RuntimeError("interpreter could not allocate tensors")
+
+    live = LiveGesture(load, lambda: CountingSource(0.01), GestureSettings()).start()
+    assert wait_for(lambda: live.stats().state is PredictorState.FAILED)
+    assert "could not allocate" in live.stats().message
+    live.hud.update(1 / 60)
+    assert live.hud.pause_reason() is None
+    live.close()
