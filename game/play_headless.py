@@ -14,13 +14,14 @@ import argparse
 import contextlib
 import json
 import os
+import statistics
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -94,16 +95,9 @@ class HeadlessSummary:
     tiles_visited: set[Tile] = field(default_factory=set)
     latencies_ms: list[float] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        lat = sorted(self.latencies_ms)
-        return {
-            "frames": self.frames,
-            "seconds": round(self.seconds, 3),
-            "ended": self.end.value,
-            "score": self.score,
-            "distinct_tiles": len(self.tiles_visited),
-            "median_latency_ms": round(lat[len(lat) // 2], 3) if lat else None,
-        }
+    @property
+    def median_latency_ms(self) -> float | None:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else None
 
 
 def run_headless(
@@ -217,6 +211,8 @@ def run_cli(args: argparse.Namespace) -> int:
         f"Played {summary.frames} frames ({summary.seconds:.2f} s of game time); stopped because "
         f"{summary.end.value}. Pac-Man visited {len(summary.tiles_visited)} tiles, score {summary.score}."
     )
+    if summary.median_latency_ms is not None:
+        print(f"Median per-frame latency (preprocessing + inference): {summary.median_latency_ms:.1f} ms")
     if log_path is not None:
         print(f"Log: {log_path}")
     return 0
