@@ -54,6 +54,8 @@ StepWorld = Callable[[World, Intent], object]
 
 
 class EndReason(Enum):
+    """Why a headless run stopped; the value completes "stopped because …"."""
+
     VIDEO_ENDED = "the video ended"
     TIME_LIMIT = "the time limit was reached"
     GAME_OVER = "the game is over"
@@ -88,6 +90,8 @@ class FrameRecord:
 
 @dataclass
 class HeadlessSummary:
+    """What a headless run did, for its closing message and for tests."""
+
     frames: int = 0
     seconds: float = 0.0
     end: EndReason = EndReason.VIDEO_ENDED
