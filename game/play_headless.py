@@ -188,16 +188,20 @@ def run_cli(args: argparse.Namespace) -> int:
         return _fail("--headless plays from a video file: give --video FILE (a webcam cannot be replayed)")
     if args.seconds is not None and args.seconds <= 0:
         return _fail(f"--seconds must be positive, got {args.seconds}")
-    profile_dir = profile_dir_for(args.profile, args.models)
-    try:
-        classifier = load_gesture_classifier(profile_dir, args.models, args.weights)
-        source = open_source(None, args.video, loop=False, paced=False)
-    except (GestureSetupError, CameraError) as exc:
-        return _fail(str(exc))
     log_path = Path(args.log) if args.log else None
     if log_path is not None and not log_path.parent.is_dir():
-        source.close()
         return _fail(f"cannot write the log: folder {log_path.parent} does not exist")
+    profile_dir = profile_dir_for(args.profile, args.models)
+    # The video first: it is cheap to check, while loading the model takes seconds.
+    try:
+        source = open_source(None, args.video, loop=False, paced=False)
+    except CameraError as exc:
+        return _fail(str(exc))
+    try:
+        classifier = load_gesture_classifier(profile_dir, args.models, args.weights)
+    except GestureSetupError as exc:
+        source.close()
+        return _fail(str(exc))
     world = new_world(0 if args.seed is None else args.seed)
     with source, contextlib.ExitStack() as stack:
         on_record = stack.enter_context(jsonl_writer(log_path)) if log_path is not None else None
