@@ -140,6 +140,10 @@ def _write_parts(profile: Profile, folder: Path) -> None:
 def save_profile(profile: Profile, folder: str | os.PathLike[str]) -> Path:
     """Write ``profile`` to ``folder`` atomically: a crash at any point leaves the old profile loadable."""
     target = Path(folder).expanduser().resolve()
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / PROFILE_FILE).is_file())
+    ):
+        raise ProfileError(f"Refusing to overwrite {target}: it exists and is not a gesture profile.")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:

@@ -169,3 +169,12 @@ def test_head_with_the_wrong_number_of_classes(saved: Path) -> None:
     build_head(3, QUICK, seed=0).save(str(saved / HEAD_FILE))
     with pytest.raises(ProfileError, match="predicts 3 classes"):
         load_profile(saved)
+
+
+def test_save_refuses_to_overwrite_something_else(trained: Profile, tmp_path: Path) -> None:
+    precious = tmp_path / "holiday"
+    precious.mkdir()
+    (precious / "photo.jpg").write_bytes(b"memories")
+    with pytest.raises(ProfileError, match="Refusing to overwrite"):
+        save_profile(trained, precious)
+    assert (precious / "photo.jpg").read_bytes() == b"memories"
