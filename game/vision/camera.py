@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import cv2
 import numpy as np
@@ -77,18 +76,7 @@ def _to_rgb(bgr: np.ndarray, mirror: bool) -> np.ndarray:
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGRA2RGB)
     else:
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    if mirror:
-        rgb = np.ascontiguousarray(rgb[:, ::-1])
-    return rgb
-
-
-def _set_open_timeout(capture: Any, seconds: float) -> None:
-    # Backends that honour these properties stop waiting after the given time instead of hanging.
-    ms = int(seconds * 1000)
-    for name in ("CAP_PROP_OPEN_TIMEOUT_MSEC", "CAP_PROP_READ_TIMEOUT_MSEC"):
-        prop = getattr(cv2, name, None)
-        if prop is not None:
-            capture.set(prop, ms)
+    return cv2.flip(rgb, 1) if mirror else rgb
 
 
 class WebcamSource(FrameSource):
@@ -106,6 +94,7 @@ class WebcamSource(FrameSource):
         self.mirror = mirror
         self.description = f"camera {index}"
         self._count = 0
+        # Backends that honour these stop waiting instead of hanging on a device that never answers.
         params = [
             cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
             int(open_timeout * 1000),
