@@ -50,32 +50,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    play = sub.add_parser("play", help="play (the default): gestures when a profile is trained, else keyboard")
+    play = sub.add_parser(
+        "play", help="play (the default): gestures when a profile is trained, else keyboard"
+    )
     _add_camera(play)
-    play.add_argument("--profile", metavar="DIR", help="gesture profile directory (default: models/profiles/default)")
+    play.add_argument(
+        "--profile", metavar="DIR", help="gesture profile directory (default: models/profiles/default)"
+    )
     play.add_argument("--keyboard", action="store_true", help="keyboard only; do not open the camera")
     play.add_argument("--no-title", action="store_true", help="skip the title screen")
-    play.add_argument("--headless", action="store_true", help="no window: one video frame per game step (needs --video)")
+    play.add_argument(
+        "--headless", action="store_true", help="no window: one video frame per game step (needs --video)"
+    )
     play.add_argument("--seconds", type=float, metavar="S", help="stop after S simulated seconds")
     play.add_argument("--log", metavar="FILE", help="with --headless: write one JSON line per frame")
     play.add_argument("--seed", type=int, default=None, metavar="N", help="random seed for the ghosts")
     play.add_argument("--smoothing", type=int, metavar="N", help="frames of prediction smoothing")
     play.add_argument("--threshold", type=float, metavar="P", help="confidence needed to steer (0-1)")
-    play.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam")
+    play.add_argument(
+        "--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam"
+    )
     _add_window(play)
     _add_models(play)
     _add_weights(play)
 
     cal = sub.add_parser("calibrate", help="record your gestures from the webcam and train a profile")
     _add_camera(cal)
-    cal.add_argument("--profile", metavar="DIR", help="profile directory to load and save (default: models/profiles/default)")
-    cal.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam")
+    cal.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="profile directory to load and save (default: models/profiles/default)",
+    )
+    cal.add_argument(
+        "--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam"
+    )
     _add_window(cal)
     _add_models(cal)
     _add_weights(cal)
 
     demo = sub.add_parser("demo", help="watch the autopilot play")
-    demo.add_argument("--seconds", type=float, default=None, metavar="S", help="stop after S simulated seconds")
+    demo.add_argument(
+        "--seconds", type=float, default=None, metavar="S", help="stop after S simulated seconds"
+    )
     demo.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
     demo.add_argument("--headless", action="store_true", help="no window; simulate as fast as possible")
     demo.add_argument("--json", action="store_true", help="print a JSON summary last")
