@@ -10,6 +10,7 @@ recalibrating, one key away.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -22,8 +23,11 @@ from game.render import widgets
 from game.vision.predictor import LivePrediction, PredictorState, PredictorStats
 from game.vision.preprocess import PreprocessConfig, resize_square
 
-#: Seconds of continuously unsure predictions before the recalibration banner shows.
+#: The recalibration banner looks back this many seconds of running camera...
 LOW_CONFIDENCE_S = 5.0
+#: ...and shows when at least this share of that time was unsure. A share rather than an
+#: unbroken run: a struggling model still has the odd confident frame, which must not hide it.
+LOW_CONFIDENCE_SHARE = 0.8
 RECALIBRATE_KEY = pygame.K_c
 #: While the camera is lost, play on with the keyboard instead of waiting for it.
 KEYBOARD_KEY = pygame.K_k
@@ -72,8 +76,8 @@ class GestureHud:
         self._thumb_px = 0
         self._thumb_source: LivePrediction | None = None
         self._fonts: dict[int, pygame.font.Font] = {}
-        #: Seconds the smoothed confidence has stayed under the threshold while frames arrive.
-        self.low_confidence_for = 0.0
+        #: (panel time, unsure) for each update over the last ``LOW_CONFIDENCE_S`` of running camera.
+        self._confidence_history: deque[tuple[float, bool]] = deque()
         #: Seconds since the panel was created, for the loading animation.
         self._elapsed = 0.0
         #: The camera has delivered frames at least once: losing it now is a surprise worth a pause.
@@ -94,7 +98,7 @@ class GestureHud:
         if running:
             self._camera_seen, self._keyboard_while_lost = True, False
         unsure = self.gesture.current.confidence < self.gesture.smoother.threshold
-        self.low_confidence_for = self.low_confidence_for + dt if running and unsure else 0.0
+        self._track_confidence(running, unsure)
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         scale = max(1, rect.width // 160)
@@ -111,13 +115,30 @@ class GestureHud:
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == RECALIBRATE_KEY and self._on_recalibrate is not None:
-            self.low_confidence_for = 0.0
+            self._confidence_history.clear()
             self._on_recalibrate()
             return True
         if event.type == pygame.KEYDOWN and event.key == KEYBOARD_KEY and self._camera_lost:
             self._keyboard_while_lost = True
             return True
         return False
+
+    def _track_confidence(self, running: bool, unsure: bool) -> None:
+        history = self._confidence_history
+        if not running:  # loading, lost or failed: other messages explain those
+            history.clear()
+            return
+        history.append((self._elapsed, unsure))
+        while self._elapsed - history[0][0] > LOW_CONFIDENCE_S:
+            history.popleft()
+
+    @property
+    def confidence_low(self) -> bool:
+        """Most of the last ``LOW_CONFIDENCE_S`` seconds of camera were below the steering threshold."""
+        history = self._confidence_history
+        if not history or self._elapsed - history[0][0] < LOW_CONFIDENCE_S - 1e-6:
+            return False
+        return sum(unsure for _, unsure in history) >= LOW_CONFIDENCE_SHARE * len(history)
 
     @property
     def _camera_lost(self) -> bool:
@@ -139,7 +160,7 @@ class GestureHud:
     def banner(self) -> str | None:
         if self._camera_lost and not self._camera_seen:
             return "No camera: steer with the arrow keys"
-        if self.low_confidence_for < LOW_CONFIDENCE_S:
+        if not self.confidence_low:
             return None
         if self._on_recalibrate is None:
             return "Gestures unsure: try more light or recalibrate"

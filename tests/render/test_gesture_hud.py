@@ -12,7 +12,7 @@ import pytest
 from game.core.types import Direction
 from game.input.gesture import GestureInput
 from game.render import widgets
-from game.render.gesture_hud import LOW_CONFIDENCE_S, GestureHud
+from game.render.gesture_hud import LOW_CONFIDENCE_S, LOW_CONFIDENCE_SHARE, GestureHud
 from game.vision.predictor import LivePrediction, PredictorState, PredictorStats
 
 CLASSES = ("up", "down", "left", "right", "idle")
@@ -118,19 +118,37 @@ def test_low_confidence_for_several_seconds_suggests_recalibrating_and_c_does_it
     assert hud.banner() is None
 
 
+def run_seconds(hud: GestureHud, feed: FakeFeed, seconds: float, pattern: list[float]) -> None:
+    """Update at 60 Hz for ``seconds``; each frame shows a new prediction, confidences cycling ``pattern``."""
+    for i in range(round(seconds * 60)):
+        feed.show("right", pattern[i % len(pattern)])
+        hud.gesture.poll(None)  # type: ignore[arg-type]
+        hud.update(1 / 60)
+
+
+def test_the_odd_confident_frame_does_not_hide_a_struggling_model() -> None:
+    feed = FakeFeed()
+    hud = make_hud(feed, [])
+    run_seconds(hud, feed, LOW_CONFIDENCE_S + 0.5, [0.4] * 9 + [0.9])  # 10% confident
+    assert hud.banner() is not None
+
+
 def test_confidence_recovering_clears_the_banner_and_other_keys_pass_through() -> None:
     feed = FakeFeed()
-    feed.show("right", 0.4)
     hud = make_hud(feed, [])
-    hud.gesture.poll(None)  # type: ignore[arg-type]
-    for _ in range(int(LOW_CONFIDENCE_S * 60) + 10):
-        hud.update(1 / 60)
+    run_seconds(hud, feed, LOW_CONFIDENCE_S + 0.2, [0.4])
     assert hud.banner() is not None
-    feed.show("right", 0.95)
-    hud.gesture.poll(None)  # type: ignore[arg-type]
-    hud.update(1 / 60)
+    run_seconds(hud, feed, LOW_CONFIDENCE_S * (1 - LOW_CONFIDENCE_SHARE) + 0.3, [0.95])
     assert hud.banner() is None
     assert not hud.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT, mod=0, unicode=""))
+
+
+def test_no_banner_while_the_camera_is_not_running() -> None:
+    feed = FakeFeed()
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.LOADING)
+    hud = make_hud(feed, [])
+    run_seconds(hud, feed, LOW_CONFIDENCE_S + 1, [0.3])
+    assert hud.banner() is None
 
 
 def test_without_a_recalibrate_action_c_is_not_taken() -> None:
