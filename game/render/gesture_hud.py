@@ -78,6 +78,8 @@ class GestureHud:
         self._fonts: dict[int, pygame.font.Font] = {}
         #: (panel time, unsure) for each update over the last ``LOW_CONFIDENCE_S`` of running camera.
         self._confidence_history: deque[tuple[float, bool]] = deque()
+        #: Seconds the camera has been running without interruption (or since the last C).
+        self._running_for = 0.0
         #: Seconds since the panel was created, for the loading animation.
         self._elapsed = 0.0
         #: The camera has delivered frames at least once: losing it now is a surprise worth a pause.
@@ -98,7 +100,7 @@ class GestureHud:
         if running:
             self._camera_seen, self._keyboard_while_lost = True, False
         unsure = self.gesture.current.confidence < self.gesture.smoother.threshold
-        self._track_confidence(running, unsure)
+        self._track_confidence(running, unsure, dt)
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         scale = max(1, rect.width // 160)
@@ -116,6 +118,7 @@ class GestureHud:
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == RECALIBRATE_KEY and self._on_recalibrate is not None:
             self._confidence_history.clear()
+            self._running_for = 0.0
             self._on_recalibrate()
             return True
         if event.type == pygame.KEYDOWN and event.key == KEYBOARD_KEY and self._camera_lost:
@@ -123,11 +126,13 @@ class GestureHud:
             return True
         return False
 
-    def _track_confidence(self, running: bool, unsure: bool) -> None:
+    def _track_confidence(self, running: bool, unsure: bool, dt: float) -> None:
         history = self._confidence_history
         if not running:  # loading, lost or failed: other messages explain those
             history.clear()
+            self._running_for = 0.0
             return
+        self._running_for += dt
         history.append((self._elapsed, unsure))
         while self._elapsed - history[0][0] > LOW_CONFIDENCE_S:
             history.popleft()
@@ -136,7 +141,7 @@ class GestureHud:
     def confidence_low(self) -> bool:
         """Most of the last ``LOW_CONFIDENCE_S`` seconds of camera were below the steering threshold."""
         history = self._confidence_history
-        if not history or self._elapsed - history[0][0] < LOW_CONFIDENCE_S - 1e-6:
+        if not history or self._running_for < LOW_CONFIDENCE_S:
             return False
         return sum(unsure for _, unsure in history) >= LOW_CONFIDENCE_SHARE * len(history)
 

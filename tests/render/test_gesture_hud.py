@@ -195,3 +195,16 @@ def test_a_camera_that_never_opened_does_not_block_keyboard_play() -> None:
     assert hud.pause_reason() is None
     banner = hud.banner()
     assert banner is not None and "arrow keys" in banner
+
+
+def test_the_banner_shows_with_uneven_frame_times_too() -> None:
+    feed = FakeFeed()
+    hud = make_hud(feed, [])
+    feed.show("right", 0.3)
+    hud.gesture.poll(None)  # type: ignore[arg-type]
+    elapsed = 0.0
+    while elapsed < LOW_CONFIDENCE_S + 1.0:  # a real loop's dt wobbles around 1/60
+        for dt in (0.0151, 0.0183, 0.0166):
+            hud.update(dt)
+            elapsed += dt
+    assert hud.banner() is not None
