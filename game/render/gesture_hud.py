@@ -67,6 +67,8 @@ class GestureHud:
         self._feed = feed
         self.gesture = gesture
         self.classes = tuple(classes) if classes is not None else None
+        #: The model's classes in its order, as last seen in a prediction.
+        self._model_classes: tuple[str, ...] = ()
         #: Called first thing in every ``update`` (the owner learns that the game is on screen).
         self.on_update: Callable[[], None] | None = None
         self._on_recalibrate = on_recalibrate
@@ -96,6 +98,8 @@ class GestureHud:
         predictor = self._feed()
         self._stats = predictor.stats()
         self._latest = predictor.latest()
+        if self._latest is not None:
+            self._model_classes = tuple(self._latest.probs)
         running = self._stats.state is PredictorState.RUNNING
         if running:
             self._camera_seen, self._keyboard_while_lost = True, False
@@ -265,14 +269,16 @@ class GestureHud:
         self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, width: int, scale: int
     ) -> int:
         smoothed = self.gesture.current
-        probs = self._latest.probs if self._latest is not None else {}
-        order = self.classes if self.classes is not None else tuple(probs)
+        # Without a running camera the last probabilities are stale: draw the bars empty.
+        live = self._stats is not None and self._stats.state is PredictorState.RUNNING
+        probs = self._latest.probs if self._latest is not None and live else {}
+        order = self.classes if self.classes is not None else self._model_classes
         height = _BAR_ROW * scale * len(order)
         widgets.draw_confidence_bars(
             surface,
             pygame.Rect(x, y, width, height),
             probs,
-            smoothed.label if smoothed.direction is not None else None,
+            smoothed.label if smoothed.direction is not None and live else None,
             font,
             order=order,
             threshold=self.gesture.smoother.threshold,

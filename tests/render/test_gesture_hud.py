@@ -208,3 +208,23 @@ def test_the_banner_shows_with_uneven_frame_times_too() -> None:
             hud.update(dt)
             elapsed += dt
     assert hud.banner() is not None
+
+
+def test_bars_follow_the_model_and_are_empty_while_the_camera_is_lost() -> None:
+    feed = FakeFeed()
+    feed.show("left", 0.9)
+    gesture = GestureInput(feed.latest, threshold=0.6, smoothing=1, stale_after=None)
+    hud = GestureHud(lambda: feed, gesture)  # no class order given: the model's is used
+    gesture.poll(None)  # type: ignore[arg-type]
+    hud.update(1 / 60)
+    surface = pygame.Surface((384, 288))
+    rect = pygame.Rect(224, 0, 160, 288)
+    hud.draw(surface, rect)
+    bars = pygame.Rect(224, 130, 160, 70)
+    assert count_color(surface, bars, widgets.ACCENT) > 50
+    lost(feed, "Camera 0 stopped")
+    hud.update(1 / 60)
+    surface.fill((0, 0, 0))
+    hud.draw(surface, rect)
+    assert count_color(surface, bars, widgets.ACCENT) == 0
+    assert count_color(surface, bars, widgets.BAR_BG) > 50  # the empty bars are still there
