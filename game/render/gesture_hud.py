@@ -302,7 +302,8 @@ class GestureHud:
 
     def _draw_held(self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, scale: int) -> None:
         held = self.gesture.held
-        steering = self.gesture.current.direction is not None
+        live = self._stats is not None and self._stats.state is PredictorState.RUNNING
+        steering = live and self.gesture.current.direction is not None
         rect = _text(surface, font, "Pac-Man:", widgets.TEXT, (x, y))
         if held is None:
             _text(surface, font, "waiting", widgets.TEXT_DIM, (rect.right + 6 * scale, y))
