@@ -150,6 +150,10 @@ class GestureHud:
         return sum(unsure for _, unsure in history) >= LOW_CONFIDENCE_SHARE * len(history)
 
     @property
+    def _camera_running(self) -> bool:
+        return self._stats is not None and self._stats.state is PredictorState.RUNNING
+
+    @property
     def _camera_lost(self) -> bool:
         return self._stats is not None and self._stats.state is PredictorState.LOST
 
@@ -270,7 +274,7 @@ class GestureHud:
     ) -> int:
         smoothed = self.gesture.current
         # Without a running camera the last probabilities are stale: draw the bars empty.
-        live = self._stats is not None and self._stats.state is PredictorState.RUNNING
+        live = self._camera_running
         probs = self._latest.probs if self._latest is not None and live else {}
         order = self.classes if self.classes is not None else self._model_classes
         height = _BAR_ROW * scale * len(order)
@@ -302,8 +306,7 @@ class GestureHud:
 
     def _draw_held(self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, scale: int) -> None:
         held = self.gesture.held
-        live = self._stats is not None and self._stats.state is PredictorState.RUNNING
-        steering = live and self.gesture.current.direction is not None
+        steering = self._camera_running and self.gesture.current.direction is not None
         rect = _text(surface, font, "Pac-Man:", widgets.TEXT, (x, y))
         if held is None:
             _text(surface, font, "waiting", widgets.TEXT_DIM, (rect.right + 6 * scale, y))
