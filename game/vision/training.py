@@ -215,7 +215,6 @@ def train_head(
     came from, so copies of validation samples never leak into training. ``should_stop`` is polled
     between epochs (a cancelled run returns what it has). Raises :class:`TrainingError`.
     """
-    import keras
 
     start = time.perf_counter()
     labels = np.asarray(labels, dtype=np.int64)
@@ -231,7 +230,6 @@ def train_head(
     check_samples(labels, classes)
 
     rng = np.random.default_rng(seed)
-    keras.utils.set_random_seed(seed)
     counts = np.bincount(labels, minlength=n_classes)
     note = ""
     if config.validation_fraction > 0 and counts.min() >= MIN_SAMPLES_FOR_VALIDATION:

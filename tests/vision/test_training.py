@@ -95,3 +95,15 @@ def test_bad_hyper_parameters_are_rejected() -> None:
         HeadConfig(batch_fraction=0.0)
     with pytest.raises(TrainingError, match="epochs"):
         DEFAULT.replace(epochs=0)
+
+
+def test_same_seed_same_head_without_touching_global_random_state(split: dict[str, Any]) -> None:
+    config = DEFAULT.replace(epochs=3)
+    np.random.seed(1)
+    before = np.random.random()
+    np.random.seed(1)
+    first = train_head(split["x_train"], split["y_train"], split["classes"], config, seed=7)
+    assert np.random.random() == before  # training leaves the caller's numpy RNG alone
+    second = train_head(split["x_train"], split["y_train"], split["classes"], config, seed=7)
+    for a, b in zip(first.head.get_weights(), second.head.get_weights(), strict=True):
+        assert np.array_equal(a, b)
