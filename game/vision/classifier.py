@@ -98,7 +98,10 @@ class NumpyHead:
 
 
 class GestureClassifier:
-    """Turns one RGB frame into a :class:`Prediction` with the profile's head."""
+    """Turns one RGB frame into a :class:`Prediction` with the profile's head.
+
+    Reuses one input buffer and one interpreter, so use it from a single thread.
+    """
 
     def __init__(self, profile: Profile, backbone: LiteRTBackbone) -> None:
         if profile.head is None:

@@ -237,7 +237,10 @@ def convert_backbone(backbone: Backbone) -> bytes:
 
 
 class LiteRTBackbone:
-    """The per-frame feature runtime: a LiteRT interpreter with XNNPACK on every CPU core."""
+    """The per-frame feature runtime: a LiteRT interpreter with XNNPACK on every CPU core.
+
+    An interpreter is not thread-safe: call :meth:`features` from one thread (the predictor's).
+    """
 
     def __init__(self, model_path: Path, weights_sha256: str, num_threads: int | None = None) -> None:
         from ai_edge_litert.interpreter import Interpreter
