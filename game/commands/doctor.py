@@ -55,7 +55,10 @@ def _version(dist: str) -> str:
 def _probe_camera(index: int) -> str:
     import cv2
 
-    capture = cv2.VideoCapture(index)
+    try:
+        capture = cv2.VideoCapture(index)
+    except cv2.error as exc:
+        return f"error: {exc}"
     try:
         if not capture.isOpened():
             return "does not open"
@@ -68,9 +71,12 @@ def _probe_camera(index: int) -> str:
 
 
 def _gpus() -> str:
-    import tensorflow as tf
+    try:
+        import tensorflow as tf
 
-    names = [d.name for d in tf.config.list_physical_devices("GPU")]
+        names = [d.name for d in tf.config.list_physical_devices("GPU")]
+    except Exception as exc:  # a broken TensorFlow install is itself a finding to report
+        return f"cannot ask TensorFlow ({type(exc).__name__}: {exc})"
     return ", ".join(names) if names else "none (CPU only)"
 
 
