@@ -100,3 +100,10 @@ def test_no_weights_and_no_network_gives_one_clear_message(tmp_path: Path, signd
     assert "Traceback" not in done.stderr
     assert WEIGHTS_FILE in done.stderr and str(empty_home / "models") in done.stderr
     assert "--weights" in done.stderr
+
+
+def test_explicit_weights_file_that_is_not_weights(tmp_path: Path, imagenet_weights: Path) -> None:
+    bogus = tmp_path / WEIGHTS_FILE
+    bogus.write_bytes(b"not an HDF5 file")
+    with pytest.raises(WeightsUnavailableError, match="Cannot load weights"):
+        load_backbone(bogus)
