@@ -8,7 +8,6 @@ runs; that takes about a minute here, so it is marked slow. The default run chec
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -18,7 +17,6 @@ from game.core.state import Phase, World
 from game.core.types import Intent
 
 SECONDS = 300.0
-MIN_STEPS_PER_SECOND = 2000.0
 
 
 def clears(seeds: range) -> list[DemoSummary]:
@@ -35,16 +33,6 @@ def test_clears_level1_in_most_of_three_seeds() -> None:
 def test_clears_level1_in_at_least_6_of_10_seeds() -> None:
     runs = clears(range(1, 11))
     assert sum(run.levels_cleared >= 1 for run in runs) >= 6, runs
-
-
-def test_simulation_is_fast_enough() -> None:
-    # CPU time, not wall time: on a machine shared with other jobs the wall clock measures them too.
-    # (``DemoSummary.steps_per_second`` and the bench report wall-clock figures.)
-    started = time.process_time()
-    _, summary = simulate(60.0, 2)
-    cpu_seconds = time.process_time() - started
-    assert summary.steps == 3600
-    assert summary.steps / cpu_seconds >= MIN_STEPS_PER_SECOND
 
 
 def test_summary_fields() -> None:
