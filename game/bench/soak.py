@@ -12,6 +12,7 @@ first and the last simulated minute.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import statistics
@@ -93,6 +94,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
             manager.push(scene)
             log(f"playing {minutes:g} simulated minutes ({total} frames) as fast as possible…")
             rss: list[float] = [resident_mb()]
+            processed: list[int] = [live.stats().processed]
             # Only the two windows compared are kept: a list of every frame time would itself
             # grow by megabytes over a long soak and be measured as a leak.
             first_ms: list[float] = []
@@ -110,6 +112,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
                     games += 1
                 if frame % STEPS_PER_MINUTE == 0 or frame == total:
                     rss.append(resident_mb())
+                    processed.append(live.stats().processed)
                     log(f"  minute {frame / STEPS_PER_MINUTE:5.1f}: {rss[-1]:.1f} MB resident")
             wall = time.perf_counter() - started
             stats = live.stats()
@@ -139,6 +142,8 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
         "frame_ms_first_minute": _times(first_ms),
         "frame_ms_last_minute": _times(list(last_ms)),
         "rss_mb_by_minute": [round(v, 1) for v in rss],
+        # Predictions made during each simulated minute: a stalled predictor shows up as a 0.
+        "predictions_by_minute": [b - a for a, b in itertools.pairwise(processed)],
     }
     log(
         f"resident memory {baseline:.1f} -> {rss[-1]:.1f} MB ({growth:+.1f} MB); frame median "

@@ -35,8 +35,9 @@ def test_gesture_play_soak_keeps_memory_flat(
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["frames"] == MINUTES * STEPS_PER_MINUTE
     assert result["game_steps"] == result["frames"]
-    # The predictor kept up with the game throughout: many predictions, not a stalled thread.
-    assert result["predictions"] > result["frames"] / 20
+    # The predictor ran throughout: predictions in every simulated minute, not a stalled thread.
+    assert len(result["predictions_by_minute"]) == MINUTES
+    assert all(n > 0 for n in result["predictions_by_minute"])
     assert len(result["rss_mb_by_minute"]) == MINUTES + 1
     assert result["rss_growth_mb"] < MEMORY_LIMIT_MB
     assert result["memory_ok"] is True
