@@ -88,27 +88,30 @@ def test_frames_faster_than_inference_are_dropped_and_the_newest_is_processed() 
     source = CountingSource(interval=0.002)
     classifier = SlowClassifier(delay=0.03)
     with Predictor(source, classifier) as predictor:
-        assert wait_for(lambda: predictor.stats().processed >= 5)
+        assert wait_for(lambda: predictor.stats().processed >= 10)
         stats = predictor.stats()
     assert stats.dropped > stats.processed  # ~15 frames arrive per inference
     assert stats.captured >= stats.processed + stats.dropped
     # Consecutive processed frames skip over the ones that arrived during inference.
     gaps = np.diff(np.array(classifier.seen, dtype=int) % 256)
     assert np.median(gaps[gaps > 0]) > 3
-    # Nothing waited in a queue: each processed frame was at most one inference old when taken.
+    # Nothing waited in a queue: the frame taken was about one inference old (plus scheduling
+    # slack on a busy machine). A queue would have made the 10th frame ~10 inferences old.
     latest = predictor.latest()
     assert latest is not None
-    assert latest.started_at - latest.captured_at < 0.03 + 0.02
+    assert latest.started_at - latest.captured_at < 0.03 + 0.1
 
 
 def test_latest_never_waits_for_inference() -> None:
     source = CountingSource(interval=0.001)
-    predictor = Predictor(source, SlowClassifier(delay=0.2)).start()
+    predictor = Predictor(source, SlowClassifier(delay=0.3)).start()
     try:
+        assert wait_for(lambda: predictor.stats().captured > 10)  # inference is now busy
         start = time.perf_counter()
         for _ in range(1000):
             predictor.latest()
-            predictor.stats()
+        predictor.stats()
+        # Far less than the 0.3 s an inference takes: nothing here waited for it.
         assert time.perf_counter() - start < 0.1
     finally:
         predictor.stop()
@@ -121,7 +124,7 @@ def test_publishes_latency_and_camera_fps() -> None:
         stats = predictor.stats()
         latest = predictor.latest()
     assert stats.state is PredictorState.RUNNING
-    assert 40 < stats.camera_fps < 110  # ~100 fps minus sleep overshoot on a busy machine
+    assert 20 < stats.camera_fps < 110  # ~100 fps, less the sleep overshoot of a busy machine
     assert stats.inference_ms is not None and stats.inference_ms >= 2.0
     assert stats.latency_ms is not None and stats.latency_ms >= stats.inference_ms
     assert latest is not None
