@@ -64,20 +64,6 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
     return lines
 
 
-def _text(
-    surface: pygame.Surface,
-    font: pygame.font.Font,
-    text: str,
-    color: widgets.Color,
-    pos: tuple[int, int],
-    anchor: str = "topleft",
-) -> pygame.Rect:
-    image = font.render(text, True, color)
-    rect = image.get_rect(**{anchor: pos})
-    surface.blit(image, rect)
-    return rect
-
-
 class CalibrationView:
     """Fonts and drawing caches for one window scale."""
 
@@ -120,7 +106,7 @@ class CalibrationView:
     def _draw_header(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
         s = self.scale
         rect = layout.header
-        _text(
+        widgets.blit_text(
             surface,
             self.normal,
             "CALIBRATE YOUR GESTURES",
@@ -136,7 +122,9 @@ class CalibrationView:
             status += "   ·   saved"
         elif scene.book.dirty:
             status += "   ·   unsaved changes"
-        _text(surface, self.small, status, widgets.TEXT_DIM, (rect.right - 4 * s, rect.centery), "midright")
+        widgets.blit_text(
+            surface, self.small, status, widgets.TEXT_DIM, (rect.right - 4 * s, rect.centery), "midright"
+        )
 
     def _frame_surface(self, image: np.ndarray, index: int) -> pygame.Surface:
         key = (index, image.shape[0], image.shape[1])
@@ -165,7 +153,7 @@ class CalibrationView:
             if crop.width < target.width or crop.height < target.height:
                 pygame.draw.rect(surface, widgets.TEXT_DIM, crop, width=max(1, s // 2))
         else:
-            _text(
+            widgets.blit_text(
                 surface,
                 self.normal,
                 f"Opening {scene.sources.describe()}…",
@@ -178,7 +166,9 @@ class CalibrationView:
             if int(scene.elapsed * 2) % 2 == 0:  # a blinking dot reads as "recording" everywhere
                 pygame.draw.circle(surface, REC_RED, (rect.x + 10 * s, rect.y + 10 * s), 4 * s)
             label = f"REC  {scene.recording}  {scene.book.count(scene.recording)}"
-            _text(surface, self.normal, label, widgets.TEXT, (rect.x + 17 * s, rect.y + 10 * s), "midleft")
+            widgets.blit_text(
+                surface, self.normal, label, widgets.TEXT, (rect.x + 17 * s, rect.y + 10 * s), "midleft"
+            )
         if scene.camera_lost:
             band = pygame.Rect(rect.x, rect.y + rect.height // 2 - 18 * s, rect.width, 36 * s)
             pygame.draw.rect(surface, (70, 10, 10), band)
@@ -186,7 +176,7 @@ class CalibrationView:
             lines += wrap(self.small, scene.camera.message, band.width - 8 * s)[:2]
             y = band.y + 3 * s
             for line in lines:
-                y = _text(surface, self.small, line, widgets.TEXT, (band.x + 4 * s, y)).bottom + s
+                y = widgets.blit_text(surface, self.small, line, widgets.TEXT, (band.x + 4 * s, y)).bottom + s
         pygame.draw.rect(surface, widgets.PANEL_EDGE, rect, width=1)
 
     def _draw_mode_panel(
@@ -211,13 +201,18 @@ class CalibrationView:
 
     def _draw_record_help(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
         s = self.scale
-        y = _text(surface, self.normal, "RECORD YOUR GESTURES", widgets.ACCENT, rect.topleft).bottom + 2 * s
+        y = (
+            widgets.blit_text(
+                surface, self.normal, "RECORD YOUR GESTURES", widgets.ACCENT, rect.topleft
+            ).bottom
+            + 2 * s
+        )
         body = pygame.Rect(rect.x, y, rect.width, rect.bottom - y)
         y = self._draw_lines(surface, body, list(INSTRUCTIONS), widgets.TEXT)
         reason = scene.train_reason
         status = f"To train: {reason}." if reason else "Every class is ready: press T to train."
         color = widgets.TEXT_DIM if reason else widgets.GOOD
-        _text(surface, self.small, status, color, (rect.x, rect.bottom), "bottomleft")
+        widgets.blit_text(surface, self.small, status, color, (rect.x, rect.bottom), "bottomleft")
 
     def _draw_lines(
         self,
@@ -233,14 +228,14 @@ class CalibrationView:
             for line in wrap(font, paragraph, rect.width):
                 if y + font.get_linesize() > rect.bottom:
                     return y
-                _text(surface, font, line, color, (rect.x, y))
+                widgets.blit_text(surface, font, line, color, (rect.x, y))
                 y += font.get_linesize()
         return y
 
     def _draw_loading(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
         s = self.scale
         stage = widgets.fit_text(self.normal, f"{scene.backbone.stage}…", rect.width)
-        y = _text(surface, self.normal, stage, widgets.ACCENT, rect.topleft).bottom + 2 * s
+        y = widgets.blit_text(surface, self.normal, stage, widgets.ACCENT, rect.topleft).bottom + 2 * s
         bar = pygame.Rect(rect.x, y, rect.width, 7 * s)
         widgets.draw_progress_bar(surface, bar, None, phase=scene.elapsed)
         text_rect = pygame.Rect(rect.x, bar.bottom + 4 * s, rect.width, rect.bottom - bar.bottom - 4 * s)
@@ -276,7 +271,7 @@ class CalibrationView:
             title = f"Validation accuracy {result.val_accuracy:.0%}"
         else:
             title = "Accuracy on the training samples"
-        y = _text(surface, self.small, title, widgets.ACCENT, left.topleft).bottom + s
+        y = widgets.blit_text(surface, self.small, title, widgets.ACCENT, left.topleft).bottom + s
         acc_w = self.small.size("100%")[0] + 2 * s
         grid = pygame.Rect(left.x, y, left.width - acc_w, left.bottom - y)
         classes = list(result.classes)
@@ -290,7 +285,7 @@ class CalibrationView:
             text = "–" if math.isnan(acc) else f"{acc:.0%}"
             color = widgets.GOOD if not math.isnan(acc) and acc >= 0.9 else widgets.BAD
             cy = grid.y + head_h + cell * i + cell // 2
-            _text(
+            widgets.blit_text(
                 surface,
                 self.small,
                 text,
@@ -298,7 +293,7 @@ class CalibrationView:
                 (grid.x + label_w + cell * len(classes) + 2 * s, cy),
                 "midleft",
             )
-        y = _text(surface, self.small, "LIVE TEST", widgets.ACCENT, right.topleft).bottom + s
+        y = widgets.blit_text(surface, self.small, "LIVE TEST", widgets.ACCENT, right.topleft).bottom + s
         live = scene.camera.latest_result()
         bars = pygame.Rect(
             right.x,
@@ -307,11 +302,13 @@ class CalibrationView:
             right.bottom - y - (self.small.get_linesize() if scene.stale_result else 0),
         )
         if live is None:
-            _text(surface, self.small, "waiting for a frame…", widgets.TEXT_DIM, (right.x, y))
+            widgets.blit_text(surface, self.small, "waiting for a frame…", widgets.TEXT_DIM, (right.x, y))
         else:
             widgets.draw_confidence_bars(surface, bars, live.probs, live.top, self.small, order=classes)
         if scene.stale_result:
-            _text(surface, self.small, "new samples: T retrains", widgets.BAD, right.bottomleft, "bottomleft")
+            widgets.blit_text(
+                surface, self.small, "new samples: T retrains", widgets.BAD, right.bottomleft, "bottomleft"
+            )
 
     def _draw_settings(
         self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons
@@ -319,15 +316,17 @@ class CalibrationView:
         rect = layout.mode_panel
         s = self.scale
         title = "TRAINING SETTINGS for the next training"
-        _text(surface, self.small, title, widgets.ACCENT, (rect.x + 4 * s, rect.y + 3 * s))
+        widgets.blit_text(surface, self.small, title, widgets.ACCENT, (rect.x + 4 * s, rect.y + 3 * s))
         hint = "(default)   keys 1-8"
-        _text(surface, self.small, hint, widgets.TEXT_DIM, (rect.right - 4 * s, rect.y + 3 * s), "topright")
+        widgets.blit_text(
+            surface, self.small, hint, widgets.TEXT_DIM, (rect.right - 4 * s, rect.y + 3 * s), "topright"
+        )
         for i, setting in enumerate(SETTINGS):
             row = layout.setting_rows[setting.name]
             value = setting.show(setting.value(scene.config))
             default = setting.show(setting.value(DEFAULT))
             changed = value != default
-            _text(
+            widgets.blit_text(
                 surface,
                 self.small,
                 f"{setting.label}  [{2 * i + 1}/{2 * i + 2}]",
@@ -336,7 +335,7 @@ class CalibrationView:
                 "midleft",
             )
             value_x = row.x + row.width * 47 // 100
-            shown = _text(
+            shown = widgets.blit_text(
                 surface,
                 self.normal,
                 value,
@@ -344,7 +343,7 @@ class CalibrationView:
                 (value_x, row.centery),
                 "midleft",
             )
-            _text(
+            widgets.blit_text(
                 surface,
                 self.small,
                 f"({default})",
@@ -385,11 +384,13 @@ class CalibrationView:
             surface.blit(self._thumb(first, thumb_rect.width), thumb_rect)
         else:
             pygame.draw.rect(surface, widgets.BAR_BG, thumb_rect)
-            _text(surface, self.small, "?", widgets.TEXT_DIM, thumb_rect.center, "center")
+            widgets.blit_text(surface, self.small, "?", widgets.TEXT_DIM, thumb_rect.center, "center")
         x = thumb_rect.right + 4 * s
         ink = widgets.TEXT if enabled else widgets.TEXT_DIM
-        title = _text(surface, self.normal, name.upper(), REC_RED if recording else ink, (x, rect.y + 2 * s))
-        _text(
+        title = widgets.blit_text(
+            surface, self.normal, name.upper(), REC_RED if recording else ink, (x, rect.y + 2 * s)
+        )
+        widgets.blit_text(
             surface,
             self.small,
             f"hold [{KEY_NAMES[name]}]",
@@ -398,13 +399,13 @@ class CalibrationView:
             "midleft",
         )
         hint = HINTS[name] if enabled else "off: press O (or hold I) to use it"
-        _text(surface, self.small, hint, widgets.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft")
+        widgets.blit_text(surface, self.small, hint, widgets.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft")
         count = scene.book.count(name)
         need = scene.book.min_per_class
         count_color = widgets.GOOD if count >= need else (widgets.ACCENT if count else widgets.TEXT_DIM)
         if not enabled:
             count_color = widgets.TEXT_DIM
-        _text(
+        widgets.blit_text(
             surface,
             self.big,
             str(count),
@@ -413,7 +414,7 @@ class CalibrationView:
             "bottomright",
         )
         if count < need and enabled:
-            _text(
+            widgets.blit_text(
                 surface,
                 self.small,
                 f"/{need}",
@@ -442,12 +443,12 @@ class CalibrationView:
         pygame.draw.line(surface, color, band.topleft, band.topright, width=s)
         y = band.y + 3 * s
         for line in lines:
-            y = _text(surface, self.small, line, color, (band.x + 5 * s, y)).bottom
+            y = widgets.blit_text(surface, self.small, line, color, (band.x + 5 * s, y)).bottom
 
     def _draw_no_camera(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
         s = self.scale
         rect = layout.screen.inflate(-40 * s, -30 * s)
-        y = _text(
+        y = widgets.blit_text(
             surface, self.big, "NO CAMERA", widgets.ACCENT, (rect.centerx, rect.y + 8 * s), "midtop"
         ).bottom
         tried = scene.sources.tried
@@ -478,4 +479,4 @@ class CalibrationView:
         keys.append("Esc   quit" if scene.options.started_directly else "Esc   back to the title")
         y = rect.bottom - 40 * s
         for line in filter(None, keys):
-            y = _text(surface, self.normal, line, widgets.ACCENT, (rect.x, y)).bottom + 2 * s
+            y = widgets.blit_text(surface, self.normal, line, widgets.ACCENT, (rect.x, y)).bottom + 2 * s

@@ -187,7 +187,7 @@ class GestureHud:
         return self._fonts[px]
 
     def _draw_title(self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, width: int) -> int:
-        rect = _text(surface, font, "GESTURES", widgets.ACCENT, (x, y))
+        rect = widgets.blit_text(surface, font, "GESTURES", widgets.ACCENT, (x, y))
         return rect.bottom + 3
 
     def _thumbnail(self, latest: LivePrediction, px: int) -> pygame.Surface:
@@ -220,7 +220,7 @@ class GestureHud:
             shade = pygame.Surface(strip.size, pygame.SRCALPHA)
             shade.fill((0, 0, 0, 160))
             surface.blit(shade, strip)
-            _text(surface, normal, label, widgets.TEXT, strip.center, "center")
+            widgets.blit_text(surface, normal, label, widgets.TEXT, strip.center, "center")
         else:
             pygame.draw.rect(surface, widgets.PANEL, box)
             message = self._no_picture_message(stats)
@@ -259,7 +259,7 @@ class GestureHud:
         for word in text.split():
             trial = f"{line} {word}".strip()
             if font.size(trial)[0] > rect.width and line:
-                _text(surface, font, line, color, (rect.x, y))
+                widgets.blit_text(surface, font, line, color, (rect.x, y))
                 y += font.get_linesize()
                 line = word
             else:
@@ -267,7 +267,7 @@ class GestureHud:
             if y + font.get_linesize() > rect.bottom:
                 return
         if line:
-            _text(surface, font, widgets.fit_text(font, line, rect.width), color, (rect.x, y))
+            widgets.blit_text(surface, font, widgets.fit_text(font, line, rect.width), color, (rect.x, y))
 
     def _draw_bars(
         self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, width: int, scale: int
@@ -300,22 +300,22 @@ class GestureHud:
         smoothing = "no smoothing" if smoother.smoothing == 1 else f"mean of {smoother.smoothing} frames"
         settings = f"steers at {round(smoother.threshold * 100)}%, {smoothing}"
         for text in (f"camera {fps}", f"latency {latency}  (model {inference})", settings):
-            _text(surface, font, text, widgets.TEXT_DIM, (x, y))
+            widgets.blit_text(surface, font, text, widgets.TEXT_DIM, (x, y))
             y += _LINE * scale
         return y
 
     def _draw_held(self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, scale: int) -> None:
         held = self.gesture.held
         steering = self._camera_running and self.gesture.current.direction is not None
-        rect = _text(surface, font, "Pac-Man:", widgets.TEXT, (x, y))
+        rect = widgets.blit_text(surface, font, "Pac-Man:", widgets.TEXT, (x, y))
         if held is None:
-            _text(surface, font, "waiting", widgets.TEXT_DIM, (rect.right + 6 * scale, y))
+            widgets.blit_text(surface, font, "waiting", widgets.TEXT_DIM, (rect.right + 6 * scale, y))
             return
         color = widgets.ACCENT if steering else widgets.TEXT_DIM
         size = rect.height
         arrow = pygame.Rect(rect.right + 6 * scale, y, size, size)
         draw_arrow(surface, arrow, held, color)
-        _text(surface, font, held.name, color, (arrow.right + 4 * scale, y))
+        widgets.blit_text(surface, font, held.name, color, (arrow.right + 4 * scale, y))
 
     def _draw_hint(
         self, surface: pygame.Surface, font: pygame.font.Font, rect: pygame.Rect, scale: int
@@ -326,21 +326,7 @@ class GestureHud:
             lines.append("C  recalibrate")
         x, y = rect.x + _PAD * scale, rect.bottom - _PAD * scale
         for line in reversed(lines):
-            y = _text(surface, font, line, widgets.TEXT_DIM, (x, y), "bottomleft").top - scale
-
-
-def _text(
-    surface: pygame.Surface,
-    font: pygame.font.Font,
-    text: str,
-    color: widgets.Color,
-    pos: tuple[int, int],
-    anchor: str = "topleft",
-) -> pygame.Rect:
-    image = font.render(text, True, color)
-    rect = image.get_rect(**{anchor: pos})
-    surface.blit(image, rect)
-    return rect
+            y = widgets.blit_text(surface, font, line, widgets.TEXT_DIM, (x, y), "bottomleft").top - scale
 
 
 def _ms(value: float | None) -> str:

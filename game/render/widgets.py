@@ -29,7 +29,7 @@ BAR_BG: Color = (45, 48, 80)
 BAR_FG: Color = (90, 130, 220)
 
 
-def _blit_text(
+def blit_text(
     surface: pygame.Surface,
     font: pygame.font.Font,
     text: str,
@@ -85,7 +85,7 @@ def draw_confidence_bars(
         cy = int(rect.y + row_h * i + row_h / 2)
         is_top = name == top
         color = top_color if is_top else bar_color
-        _blit_text(surface, font, name, top_color if is_top else TEXT, (rect.x, cy), "midleft")
+        blit_text(surface, font, name, top_color if is_top else TEXT, (rect.x, cy), "midleft")
         track = pygame.Rect(bar_x, cy - bar_h // 2, bar_w, bar_h)
         pygame.draw.rect(surface, BAR_BG, track)
         if p > 0:
@@ -96,7 +96,7 @@ def draw_confidence_bars(
             tx = track.x + round(bar_w * threshold)
             pygame.draw.line(surface, TEXT_DIM, (tx, track.y - 2), (tx, track.bottom + 1))
         pct_color = TEXT if is_top else TEXT_DIM
-        _blit_text(surface, font, f"{round(p * 100)}%", pct_color, (rect.right, cy), "midright")
+        blit_text(surface, font, f"{round(p * 100)}%", pct_color, (rect.right, cy), "midright")
 
 
 def draw_progress_bar(
@@ -126,7 +126,7 @@ def draw_progress_bar(
             pygame.draw.rect(surface, color, (rect.x, rect.y, max(1, round(rect.width * f)), rect.height))
     pygame.draw.rect(surface, PANEL_EDGE, rect, width=1)
     if font is not None and label:
-        _blit_text(surface, font, fit_text(font, label, rect.width - 4), TEXT, rect.center, "center")
+        blit_text(surface, font, fit_text(font, label, rect.width - 4), TEXT, rect.center, "center")
 
 
 @dataclass(frozen=True)
@@ -161,12 +161,12 @@ def draw_line_chart(
     legend_y = rect.y + pad
     x = rect.x + pad
     if title:
-        x = _blit_text(surface, font, title, TEXT, (x, legend_y)).right + pad * 2
+        x = blit_text(surface, font, title, TEXT, (x, legend_y)).right + pad * 2
     for s in series:
         last = f" {s.values[-1]:.2f}" if s.values else ""
         swatch_h = font.get_height() // 3
         pygame.draw.rect(surface, s.color, (x, legend_y + swatch_h, pad * 2, swatch_h))
-        x = _blit_text(surface, font, s.label + last, s.color, (x + pad * 3, legend_y)).right + pad * 2
+        x = blit_text(surface, font, s.label + last, s.color, (x + pad * 3, legend_y)).right + pad * 2
     plot = pygame.Rect(rect.x + pad, legend_y + font.get_height() + pad, rect.width - 2 * pad, 0)
     plot.height = rect.bottom - pad - plot.y
     if plot.height < 4 or plot.width < 4:
@@ -227,14 +227,14 @@ def draw_confusion_matrix(
     head_h = font.get_height() * 2 + 4
     cell = max(4, min((rect.width - label_w) // n, (rect.height - head_h) // n))
     grid_x, grid_y = rect.x + label_w, rect.y + head_h
-    _blit_text(surface, font, "predicted", TEXT_DIM, (grid_x, rect.y))
+    blit_text(surface, font, "predicted", TEXT_DIM, (grid_x, rect.y))
     for j, name in enumerate(labels):
         cx = grid_x + cell * j + cell // 2
-        _blit_text(surface, font, fit_text(font, name, cell), TEXT_DIM, (cx, grid_y - 2), "midbottom")
+        blit_text(surface, font, fit_text(font, name, cell), TEXT_DIM, (cx, grid_y - 2), "midbottom")
     for i, row in enumerate(matrix):
         total = sum(row)
         cy = grid_y + cell * i + cell // 2
-        _blit_text(surface, font, labels[i], TEXT, (rect.x, cy), "midleft")
+        blit_text(surface, font, labels[i], TEXT, (rect.x, cy), "midleft")
         for j, count in enumerate(row):
             share = count / total if total else 0.0
             cell_rect = pygame.Rect(grid_x + cell * j, grid_y + cell * i, cell - 1, cell - 1)
@@ -242,7 +242,7 @@ def draw_confusion_matrix(
             if i == j:
                 pygame.draw.rect(surface, GOOD, cell_rect, width=2)
             ink = (20, 20, 30) if share > 0.55 else TEXT
-            _blit_text(surface, font, str(count), ink, cell_rect.center, "center")
+            blit_text(surface, font, str(count), ink, cell_rect.center, "center")
 
 
 class ButtonState(Enum):
@@ -313,8 +313,8 @@ class Button:
         if show_reason and small_font is not None:
             gap = self.rect.height // 4
             label_pos = (self.rect.centerx, self.rect.centery - gap // 2)
-            _blit_text(surface, font, label, ink, label_pos, "midbottom")
+            blit_text(surface, font, label, ink, label_pos, "midbottom")
             reason = fit_text(small_font, self.reason, self.rect.width - 6)
-            _blit_text(surface, small_font, reason, BAD, (self.rect.centerx, label_pos[1]), "midtop")
+            blit_text(surface, small_font, reason, BAD, (self.rect.centerx, label_pos[1]), "midtop")
         else:
-            _blit_text(surface, font, label, ink, self.rect.center, "center")
+            blit_text(surface, font, label, ink, self.rect.center, "center")
