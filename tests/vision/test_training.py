@@ -10,6 +10,7 @@ import pytest
 from game.vision.training import (
     DEFAULT,
     MIN_SAMPLES_PER_CLASS,
+    ORIGINAL_RECIPE,
     EpochReport,
     HeadConfig,
     TrainingError,
@@ -27,6 +28,8 @@ def _held_out_accuracy(split: dict[str, Any], config: HeadConfig, seed: int) -> 
 def test_default_head_generalises_to_held_out_photos(split: dict[str, Any]) -> None:
     accuracies = [_held_out_accuracy(split, DEFAULT, seed) for seed in range(3)]
     assert np.mean(accuracies) >= 0.90, accuracies
+    original = [_held_out_accuracy(split, ORIGINAL_RECIPE, seed) for seed in range(3)]
+    assert np.mean(accuracies) > np.mean(original), (accuracies, original)
 
 
 def test_random_labels_do_not_generalise(split: dict[str, Any]) -> None:
@@ -46,6 +49,48 @@ def test_reports_every_epoch_and_a_stratified_validation(split: dict[str, Any]) 
     confusion = np.asarray(result.confusion)
     assert confusion.shape == (4, 4)
     assert confusion.sum() == round(len(split["y_train"]) * config.validation_fraction)
+
+
+def test_refit_keeps_the_measured_figures_and_trains_the_head_on_every_sample(
+    split: dict[str, Any],
+) -> None:
+    config = DEFAULT.replace(epochs=3)
+    assert config.refit and config.validation_fraction > 0
+    reports: list[EpochReport] = []
+    refitted = train_head(
+        split["x_train"], split["y_train"], split["classes"], config, seed=3, on_epoch=reports.append
+    )
+    measured = train_head(
+        split["x_train"], split["y_train"], split["classes"], config.replace(refit=False), seed=3
+    )
+    assert refitted.refitted and not measured.refitted
+    assert len(reports) == config.epochs  # the refit's epochs are not reported as more progress
+    # The figures describe the same run on the split; only the kept head differs.
+    assert refitted.history == measured.history
+    assert refitted.val_accuracy == measured.val_accuracy and refitted.confusion == measured.confusion
+    same = [
+        np.array_equal(a, b)
+        for a, b in zip(refitted.head.get_weights(), measured.head.get_weights(), strict=True)
+    ]
+    assert not any(same)
+
+
+def test_no_refit_without_a_split_or_after_a_stop(split: dict[str, Any]) -> None:
+    picks = np.concatenate([np.flatnonzero(split["y_train"] == c)[:6] for c in range(4)])
+    few = train_head(
+        split["x_train"][picks], split["y_train"][picks], split["classes"], DEFAULT.replace(epochs=2)
+    )
+    assert few.val_accuracy is None and not few.refitted
+    reports: list[EpochReport] = []
+    stopped = train_head(
+        split["x_train"],
+        split["y_train"],
+        split["classes"],
+        DEFAULT.replace(epochs=5),
+        on_epoch=reports.append,
+        should_stop=lambda: len(reports) >= 2,
+    )
+    assert len(reports) == 2 and not stopped.refitted
 
 
 def test_should_stop_ends_training_early(split: dict[str, Any]) -> None:
