@@ -3,8 +3,9 @@
 ``train_head`` takes features already extracted (from images or calibration frames), holds out a
 stratified validation split when every class has enough samples, trains a Keras head with Adam and
 reports per epoch, and returns the head with its validation accuracy, per-class accuracy and
-confusion matrix. Two recipes are provided: :data:`ORIGINAL_RECIPE` (the browser demo's) and
-:data:`DEFAULT` (ours; better on held-out photos, see docs/benchmarks.md).
+confusion matrix; with ``refit`` the returned head is then retrained on every sample. Two
+recipes are provided: :data:`ORIGINAL_RECIPE` (the browser demo's) and :data:`DEFAULT` (ours;
+better on held-out photos, see docs/benchmarks.md).
 """
 
 from __future__ import annotations
