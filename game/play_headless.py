@@ -191,6 +191,8 @@ def run_cli(args: argparse.Namespace) -> int:
     log_path = Path(args.log) if args.log else None
     if log_path is not None and not log_path.parent.is_dir():
         return _fail(f"cannot write the log: folder {log_path.parent} does not exist")
+    if log_path is not None and log_path.is_dir():
+        return _fail(f"cannot write the log: {log_path} is a folder; give a file name")
     profile_dir = profile_dir_for(args.profile, args.models)
     # The video first: it is cheap to check, while loading the model takes seconds.
     try:
@@ -203,18 +205,22 @@ def run_cli(args: argparse.Namespace) -> int:
         source.close()
         return _fail(str(exc))
     world = new_world(0 if args.seed is None else args.seed)
-    with source, contextlib.ExitStack() as stack:
-        on_record = stack.enter_context(jsonl_writer(log_path)) if log_path is not None else None
-        summary = run_headless(
-            source,
-            classifier.predict,
-            world,
-            step,
-            settings,
-            step_seconds=TICK,
-            max_seconds=args.seconds,
-            on_record=on_record,
-        )
+    try:
+        with source, contextlib.ExitStack() as stack:
+            on_record = stack.enter_context(jsonl_writer(log_path)) if log_path is not None else None
+            summary = run_headless(
+                source,
+                classifier.predict,
+                world,
+                step,
+                settings,
+                step_seconds=TICK,
+                max_seconds=args.seconds,
+                on_record=on_record,
+            )
+    except OSError as exc:
+        # Nothing else in the run touches the file system: this is the log (read-only folder, disk full).
+        return _fail(f"cannot write the log {log_path}: {exc.strerror or exc}")
     print(
         f"Played {summary.frames} frames ({summary.seconds:.2f} s of game time); stopped because "
         f"{summary.end.value}. Pac-Man visited {len(summary.tiles_visited)} tiles, score {summary.score}."

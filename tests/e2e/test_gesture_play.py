@@ -208,3 +208,15 @@ def test_bad_play_options_get_one_message(
     err = capsys.readouterr().err
     assert expected in err
     assert "Traceback" not in err
+
+
+def test_log_path_that_is_a_folder_is_one_message(
+    video: GestureVideo, session_models_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    code = run_headless(tmp_path / "nothing-here", video, session_models_dir, folder)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "is a folder" in err and "Traceback" not in err
+    assert folder.is_dir() and not any(folder.iterdir())
