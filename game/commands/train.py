@@ -73,12 +73,19 @@ def _train(args: argparse.Namespace) -> int:
     from game.vision.features import FeatureExtractor, LiteRTBackbone, load_backbone
     from game.vision.images import load_labelled_folder
     from game.vision.preprocess import DEFAULT_PREPROCESS, thumbnail
-    from game.vision.profile import THUMBNAIL_SIZE, Profile, Samples, save_profile, train_profile
+    from game.vision.profile import (
+        THUMBNAIL_SIZE,
+        Profile,
+        Samples,
+        check_save_target,
+        save_profile,
+        train_profile,
+    )
     from game.vision.training import DEFAULT
 
     start = time.perf_counter()
     models = models_dir(args.models)
-    target = Path(args.profile).expanduser() if args.profile else default_profile_dir(models)
+    target = check_save_target(Path(args.profile) if args.profile else default_profile_dir(models))
     config = DEFAULT.replace(
         epochs=args.epochs,
         learning_rate=args.lr,

@@ -137,13 +137,22 @@ def _write_parts(profile: Profile, folder: Path) -> None:
     _fsync_dir(folder)
 
 
-def save_profile(profile: Profile, folder: str | os.PathLike[str]) -> Path:
-    """Write ``profile`` to ``folder`` atomically: a crash at any point leaves the old profile loadable."""
+def check_save_target(folder: str | os.PathLike[str]) -> Path:
+    """The resolved ``folder`` if a profile may be saved there; raises :class:`ProfileError` if not.
+
+    Commands call it before the slow work, so a wrong ``--profile`` is reported at once.
+    """
     target = Path(folder).expanduser().resolve()
     if target.exists() and (
         not target.is_dir() or (any(target.iterdir()) and not (target / PROFILE_FILE).is_file())
     ):
         raise ProfileError(f"Refusing to overwrite {target}: it exists and is not a gesture profile.")
+    return target
+
+
+def save_profile(profile: Profile, folder: str | os.PathLike[str]) -> Path:
+    """Write ``profile`` to ``folder`` atomically: a crash at any point leaves the old profile loadable."""
+    target = check_save_target(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
