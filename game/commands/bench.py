@@ -2,7 +2,8 @@
 
 Each suite is a module ``game/bench/<suite>.py`` with ``run(args, log) -> dict``; ``log`` prints
 progress lines (suppressed with ``--json``). Figures are reported against a baseline measured in
-the same run, never against a number written in the code.
+the same run, never against a number written in the code. Bad options and missing inputs (weights,
+a profile, an images folder) end in one message and exit status 1.
 """
 
 from __future__ import annotations
@@ -13,13 +14,50 @@ import json
 import sys
 
 
+def _fail(message: str) -> int:
+    print(f"gesture-pacman bench: {message}", file=sys.stderr)
+    return 1
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    frames = getattr(args, "frames", None)
+    if frames is not None and frames < 1:
+        return f"--frames must be at least 1, got {frames}"
+    minutes = getattr(args, "minutes", None)
+    if minutes is not None and not minutes > 0:
+        return f"--minutes must be positive, got {minutes}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
+    problem = _check(args)
+    if problem is not None:
+        return _fail(problem)
+    from game.bench.gesture_fixture import FixtureError
+    from game.bench.gesture_video import VideoBuildError
+    from game.gesture_setup import GestureSetupError
+    from game.vision.camera import CameraError
+    from game.vision.features import WeightsUnavailableError
+    from game.vision.images import DatasetError
+    from game.vision.profile import ProfileError
+
     module = importlib.import_module(f"game.bench.{args.suite}")
 
     def log(message: str) -> None:
         if not args.json:
             print(message, file=sys.stderr, flush=True)
 
-    result = module.run(args, log)
+    try:
+        result = module.run(args, log)
+    except (
+        WeightsUnavailableError,
+        DatasetError,
+        ProfileError,
+        GestureSetupError,
+        CameraError,
+        FixtureError,
+        VideoBuildError,
+    ) as exc:
+        return _fail(str(exc))
     print(json.dumps(result))
     return 0

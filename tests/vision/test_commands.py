@@ -106,3 +106,33 @@ def test_bench_vision_reports_consistent_figures(
     assert figures["speedup"] == pytest.approx(figures["predict_ms_p50"] / figures["frame_ms_p50"], rel=0.01)
     assert figures["images_per_second"] > 0 and figures["train_seconds_400"] > 0
     assert figures["train_samples"] == 40
+
+
+def test_train_refuses_a_profile_path_that_is_not_a_profile_before_reading_images(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    occupied = tmp_path / "notes"
+    occupied.mkdir()
+    (occupied / "todo.txt").write_text("keep me")
+    # No images folder at all: the profile target must be rejected before the images are looked at.
+    assert main(["train", "--images", str(tmp_path / "missing"), "--profile", str(occupied)]) == 1
+    err = capsys.readouterr().err
+    assert "Refusing to overwrite" in err and "Traceback" not in err
+    assert (occupied / "todo.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--suite", "vision", "--frames", "-1"], "--frames must be at least 1"),
+        (["--suite", "soak", "--minutes", "0"], "--minutes must be positive"),
+        (["--suite", "vision", "--weights", "/nonexistent/weights.h5"], "Weights file not found"),
+    ],
+)
+def test_bench_bad_options_get_one_message(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["bench", *argv, "--json"]) == 1
+    captured = capsys.readouterr()
+    assert expected in captured.err and "Traceback" not in captured.err
+    assert captured.out == ""
