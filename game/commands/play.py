@@ -137,6 +137,16 @@ def check_args(args: argparse.Namespace) -> str | None:
     seconds = getattr(args, "seconds", None)
     if seconds is not None and seconds <= 0:
         return f"--seconds must be positive, got {seconds}"
+    # A mistyped path the player gave is reported now; in the window it would only show up as a
+    # camera that never opens or a model that never loads.
+    video, weights = getattr(args, "video", None), getattr(args, "weights", None)
+    if video is not None and not Path(video).expanduser().is_file():
+        return f"video file not found: {video}"
+    if weights is not None and not Path(weights).expanduser().is_file():
+        return f"weights file not found: {weights} (expected mobilenet_2_5_224_tf_no_top.h5)"
+    profile = getattr(args, "profile", None)
+    if profile is not None and Path(profile).expanduser().is_file():
+        return f"--profile {profile} is a file, not a profile directory"
     return None
 
 

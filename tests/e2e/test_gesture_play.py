@@ -220,3 +220,22 @@ def test_log_path_that_is_a_folder_is_one_message(
     assert code == 2
     assert "is a folder" in err and "Traceback" not in err
     assert folder.is_dir() and not any(folder.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("--video", "video file not found"),
+        ("--weights", "weights file not found"),
+        ("--profile", "is a file, not a profile directory"),
+    ],
+)
+def test_a_wrong_path_is_refused_before_the_window_opens(
+    option: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a profile")
+    path = a_file if option == "--profile" else tmp_path / "missing"
+    assert main(["play", "--no-title", "--seconds", "1", option, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
