@@ -98,9 +98,9 @@ def run_app(
     (tests). Returns the process exit status.
     """
     surface, scale = open_window(scale, fullscreen)
+    manager = SceneManager(surface, scale)
     try:
         show_loading(surface, scale)
-        manager = SceneManager(surface, scale)
         manager.push(first_scene_factory())
         manager.run(max_frames=max_frames)
         if screenshot is not None:
@@ -108,7 +108,12 @@ def run_app(
 
             save_png(surface, screenshot)
     finally:
-        close_window()
+        try:
+            # Scenes still open (the run hit max_frames, or Ctrl-C or an error ended it) release
+            # their cameras and threads and save the high score, as when the player quits.
+            manager.quit()
+        finally:
+            close_window()
     return 0
 
 

@@ -57,3 +57,30 @@ def test_the_play_command_reports_a_bad_scale_without_a_traceback() -> None:
     )
     assert result.returncode == 2
     assert "--scale must be between" in result.stderr and "Traceback" not in result.stderr
+
+
+class ExitRecordingScene(CountingScene):
+    def __init__(self, fail_after: int | None = None) -> None:
+        super().__init__()
+        self.exits = 0
+        self.fail_after = fail_after
+
+    def update(self, dt: float) -> None:
+        if self.fail_after is not None and self.frames >= self.fail_after:
+            raise KeyboardInterrupt
+
+    def exit(self) -> None:
+        self.exits += 1
+
+
+def test_scenes_still_open_when_the_run_stops_are_exited() -> None:
+    scene = ExitRecordingScene()
+    run_app(lambda: scene, scale=1, max_frames=3)
+    assert scene.exits == 1
+
+
+def test_scenes_are_exited_when_ctrl_c_ends_the_run() -> None:
+    scene = ExitRecordingScene(fail_after=2)
+    with pytest.raises(KeyboardInterrupt):
+        run_app(lambda: scene, scale=1)
+    assert scene.exits == 1 and scene.frames == 2
