@@ -138,8 +138,9 @@ class CameraWorker:
         self._features = features
 
     def set_classifier(self, classifier: ClassifierLike | None) -> None:
-        self._classifier = classifier
-        self._live = None
+        with self._lock:
+            self._classifier = classifier
+            self._live = None
 
     def set_recording(self, label: str | None, burst_id: int = 0) -> None:
         """Record every following frame as a sample of ``label`` until called with None."""
@@ -220,7 +221,12 @@ class CameraWorker:
                     self._samples.append(sample)
             if classifier is not None:
                 result = classifier.predict(frame.image, frame.timestamp)
-                self._live = LiveResult(dict(result.probs), result.top, frame.index)
+                live = LiveResult(dict(result.probs), result.top, frame.index)
+                with self._lock:
+                    # A retrain may have replaced the classifier during predict: an answer from
+                    # the old head (perhaps other classes) must not show up as the new head's.
+                    if self._classifier is classifier:
+                        self._live = live
         except Exception as exc:  # shown on screen; the preview keeps running
             self.error = f"{type(exc).__name__}: {exc}"
             self._recording = None

@@ -1,0 +1,86 @@
+"""The calibration camera thread: a classifier replaced mid-prediction never publishes its answer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from game.scenes.calibration_camera import CameraWorker
+from game.vision.camera import Frame, FrameSource
+
+WAIT_S = 10.0
+
+
+class EndlessSource(FrameSource):
+    """Small black frames as fast as they are read (paced a little to spare the CPU)."""
+
+    description = "test frames"
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def read(self) -> Frame | None:
+        time.sleep(0.002)
+        self.count += 1
+        return Frame(np.zeros((8, 8, 3), dtype=np.uint8), time.monotonic(), self.count)
+
+    def close(self) -> None:
+        pass
+
+
+class Answer:
+    def __init__(self, probs: Mapping[str, float]) -> None:
+        self.probs = probs
+        self.top = max(probs, key=lambda k: probs[k])
+
+
+class BlockingClassifier:
+    """Holds its first prediction until released, like a slow head caught by a retrain."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def predict(self, image: np.ndarray, timestamp: float) -> Answer:
+        self.entered.set()
+        self.release.wait(WAIT_S)
+        return Answer({"up": 0.9, "down": 0.1})
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.005)
+
+
+def test_an_answer_from_a_replaced_classifier_is_dropped() -> None:
+    worker = CameraWorker(EndlessSource).start()
+    try:
+        old = BlockingClassifier()
+        worker.set_classifier(old)
+        assert old.entered.wait(WAIT_S), "the worker never ran the classifier"
+        worker.set_classifier(None)  # retrain started while the old head is mid-prediction
+        seen = worker.frames_seen
+        old.release.set()
+        # Two more frames means the worker has finished the blocked prediction and moved on.
+        _wait_for(lambda: worker.frames_seen >= seen + 2, "the worker to move on")
+        assert worker.latest_result() is None
+    finally:
+        worker.stop()
+
+
+def test_the_current_classifier_still_publishes() -> None:
+    worker = CameraWorker(EndlessSource).start()
+    try:
+        classifier = BlockingClassifier()
+        classifier.release.set()
+        worker.set_classifier(classifier)
+        _wait_for(lambda: worker.latest_result() is not None, "a live result")
+        result = worker.latest_result()
+        assert result is not None and result.top == "up"
+    finally:
+        worker.stop()
