@@ -103,7 +103,10 @@ class CameraWorker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(JOIN_TIMEOUT_S)
-        self._close()
+        if self._thread is None or not self._thread.is_alive():
+            # Otherwise the thread is still inside a slow read and closes the source on its way
+            # out: releasing a capture another thread is reading from can crash the backend.
+            self._close()
         self._state = CameraState.STOPPED
 
     def switch(self, opener: Callable[[], FrameSource]) -> None:

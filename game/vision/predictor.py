@@ -225,7 +225,10 @@ class Predictor:
             )
 
     def stop(self) -> None:
-        """Stop both threads, wait for them and release the camera. Safe to call twice.
+        """Stop both threads, wait for them (up to ``JOIN_TIMEOUT_S``) and release the camera.
+
+        Safe to call twice. If the capture thread is stuck in a read past the wait, it releases
+        the camera itself when the read returns.
 
         A stop after the source ended or the classifier failed keeps that state for the caller.
         """
@@ -234,7 +237,10 @@ class Predictor:
             self._cond.notify_all()
         for thread in self._threads:
             thread.join(JOIN_TIMEOUT_S)
-        self._close_source()
+        if not self.alive:
+            # A capture thread still inside a slow read closes the camera itself on its way out:
+            # releasing a capture another thread is reading from can crash the camera backend.
+            self._close_source()
         if self._state not in (PredictorState.ENDED, PredictorState.FAILED):
             self._state = PredictorState.STOPPED
 

@@ -1,4 +1,4 @@
-"""The calibration camera thread: a classifier replaced mid-prediction never publishes its answer."""
+"""The calibration camera thread: a replaced classifier's answer is dropped; no close mid-read."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 
 import numpy as np
+import pytest
 
 from game.scenes.calibration_camera import CameraWorker
 from game.vision.camera import Frame, FrameSource
@@ -84,3 +85,41 @@ def test_the_current_classifier_still_publishes() -> None:
         assert result is not None and result.top == "up"
     finally:
         worker.stop()
+
+
+class StuckSource(EndlessSource):
+    """Hangs in its second read until released; records a close that lands mid-read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reading = threading.Event()
+        self.release = threading.Event()
+        self.closed = 0
+        self.closed_while_reading = False
+        self._in_read = False
+
+    def read(self) -> Frame | None:
+        if self.count > 0:
+            self._in_read = True
+            self.reading.set()
+            self.release.wait(WAIT_S)
+            self._in_read = False
+        return super().read()
+
+    def close(self) -> None:
+        self.closed_while_reading = self.closed_while_reading or self._in_read
+        self.closed += 1
+
+
+def test_stop_never_releases_a_camera_that_a_stuck_read_still_uses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("game.scenes.calibration_camera.JOIN_TIMEOUT_S", 0.05)
+    source = StuckSource()
+    worker = CameraWorker(lambda: source).start()
+    assert source.reading.wait(WAIT_S), "the worker never reached the second read"
+    worker.stop()  # gives up waiting while the read hangs
+    assert source.closed == 0
+    source.release.set()
+    _wait_for(lambda: source.closed >= 1, "the worker to close the source")
+    assert not source.closed_while_reading

@@ -221,3 +221,40 @@ def test_starting_twice_is_an_error() -> None:
             predictor.start()
     finally:
         predictor.stop()
+
+
+class StuckSource(CountingSource):
+    """A camera whose read hangs until ``release`` is set; records a close that lands mid-read."""
+
+    def __init__(self) -> None:
+        super().__init__(interval=0.0)
+        self.reading = threading.Event()
+        self.release = threading.Event()
+        self.closed_while_reading = False
+        self._in_read = False
+
+    def read(self) -> Frame | None:
+        if self.count > 0:
+            self._in_read = True
+            self.reading.set()
+            self.release.wait(10.0)
+            self._in_read = False
+        return super().read()
+
+    def close(self) -> None:
+        self.closed_while_reading = self.closed_while_reading or self._in_read
+        super().close()
+
+
+def test_stop_never_releases_a_camera_that_a_stuck_read_still_uses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("game.vision.predictor.JOIN_TIMEOUT_S", 0.05)
+    source = StuckSource()
+    predictor = Predictor(source, SlowClassifier(delay=0.0)).start()
+    assert source.reading.wait(5.0), "the capture thread never reached the second read"
+    predictor.stop()  # gives up waiting while the read hangs
+    assert source.closed == 0 and predictor.state is PredictorState.STOPPED
+    source.release.set()
+    assert wait_for(lambda: not predictor.alive)
+    assert source.closed >= 1 and not source.closed_while_reading
