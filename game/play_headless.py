@@ -218,6 +218,10 @@ def run_cli(args: argparse.Namespace) -> int:
                 max_seconds=args.seconds,
                 on_record=on_record,
             )
+            if summary.frames == 0 and summary.end is EndReason.VIDEO_ENDED:
+                raise _NoFrames  # leaves no empty log behind
+    except _NoFrames:
+        return _fail(f"{args.video} has no frame OpenCV can decode (an empty or damaged video)")
     except OSError as exc:
         # Nothing else in the run touches the file system: this is the log (read-only folder, disk full).
         return _fail(f"cannot write the log {log_path}: {exc.strerror or exc}")
@@ -230,6 +234,10 @@ def run_cli(args: argparse.Namespace) -> int:
     if log_path is not None:
         print(f"Log: {log_path}")
     return 0
+
+
+class _NoFrames(Exception):
+    """The video opened but gave no frame at all."""
 
 
 def _fail(message: str) -> int:

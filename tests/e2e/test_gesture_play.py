@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -239,3 +240,30 @@ def test_a_wrong_path_is_refused_before_the_window_opens(
     assert main(["play", "--no-title", "--seconds", "1", option, str(path)]) == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
+
+
+def test_a_video_without_frames_is_one_message_and_no_log(
+    trained_profile: Path, session_models_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.avi"
+    writer = cv2.VideoWriter(str(empty), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (64, 64))
+    writer.release()  # a valid container with no frame in it
+    log = tmp_path / "x.jsonl"
+    code = main(
+        [
+            "play",
+            "--headless",
+            "--video",
+            str(empty),
+            "--profile",
+            str(trained_profile),
+            "--models",
+            str(session_models_dir),
+            "--log",
+            str(log),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "has no frame" in err and "Traceback" not in err
+    assert not log.exists()
