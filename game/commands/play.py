@@ -17,6 +17,7 @@ from pathlib import Path
 
 from game.config import default_profile_dir, high_score_path, models_dir
 from game.gesture_setup import has_trained_profile
+from game.highscore import HighScore
 from game.input.base import InputSource
 from game.render.panel import SidePanel
 from game.scenes.base import Scene
@@ -55,8 +56,19 @@ def make_play_scene(args: argparse.Namespace, profile: Path | None = None) -> Sc
     profile = profile if profile is not None else profile_dir(args)
     controls = build_controls(args, profile)
     if controls.hint is not None:
-        return PlayScene(getattr(args, "seed", None), controls.inputs, controls.panel, hint=controls.hint)
+        return PlayScene(
+            getattr(args, "seed", None),
+            controls.inputs,
+            controls.panel,
+            hint=controls.hint,
+            high_score=high_score(args),
+        )
     return make_gesture_scene(args, profile)
+
+
+def high_score(args: argparse.Namespace) -> HighScore:
+    """The high score in the models directory the player chose (``--models`` too), as the title reads it."""
+    return HighScore(high_score_path(models_dir(getattr(args, "models", None))))
 
 
 def make_gesture_scene(args: argparse.Namespace, profile: Path) -> Scene:
@@ -78,6 +90,7 @@ def make_gesture_scene(args: argparse.Namespace, profile: Path) -> Scene:
         live,
         getattr(args, "seed", None),
         calibration=lambda: make_calibration_scene(args, back_to_game=True),
+        high_score=high_score(args),
     )
 
 

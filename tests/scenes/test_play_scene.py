@@ -172,3 +172,23 @@ def test_enter_after_game_over_restarts_and_the_high_score_is_kept(play: Play, t
     run_frames(manager, 2)
     assert scene.world.phase is Phase.READY and scene.world.score == 0
     assert scene.high_score is not None and scene.high_score.value == 4321
+
+
+def test_the_game_keeps_its_high_score_in_the_models_directory_given_by_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from game.cli import build_parser
+    from game.commands.play import make_play_scene
+
+    chosen, other = tmp_path / "chosen", tmp_path / "other"
+    chosen.mkdir()
+    (chosen / "highscore.json").write_text('{"version": 1, "high_score": 5230}')
+    monkeypatch.setenv("GESTURE_PACMAN_MODELS", str(other))
+    args = build_parser().parse_args(["play", "--keyboard", "--no-title", "--models", str(chosen)])
+    scene = make_play_scene(args)
+    assert isinstance(scene, PlayScene) and scene.high_score is not None
+    assert scene.high_score.value == 5230  # what the title screen shows for the same directory
+    scene.world.score = 9000
+    scene.exit()
+    assert load_high_score(chosen / "highscore.json") == 9000
+    assert not (other / "highscore.json").exists()
