@@ -1,8 +1,8 @@
 """``gesture-pacman demo``: watch the autopilot play, in a window or headless as fast as possible.
 
-``--headless`` opens no window: the game is simulated (``game.core.simulate``) and, with
-``--json``, one JSON object is printed last. ``--screenshot PNG`` saves the last frame, rendered
-offscreen when headless.
+``--headless`` opens no window: the game is simulated (``game.core.simulate``) and a one-line
+summary is printed, or with ``--json`` one JSON object instead. ``--screenshot PNG`` saves the
+last frame, rendered offscreen when headless.
 """
 
 from __future__ import annotations
@@ -60,14 +60,15 @@ def _run_headless(args: argparse.Namespace) -> int:
     figures = {key: getattr(summary, key) for key in SUMMARY_KEYS}
     if args.screenshot is not None:
         _save_offscreen(world, Path(args.screenshot), args.scale or 3)
-    if not args.json:
+    if args.json:
+        print(json.dumps(figures))
+    else:
         print(
             f"autopilot, seed {args.seed}: {figures['seconds_simulated']:.1f} s simulated, "
             f"score {figures['score']}, {figures['dots_eaten']} dots, "
             f"{figures['levels_cleared']} levels cleared, "
             f"{figures['lives_lost']} lives lost, {figures['steps_per_second']:.0f} steps/s"
         )
-    print(json.dumps(figures))
     return 0
 
 

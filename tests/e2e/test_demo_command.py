@@ -86,3 +86,10 @@ def test_bad_options_get_one_clear_message(args: tuple[str, ...], message: str) 
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_headless_demo_without_json_prints_one_readable_line() -> None:
+    result = gesture_pacman("demo", "--headless", "--seconds", "2", "--seed", "5")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("autopilot, seed 5: 2.0 s simulated")
