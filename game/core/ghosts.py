@@ -40,7 +40,6 @@ CLYDE_SHY_RADIUS = 8
 
 #: Frightened ghosts rotate clockwise from a random start until the way is legal.
 _CLOCKWISE = (Direction.UP, Direction.RIGHT, Direction.DOWN, Direction.LEFT)
-_OUTSIDE = (GhostMode.SCATTER, GhostMode.CHASE)
 
 
 def pacman_tile(world: World) -> tuple[int, int]:
@@ -224,8 +223,3 @@ def _enter(ghost: Ghost, distance: float) -> None:
         ghost.mode = GhostMode.LEAVING
         ghost.frightened = False
         ghost.reverse_on_exit = False
-
-
-def is_dangerous(ghost: Ghost) -> bool:
-    """Whether touching ``ghost`` kills Pac-Man."""
-    return not ghost.frightened and (ghost.mode in _OUTSIDE or ghost.mode is GhostMode.LEAVING)

@@ -72,11 +72,6 @@ class Samples:
             thumbnails=np.concatenate([self.thumbnails, np.asarray(thumbnails, dtype=np.uint8)]),
         )
 
-    def without_class(self, label: int) -> Samples:
-        """A copy with every sample of ``label`` removed (to record a class afresh)."""
-        keep = self.labels != label
-        return Samples(self.features[keep], self.labels[keep], self.thumbnails[keep])
-
 
 @dataclass
 class Profile:
