@@ -172,9 +172,16 @@ def save_profile(profile: Profile, folder: str | os.PathLike[str]) -> Path:
 def _recover_interrupted_save(target: Path) -> None:
     if target.exists() or not target.parent.is_dir():
         return
-    retired = sorted(target.parent.glob(f".{target.name}.old-*"))
+    # The suffixes are random, so the newest is told by when its contents were written: an older
+    # leftover (a clean-up that failed) must not come back in place of the latest save.
+    retired = [p for p in target.parent.glob(f".{target.name}.old-*") if p.is_dir()]
     if retired:
-        os.replace(retired[-1], target)
+        os.replace(max(retired, key=_written_at), target)
+
+
+def _written_at(folder: Path) -> int:
+    meta = folder / PROFILE_FILE
+    return meta.stat().st_mtime_ns if meta.is_file() else -1
 
 
 def _read_metadata(target: Path) -> dict[str, Any]:

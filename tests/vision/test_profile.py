@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +180,15 @@ def test_save_refuses_to_overwrite_something_else(trained: Profile, tmp_path: Pa
     with pytest.raises(ProfileError, match="Refusing to overwrite"):
         save_profile(trained, precious)
     assert (precious / "photo.jpg").read_bytes() == b"memories"
+
+
+def test_recovery_restores_the_newest_of_several_moved_aside_profiles(saved: Path) -> None:
+    newest = saved.parent / f".{saved.name}.old-a"  # sorts first by name
+    stale = saved.parent / f".{saved.name}.old-z"  # an older leftover that sorts last
+    shutil.copytree(saved, stale)
+    meta = json.loads((stale / PROFILE_FILE).read_text())
+    (stale / PROFILE_FILE).write_text(json.dumps({**meta, "classes": ["a", "b", "c", "d"]}))
+    os.utime(stale / PROFILE_FILE, ns=(1_000_000_000, 1_000_000_000))
+    saved.rename(newest)  # a crash between the two renames of the latest save
+    assert load_profile(saved).classes == ["up", "down", "left", "right"]
+    assert not newest.exists() and stale.exists()
