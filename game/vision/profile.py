@@ -239,7 +239,11 @@ def _load_samples(path: Path, n_classes: int) -> Samples:
                 thumbnails=np.asarray(data["thumbnails"], dtype=np.uint8),
             )
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
-        raise ProfileError(f"{path} is damaged ({exc}). Retrain the profile or delete the file.") from exc
+        # numpy's own text can advise loading the file with pickle, which must never be done here.
+        raise ProfileError(
+            f"{path} is damaged or not a samples file ({type(exc).__name__}). "
+            "Retrain the profile or delete the file."
+        ) from exc
     n = len(samples.labels)
     if (
         samples.features.shape[1:] != FEATURE_SHAPE
@@ -257,7 +261,10 @@ def _load_head(path: Path, n_classes: int) -> Any:
     try:
         head = keras.saving.load_model(str(path), compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for a truncated or foreign archive
-        raise ProfileError(f"{path} is damaged or not a Keras head ({type(exc).__name__}: {exc}).") from exc
+        # Only the type: Keras's own text says "File not found" for a file that is there but broken.
+        raise ProfileError(
+            f"{path} is damaged or not a Keras head ({type(exc).__name__}). Retrain the profile."
+        ) from exc
     in_shape = tuple(head.input_shape[1:])
     out_units = head.output_shape[-1]
     if in_shape != FEATURE_SHAPE:

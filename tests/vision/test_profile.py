@@ -192,3 +192,16 @@ def test_recovery_restores_the_newest_of_several_moved_aside_profiles(saved: Pat
     saved.rename(newest)  # a crash between the two renames of the latest save
     assert load_profile(saved).classes == ["up", "down", "left", "right"]
     assert not newest.exists() and stale.exists()
+
+
+def test_damaged_parts_get_messages_that_do_not_mislead(saved: Path) -> None:
+    (saved / SAMPLES_FILE).write_text("garbage")
+    with pytest.raises(ProfileError, match="damaged") as samples_error:
+        load_profile(saved, load_head=False)
+    assert "pickle" not in str(samples_error.value)
+    data = (saved / HEAD_FILE).read_bytes()
+    (saved / HEAD_FILE).write_bytes(data[:1000])
+    (saved / SAMPLES_FILE).unlink()
+    with pytest.raises(ProfileError, match="damaged or not a Keras head") as head_error:
+        load_profile(saved)
+    assert "not found" not in str(head_error.value).lower()
