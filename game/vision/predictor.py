@@ -279,7 +279,8 @@ class Predictor:
 
     def _open(self) -> FrameSource | None:
         if self._opener is None:
-            # Nothing to reopen: an open source that failed stays failed until stopped.
+            # Defensive only: a source handed over already open is never closed on failure (``_lose``
+            # keeps it and the loop reads it again after each retry interval), so it is not None here.
             self._stop.wait(self._retry_interval)
             return None
         try:
