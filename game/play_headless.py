@@ -16,6 +16,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -162,14 +163,18 @@ def run_headless(
 @contextmanager
 def jsonl_writer(path: Path) -> Iterator[Callable[[FrameRecord], None]]:
     """Yield a record writer for ``path``; the file appears complete when the block ends, or not at all."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    handle: IO[str] = tmp.open("w", encoding="utf-8")
+    # A unique temporary name: two runs logging to the same file must not write into one temp file.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8")
     try:
 
         def write(record: FrameRecord) -> None:
             handle.write(record.to_json() + "\n")
 
         yield write
+        handle.flush()
+        os.fsync(handle.fileno())
     except BaseException:
         handle.close()
         tmp.unlink(missing_ok=True)

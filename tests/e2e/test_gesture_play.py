@@ -21,6 +21,7 @@ from game.bench.gesture_fixture import class_photos, train_profile_from_photos, 
 from game.bench.gesture_video import GestureVideo
 from game.cli import main
 from game.core.levels import READY_STEPS, TICK
+from game.core.types import Tile
 from game.core.world import PACMAN_START, new_world, step
 from game.gesture_setup import GestureSettings, load_gesture_classifier
 from game.vision.camera import open_source
@@ -267,3 +268,29 @@ def test_a_video_without_frames_is_one_message_and_no_log(
     assert code == 2
     assert "has no frame" in err and "Traceback" not in err
     assert not log.exists()
+
+
+def _record(frame: int) -> play_headless.FrameRecord:
+    return play_headless.FrameRecord(
+        frame=frame,
+        t=frame * TICK,
+        probs={"up": 1.0},
+        raw="up",
+        intent="up",
+        pacman_dir="left",
+        latency_ms=1.0,
+        tile=Tile(14, 23),
+    )
+
+
+def test_two_runs_logging_to_one_file_do_not_share_a_temporary_file(tmp_path: Path) -> None:
+    log = tmp_path / "run.jsonl"
+    with play_headless.jsonl_writer(log) as first:
+        with play_headless.jsonl_writer(log) as second:
+            first(_record(0))
+            second(_record(1))
+            second(_record(2))
+        assert [json.loads(line)["frame"] for line in log.read_text().splitlines()] == [1, 2]
+        first(_record(3))
+    assert [json.loads(line)["frame"] for line in log.read_text().splitlines()] == [0, 3]
+    assert [p.name for p in tmp_path.iterdir()] == ["run.jsonl"]
