@@ -142,6 +142,9 @@ def check_save_target(folder: str | os.PathLike[str]) -> Path:
         not target.is_dir() or (any(target.iterdir()) and not (target / PROFILE_FILE).is_file())
     ):
         raise ProfileError(f"Refusing to overwrite {target}: it exists and is not a gesture profile.")
+    blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise ProfileError(f"Cannot save a profile at {target}: {blocker} is a file, not a folder.")
     return target
 
 

@@ -136,3 +136,13 @@ def test_bench_bad_options_get_one_message(
     captured = capsys.readouterr()
     assert expected in captured.err and "Traceback" not in captured.err
     assert captured.out == ""
+
+
+def test_train_with_a_models_path_that_is_a_file_fails_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "models.txt"
+    a_file.write_text("not a folder")
+    assert main(["train", "--images", str(tmp_path / "missing"), "--models", str(a_file)]) == 1
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "Traceback" not in err
