@@ -31,9 +31,20 @@ def _add_weights(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _camera_index(text: str) -> int:
+    """A webcam index: 0, 1, 2 ... (OpenCV treats a negative index as "any camera")."""
+    try:
+        index = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"camera index must be a whole number, got {text!r}") from None
+    if index < 0:
+        raise argparse.ArgumentTypeError(f"camera index must be 0 or more, got {index}")
+    return index
+
+
 def _add_camera(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--camera", type=int, metavar="N", help="webcam index (default 0)")
+    src.add_argument("--camera", type=_camera_index, metavar="N", help="webcam index (default 0)")
     src.add_argument("--video", metavar="FILE", help="use a video file instead of a webcam")
 
 

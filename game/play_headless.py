@@ -232,7 +232,7 @@ def run_cli(args: argparse.Namespace) -> int:
         return _fail(f"cannot write the log {log_path}: {exc.strerror or exc}")
     print(
         f"Played {summary.frames} frames ({summary.seconds:.2f} s of game time); stopped because "
-        f"{summary.end.value}. Pac-Man visited {len(summary.tiles_visited)} tiles, score {summary.score}."
+        f"{summary.end.value}. Pac-Man visited {len(summary.tiles_visited)} tile(s), score {summary.score}."
     )
     if summary.median_latency_ms is not None:
         print(f"Median per-frame latency (preprocessing + inference): {summary.median_latency_ms:.1f} ms")

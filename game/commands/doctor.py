@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from importlib import metadata
+from pathlib import Path
 from typing import TypeVar
 
 from game.config import backbones_dir, default_profile_dir, models_dir, models_dir_source
@@ -105,8 +106,19 @@ def run(args: argparse.Namespace) -> int:
     models = models_dir(args.models)
     print(f"Models      {models} (chosen by: {models_dir_source(args.models)})")
     profile = default_profile_dir(models)
-    trained = "present" if (profile / "profile.json").is_file() else "not trained yet"
-    print(f"Profile     {profile} ({trained})")
+    print(f"Profile     {profile} ({_profile_state(profile)})")
     converted = sorted(backbones_dir(models).glob("*.tflite")) if backbones_dir(models).is_dir() else []
     print(f"Backbones   {', '.join(p.name for p in converted) or 'none converted yet'}")
     return 0
+
+
+def _profile_state(profile: Path) -> str:
+    """Whether the default profile is trained, without loading TensorFlow's copy of the head."""
+    from game.vision.profile import HEAD_FILE, PROFILE_FILE, SAMPLES_FILE
+
+    if not profile.is_dir():
+        return "not trained yet"
+    missing = [name for name in (PROFILE_FILE, HEAD_FILE, SAMPLES_FILE) if not (profile / name).is_file()]
+    if missing:
+        return f"incomplete: missing {', '.join(missing)}; calibrate or train again"
+    return "trained"

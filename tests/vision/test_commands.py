@@ -146,3 +146,13 @@ def test_train_with_a_models_path_that_is_a_file_fails_before_training(
     assert main(["train", "--images", str(tmp_path / "missing"), "--models", str(a_file)]) == 1
     err = capsys.readouterr().err
     assert "is a file, not a folder" in err and "Traceback" not in err
+
+
+def test_negative_camera_index_is_refused_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    """OpenCV reads a negative index as "any camera": the command line refuses it instead."""
+    from game.cli import build_parser
+
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["play", "--camera", "-1"])
+    assert exc.value.code == 2
+    assert "camera index must be 0 or more" in capsys.readouterr().err
