@@ -58,6 +58,13 @@ def default_profile_dir(models: Path) -> Path:
     return profiles_dir(models) / DEFAULT_PROFILE_NAME
 
 
+def profile_dir(profile: str | os.PathLike[str] | None, models: Path) -> Path:
+    """The profile a command works on: ``--profile DIR`` when given, else the models directory's default."""
+    if profile:
+        return Path(profile).expanduser().resolve()
+    return default_profile_dir(models)
+
+
 def backbones_dir(models: Path) -> Path:
     """Converted per-frame backbones (LiteRT files), keyed by weights hash and converter version."""
     return models / "backbones"

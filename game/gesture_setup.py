@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.config import default_profile_dir, models_dir
+from game.config import models_dir
+from game.config import profile_dir as resolve_profile_dir
 from game.input.gesture import (
     DEFAULT_IDLE_CLASS,
     DEFAULT_SMOOTHING,
@@ -65,9 +66,7 @@ class GestureSettings:
 
 def profile_dir_for(profile: str | None, models: str | None) -> Path:
     """``--profile DIR`` if given, else the default profile in the models directory."""
-    if profile:
-        return Path(profile).expanduser().resolve()
-    return default_profile_dir(models_dir(models))
+    return resolve_profile_dir(profile, models_dir(models))
 
 
 def has_trained_profile(folder: Path) -> bool:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from game.commands.play import make_play_scene
-from game.config import default_profile_dir, models_dir
+from game.config import models_dir, profile_dir
 from game.scenes.base import Scene
 from game.scenes.calibration import CalibrationOptions, CalibrationScene
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if args.weights is not None and not Path(args.weights).is_file():
         return _fail(f"weights file not found: {args.weights} (expected mobilenet_2_5_224_tf_no_top.h5)")
     models = models_dir(args.models)
-    profile = Path(args.profile).expanduser().resolve() if args.profile else default_profile_dir(models)
+    profile = profile_dir(args.profile, models)
     if profile.exists() and not profile.is_dir():
         return _fail(f"--profile {profile} is a file, not a directory")
     options = CalibrationOptions(

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.config import default_profile_dir, models_dir
+from game.config import models_dir, profile_dir
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -51,7 +51,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     from game.vision.training import per_class_accuracy
 
     models = models_dir(args.models)
-    folder = Path(args.profile).expanduser() if args.profile else default_profile_dir(models)
+    folder = profile_dir(args.profile, models)
     profile = load_profile(folder)
     if profile.head is None:
         raise ProfileError(f"{folder} has no trained head yet: calibrate or train it first")

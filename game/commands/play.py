@@ -15,8 +15,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from game.config import default_profile_dir, high_score_path, models_dir
-from game.gesture_setup import has_trained_profile
+from game.config import high_score_path, models_dir
+from game.gesture_setup import has_trained_profile, profile_dir_for
 from game.highscore import HighScore
 from game.input.base import InputSource
 from game.render.panel import SidePanel
@@ -33,9 +33,7 @@ class Controls:
 
 
 def profile_dir(args: argparse.Namespace) -> Path:
-    if getattr(args, "profile", None):
-        return Path(args.profile).expanduser().resolve()
-    return default_profile_dir(models_dir(getattr(args, "models", None)))
+    return profile_dir_for(getattr(args, "profile", None), getattr(args, "models", None))
 
 
 def build_controls(args: argparse.Namespace, profile: Path) -> Controls:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from game.config import default_profile_dir, models_dir
+from game.config import models_dir, profile_dir
 
 if TYPE_CHECKING:
     from game.vision.training import EpochReport
@@ -85,7 +85,7 @@ def _train(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     models = models_dir(args.models)
-    target = check_save_target(Path(args.profile) if args.profile else default_profile_dir(models))
+    target = check_save_target(profile_dir(args.profile, models))
     config = DEFAULT.replace(
         epochs=args.epochs,
         learning_rate=args.lr,
