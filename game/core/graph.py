@@ -60,9 +60,6 @@ class MazeGraph:
     def tile(self, index: int) -> Tile:
         return Tile(index % self.width, index // self.width)
 
-    def is_open(self, index: int, direction: Direction) -> bool:
-        return self.neighbours[index][DIR_INDEX[direction]] >= 0
-
 
 def _build(maze: Maze) -> MazeGraph:
     width, height = maze.width, maze.height

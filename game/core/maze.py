@@ -50,9 +50,6 @@ class Maze:
             return Cell.WALL
         return self.cells[tile.row][tile.col % self.width]
 
-    def is_wall(self, tile: Tile) -> bool:
-        return self.cell(tile) is Cell.WALL
-
     def is_pacman_floor(self, tile: Tile) -> bool:
         """Pac-Man may stand here: not a wall, the ghost door or the ghost house."""
         return self.cell(tile) not in (Cell.WALL, Cell.DOOR, Cell.HOUSE)

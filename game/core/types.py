@@ -26,10 +26,6 @@ class Direction(Enum):
     def opposite(self) -> Direction:
         return _OPPOSITE[self]
 
-    @property
-    def is_horizontal(self) -> bool:
-        return self.dy == 0
-
     @classmethod
     def from_name(cls, name: str) -> Direction | None:
         """The direction called ``name`` ("up", "LEFT", ...), or None for anything else ("idle")."""
