@@ -37,7 +37,7 @@ def test_gesture_play_soak_keeps_memory_flat(
     assert result["game_steps"] == result["frames"]
     # The predictor ran throughout: predictions in every simulated minute, not a stalled thread.
     assert len(result["predictions_by_minute"]) == MINUTES
-    assert all(n > 0 for n in result["predictions_by_minute"])
+    assert all(n > 0 for n in result["predictions_by_minute"]), json.dumps(result)
     assert len(result["rss_mb_by_minute"]) == MINUTES + 1
     assert result["rss_growth_mb"] < MEMORY_LIMIT_MB
     assert result["memory_ok"] is True
