@@ -8,6 +8,7 @@ last frame, rendered offscreen when headless.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -16,16 +17,6 @@ from game.core.state import World
 
 #: Simulated seconds of a headless demo when ``--seconds`` is not given.
 DEFAULT_HEADLESS_SECONDS = 60.0
-SUMMARY_KEYS = (
-    "seconds_simulated",
-    "steps",
-    "score",
-    "dots_eaten",
-    "levels_cleared",
-    "lives_lost",
-    "ghosts_eaten",
-    "steps_per_second",
-)
 
 
 class DemoError(Exception):
@@ -57,7 +48,8 @@ def _run_headless(args: argparse.Namespace) -> int:
 
     seconds = args.seconds if args.seconds is not None else DEFAULT_HEADLESS_SECONDS
     world, summary = simulate(seconds, args.seed)
-    figures = {key: getattr(summary, key) for key in SUMMARY_KEYS}
+    # DemoSummary holds exactly the documented fields, in the documented order.
+    figures = dataclasses.asdict(summary)
     if args.screenshot is not None:
         _save_offscreen(world, Path(args.screenshot), args.scale or 3)
     if args.json:
