@@ -1,0 +1,235 @@
+"""The hand stage on the real MediaPipe models shipped in models/ (palm detection, landmarks, tracking).
+
+Photos of rooms come from ``../shared/data/rooms`` (the tests that need them skip when it is
+absent); the models themselves are the repository's copies, so the rest runs without ../shared.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from game.vision.hands import (
+    DETECTOR_SIZE,
+    LANDMARK_MODEL_FILE,
+    PALM_MODEL_FILE,
+    SHIPPED_MODELS_DIR,
+    HandModelError,
+    HandModels,
+    HandTracker,
+    Letterbox,
+    Roi,
+    decode_palms,
+    landmarks_to_roi,
+    palm_anchors,
+)
+
+ROOMS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "rooms"
+
+# Palm boxes (x0, y0, x1, y1) in frame pixels, checked once by eye on drawn frames.
+KNOWN_PALMS = {
+    "2/five/2_pic00000.jpg": (208, 360, 343, 494),
+    "996/three/996_pic00045.jpg": (127, 211, 254, 338),
+    "55/one/55_pic00042.jpg": (107, 232, 190, 315),
+}
+
+
+@pytest.fixture(scope="module")
+def models() -> HandModels:
+    return HandModels()
+
+
+def room_frame(name: str) -> np.ndarray:
+    path = ROOMS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is missing: the room photos live in ../shared/data/rooms")
+    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+
+
+def test_anchor_grid_matches_mediapipe_layout() -> None:
+    anchors = palm_anchors()
+    assert anchors.shape == (2016, 2)
+    # 24x24 cells, two anchors each, row-major (x runs fastest).
+    np.testing.assert_allclose(anchors[0], anchors[1])
+    np.testing.assert_allclose(anchors[0], [0.5 / 24, 0.5 / 24])
+    np.testing.assert_allclose(anchors[2], [1.5 / 24, 0.5 / 24])
+    np.testing.assert_allclose(anchors[2 * 24], [0.5 / 24, 1.5 / 24])
+    # Then 12x12 cells with six anchors each.
+    np.testing.assert_allclose(anchors[1152 : 1152 + 6], np.tile([0.5 / 12, 0.5 / 12], (6, 1)))
+    np.testing.assert_allclose(anchors[-1], [11.5 / 12, 11.5 / 12])
+
+
+def test_decoding_places_a_box_relative_to_its_anchor() -> None:
+    regressors = np.zeros((1, 2016, 18), dtype=np.float32)
+    logits = np.full((1, 2016, 1), -10.0, dtype=np.float32)
+    index = 1152 + 6 * (12 * 5 + 7) + 3  # stride-16 cell at column 7, row 5
+    ax, ay = (7 + 0.5) / 12, (5 + 0.5) / 12
+    regressors[0, index, :4] = [19.2, -9.6, 48.0, 96.0]  # dx, dy, w, h in input pixels
+    regressors[0, index, 4:6] = [0.0, 38.4]  # keypoint 0 below the centre
+    logits[0, index, 0] = 2.0
+    scores, boxes, keypoints = decode_palms(regressors, logits)
+    assert len(scores) == 1
+    assert scores[0] == pytest.approx(1 / (1 + math.exp(-2.0)))
+    cx, cy = ax + 0.1, ay - 0.05
+    np.testing.assert_allclose(boxes[0], [cx - 0.125, cy - 0.25, cx + 0.125, cy + 0.25], atol=1e-6)
+    np.testing.assert_allclose(keypoints[0, 0], [ax, ay + 0.2], atol=1e-6)
+    np.testing.assert_allclose(keypoints[0, 1], [ax, ay], atol=1e-6)
+
+
+def test_letterbox_maps_the_square_back_to_the_frame() -> None:
+    lb = Letterbox.for_frame(640, 480)
+    assert (lb.content_w, lb.content_h, lb.pad_x, lb.pad_y) == (192, 144, 0, 24)
+    corners = lb.to_frame(np.array([[0.0, 24 / DETECTOR_SIZE], [1.0, 168 / DETECTOR_SIZE]]))
+    np.testing.assert_allclose(corners, [[0, 0], [640, 480]], atol=1e-9)
+
+
+def test_roi_crop_matrix_puts_the_crop_centre_on_the_roi_centre() -> None:
+    roi = Roi(cx=300.0, cy=200.0, width=100.0, height=100.0, rotation=math.pi / 2)
+    corners = roi.corners()
+    np.testing.assert_allclose(corners.mean(axis=0), [300, 200])
+    # Rotated a quarter turn clockwise: the crop's top edge lies on the right side of the frame box.
+    np.testing.assert_allclose(corners[0], [350, 150], atol=1e-9)
+    np.testing.assert_allclose(corners[1], [350, 250], atol=1e-9)
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_PALMS))
+def test_detection_finds_the_known_palm(models: HandModels, name: str) -> None:
+    palm = models.detect(room_frame(name))
+    assert palm is not None
+    assert palm.score > 0.5
+    np.testing.assert_allclose(palm.box, KNOWN_PALMS[name], atol=12)
+
+
+def test_detection_follows_the_frame_into_a_larger_letterboxed_canvas(models: HandModels) -> None:
+    frame = room_frame("996/three/996_pic00045.jpg")
+    canvas = np.zeros((720, 960, 3), dtype=np.uint8)
+    dx, dy = 250, 180
+    canvas[dy : dy + 480, dx : dx + 640] = frame
+    palm, moved = models.detect(frame), models.detect(canvas)
+    assert palm is not None and moved is not None
+    shifted = np.array(palm.box) + np.array([dx, dy, dx, dy])
+    size = palm.box[2] - palm.box[0]
+    np.testing.assert_allclose(moved.box, shifted, atol=0.12 * size)
+    np.testing.assert_allclose(moved.keypoints, palm.keypoints + np.array([dx, dy]), atol=0.12 * size)
+
+
+def test_landmarks_lie_on_the_hand_and_the_crop_points_the_fingers_up(models: HandModels) -> None:
+    frame = room_frame("996/three/996_pic00045.jpg")  # an upright hand, three fingers up
+    result = HandTracker(models).still(frame)
+    assert result.found and result.landmarks is not None and result.roi is not None
+    assert result.presence > 0.9
+    x0, y0, x1, y1 = KNOWN_PALMS["996/three/996_pic00045.jpg"]
+    wrist, middle_tip = result.landmarks[0], result.landmarks[12]
+    assert x0 - 20 < wrist[0] < x1 + 20 and y0 < wrist[1] < y1 + 40
+    assert middle_tip[1] < y0  # fingers above the palm
+    assert abs(result.roi.rotation) < math.radians(30)
+
+
+def test_a_frame_without_a_hand_is_no_hand(models: HandModels) -> None:
+    frame = room_frame("996/three/996_pic00045.jpg")[:, 300:]  # the face and the room, not the hand
+    frame = cv2.resize(frame, (640, 480))
+    tracker = HandTracker(models)
+    result = tracker.process(frame)
+    assert not result.found and result.landmarks is None and result.box is None
+    assert result.detected
+
+
+def test_blank_frame_is_no_hand(models: HandModels) -> None:
+    frame = np.full((480, 640, 3), 128, dtype=np.uint8)
+    assert not HandTracker(models).process(frame).found
+
+
+def _moving_hand_video(path: Path, frame: np.ndarray, steps: int) -> list[tuple[float, float]]:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15.0, (640, 480))
+    assert writer.isOpened()
+    shifts = []
+    for i in range(steps):
+        dx, dy = -120 + 240 * i / (steps - 1), 40 * math.sin(i / 4)
+        m = np.float32([[1, 0, dx], [0, 1, dy]])
+        moved = cv2.warpAffine(frame, m, (640, 480), borderMode=cv2.BORDER_REPLICATE)
+        writer.write(cv2.cvtColor(moved, cv2.COLOR_RGB2BGR))
+        shifts.append((dx, dy))
+    writer.release()
+    return shifts
+
+
+def test_tracking_follows_a_moving_hand_and_mostly_skips_the_detector(
+    models: HandModels, tmp_path: Path
+) -> None:
+    frame = room_frame("996/three/996_pic00045.jpg")
+    video = tmp_path / "moving_hand.avi"
+    shifts = _moving_hand_video(video, frame, steps=30)
+    first = HandTracker(models).still(frame)
+    assert first.found and first.landmarks is not None
+    tracker = HandTracker(models)
+    capture = cv2.VideoCapture(str(video))
+    found = detected = 0
+    errors = []
+    for dx, dy in shifts:
+        ok, bgr = capture.read()
+        assert ok
+        result = tracker.process(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+        detected += result.detected
+        if result.found and result.landmarks is not None:
+            found += 1
+            expected = first.landmarks[0, :2] + np.array([dx, dy])
+            errors.append(float(np.linalg.norm(result.landmarks[0, :2] - expected)))
+    capture.release()
+    assert found >= 28, f"hand lost in {30 - found} of 30 frames"
+    assert detected <= 3, f"the detector ran on {detected} of 30 frames"
+    assert np.median(errors) < 15, f"the wrist is {np.median(errors):.1f} px from where the hand moved"
+
+
+def test_tracking_drops_to_no_hand_when_the_hand_leaves(models: HandModels) -> None:
+    frame = room_frame("996/three/996_pic00045.jpg")
+    empty = cv2.resize(frame[:, 300:], (640, 480))
+    tracker = HandTracker(models)
+    assert tracker.process(frame).found
+    assert tracker.tracking
+    gone = tracker.process(empty)
+    assert not gone.found and gone.detected
+    assert not tracker.tracking
+
+
+def test_landmarks_to_roi_of_an_upright_hand_is_upright_and_shifted_up() -> None:
+    # An idealised hand: wrist at the bottom, finger bases above it, fingers pointing up.
+    lm = np.zeros((21, 3))
+    lm[0, :2] = [100, 200]
+    for k, x in zip((1, 5, 9, 13, 17), (60, 80, 100, 120, 140), strict=True):
+        for j in range(4):
+            lm[k + j, :2] = [x, 150 - 20 * j]
+    roi = landmarks_to_roi(lm)
+    assert roi.rotation == pytest.approx(0.0, abs=1e-9)
+    assert roi.width == roi.height
+    assert roi.cy < 200 - 25  # centre of the palm/finger-base box, moved towards the fingers
+    assert roi.width == pytest.approx(2.0 * (200 - 110), rel=1e-6)
+
+
+def test_missing_model_gives_one_clear_message(tmp_path: Path) -> None:
+    shutil.copy(SHIPPED_MODELS_DIR / PALM_MODEL_FILE, tmp_path / PALM_MODEL_FILE)
+    with pytest.raises(HandModelError, match=f"Hand model not found: .*{LANDMARK_MODEL_FILE}"):
+        HandModels(tmp_path)
+
+
+def test_damaged_model_gives_one_clear_message(tmp_path: Path) -> None:
+    (tmp_path / PALM_MODEL_FILE).write_bytes(b"not a model" * 100)
+    shutil.copy(SHIPPED_MODELS_DIR / LANDMARK_MODEL_FILE, tmp_path / LANDMARK_MODEL_FILE)
+    with pytest.raises(HandModelError, match="is not a valid LiteRT model"):
+        HandModels(tmp_path)
+
+
+def test_swapped_models_are_refused(tmp_path: Path) -> None:
+    shutil.copy(SHIPPED_MODELS_DIR / LANDMARK_MODEL_FILE, tmp_path / PALM_MODEL_FILE)
+    shutil.copy(SHIPPED_MODELS_DIR / PALM_MODEL_FILE, tmp_path / LANDMARK_MODEL_FILE)
+    with pytest.raises(HandModelError, match="is not MediaPipe's"):
+        HandModels(tmp_path)
+
+
+def test_rejects_a_non_rgb_frame(models: HandModels) -> None:
+    with pytest.raises(ValueError, match="HxWx3 uint8"):
+        HandTracker(models).process(np.zeros((480, 640), dtype=np.uint8))
