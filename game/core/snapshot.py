@@ -11,6 +11,7 @@ def _state_text(world: World) -> str:
     pac = world.pacman
     parts = [
         f"t{world.tick} L{world.level} s{world.score} l{world.lives} {world.phase.value}{world.phase_steps}",
+        f"r{world.seed}",
         f"m{world.mode.value}{world.mode_index}:{world.mode_steps}",
         f"f{world.fright_steps} c{world.ghost_chain}",
         f"h{world.global_counter_active}{world.global_dot_counter} i{world.idle_steps} e{world.elroy}",

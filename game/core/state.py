@@ -119,6 +119,8 @@ class Counters:
 @dataclass
 class World:
     maze: Maze
+    #: Frightened ghosts' random choices. Reseeded from ``seed`` at the start of every level and
+    #: after every life, as the arcade resets its generator: the same moves give the same fright.
     rng: random.Random
     pacman: PacMan
     ghosts: list[Ghost]
@@ -164,6 +166,8 @@ class World:
     eaten_ghost: GhostName | None = None
     #: Per tile index: 1 while a dot or energizer is still there (mirrors ``edibles`` for fast lookup).
     edible_flags: bytearray = field(default_factory=bytearray)
+    #: The game's seed: ``rng`` restarts from it at each level and life.
+    seed: int = 0
     #: The level's numbers; refreshed by the rules when the level changes.
     params: LevelParams = field(init=False, repr=False)
     graph: MazeGraph = field(init=False, repr=False)

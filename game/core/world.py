@@ -43,6 +43,7 @@ def new_world(seed: int, maze: Maze | None = None) -> World:
         pacman=PacMan(*PACMAN_START),
         ghosts=[Ghost(name, HOME_X[name], HOUSE_Y, home_x=HOME_X[name]) for name in GhostName],
         edibles=set(maze.edibles()),
+        seed=seed,
     )
     _reset_actors(world)
     return world
@@ -122,6 +123,10 @@ def _reset_actors(world: World) -> None:
     world.fruit = None
     world.eaten_ghost = None
     world.popups.clear()
+    # The arcade resets its random generator at each level and life, so fright patterns repeat
+    # for the same moves. Reseeded from the game's seed rather than a constant, so that
+    # ``--seed`` still picks a different (but repeatable) pattern per game.
+    world.rng.seed(world.seed)
     _set_phase(world, Phase.READY)
 
 
