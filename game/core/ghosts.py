@@ -143,7 +143,7 @@ def move_ghost(world: World, ghost: Ghost) -> None:
     elif mode is GhostMode.LEAVING:
         _leave(world, ghost, distance)
     elif mode is GhostMode.ENTERING:
-        _enter(ghost, distance)
+        _enter(world, ghost, distance)
     else:
         _run_maze(world, ghost, distance)
 
@@ -213,13 +213,19 @@ def _leave(world: World, ghost: Ghost, distance: float) -> None:
         ghost.reverse_on_exit = False
 
 
-def _enter(ghost: Ghost, distance: float) -> None:
+def _enter(world: World, ghost: Ghost, distance: float) -> None:
     if ghost.y < HOUSE_Y:
         # Sideways onto the door's column, then down into the house.
         _toward(ghost, DOOR_X, HOUSE_Y, distance)
         return
     if _toward(ghost, ghost.home_x, HOUSE_Y, distance):
-        # Revived: no longer frightened, and out again at once.
-        ghost.mode = GhostMode.LEAVING
+        # Revived: no longer frightened. Out again at once, except that while the global dot
+        # counter (after a death) runs, Pinky, Inky and Clyde wait in the house like the others
+        # until that counter or the no-dot timer lets them out, as in the arcade.
         ghost.frightened = False
         ghost.reverse_on_exit = False
+        if world.global_counter_active and ghost.name is not GhostName.BLINKY:
+            ghost.mode = GhostMode.IN_HOUSE
+            ghost.direction = Direction.UP
+        else:
+            ghost.mode = GhostMode.LEAVING

@@ -360,13 +360,24 @@ def _release_ghosts(world: World) -> None:
         return
     house = world.ghosts[1:]
     if world.global_counter_active:
+        # After a death: Pinky leaves when the shared count is 7, Inky at 17. At 32 the arcade does
+        # not release Clyde: if he is inside, the shared counter is reset and switched off and the
+        # personal counters (kept from before the death) apply again, Clyde's included. On level 3+
+        # his limit is 0, so he leaves at 32 as the Dossier's summary says; on levels 1-2 (limits
+        # 60 and 50) he leaves when his own counter gets there (or on the no-dot timer). We follow
+        # the arcade code and the Dossier's detailed paragraph, not the summary ("Clyde at 32").
+        # If Clyde is already out at 32, the shared counter keeps running for the rest of the life.
         count = world.global_dot_counter
-        for ghost, limit in zip(house, levels.GLOBAL_RELEASE_DOTS, strict=True):
-            if count == limit and ghost.mode is GhostMode.IN_HOUSE:
-                _release(world, ghost)
-        if count >= levels.GLOBAL_RELEASE_DOTS[-1]:
-            world.global_counter_active = False
-    else:
+        pinky_limit, inky_limit, clyde_limit = levels.GLOBAL_RELEASE_DOTS
+        pinky, inky, clyde = house
+        if count == pinky_limit and pinky.mode is GhostMode.IN_HOUSE:
+            _release(world, pinky)
+        elif count == inky_limit and inky.mode is GhostMode.IN_HOUSE:
+            _release(world, inky)
+        elif count == clyde_limit and clyde.mode is GhostMode.IN_HOUSE:
+            world.global_counter_active, world.global_dot_counter = False, 0
+    first = _first_waiting(world)
+    if first is not None and not world.global_counter_active:
         limit = world.params.release_limits[house.index(first)]
         if first.dot_counter >= limit:
             _release(world, first)

@@ -77,7 +77,9 @@ def kill_and_restart(world: World) -> None:
 
 
 def test_after_a_death_the_global_counter_releases_at_7_17_32() -> None:
-    world = starved_world()
+    # Level 3: Clyde's personal limit is 0, so switching back to personal counters at 32 lets him
+    # out at once (both readings of the rule agree here; see the level 1 test below).
+    world = starved_world(level=3)
     kill_and_restart(world)
     place_pacman(world, 1, 29, Direction.LEFT)
     assert world.global_counter_active
@@ -97,6 +99,88 @@ def test_after_a_death_the_global_counter_releases_at_7_17_32() -> None:
     assert not world.elroy_suspended, "Elroy resumes once Clyde leaves"
 
 
+def test_on_level1_clyde_is_not_released_at_32_but_back_on_his_own_counter() -> None:
+    # The arcade code (and the Dossier's long paragraph) only switches the global counter off at
+    # 32 when Clyde is inside; his own limit then applies (60 on level 1, kept from before the death).
+    world = starved_world()
+    clyde = ghost(world, GhostName.CLYDE)
+    kill_and_restart(world)
+    place_pacman(world, 1, 29, Direction.LEFT)
+    clyde.dot_counter = 20
+    for count in (7, 10, 14):  # one release check per step, as dots come one at a time in play
+        eat_dots(world, count)
+    assert waiting(world) == [GhostName.CLYDE] and world.global_counter_active
+    eat_dots(world, 1)
+    assert not world.global_counter_active and world.global_dot_counter == 0
+    assert waiting(world) == [GhostName.CLYDE], "his personal counter (20) is short of 60"
+    assert world.elroy_suspended
+    eat_dots(world, 39)
+    assert waiting(world) == [GhostName.CLYDE]
+    eat_dots(world, 1)
+    assert waiting(world) == []
+    assert clyde.dot_counter == 60
+    assert not world.elroy_suspended
+
+
+def test_the_global_counter_keeps_running_if_clyde_is_out_at_32() -> None:
+    world = starved_world()
+    kill_and_restart(world)
+    place_pacman(world, 1, 29, Direction.LEFT)
+    eat_dots(world, 7)
+    eat_dots(world, 10)
+    rules._release(world, ghost(world, GhostName.CLYDE))  # as the no-dot timer would
+    eat_dots(world, 15)
+    assert world.global_dot_counter == 32
+    eat_dots(world, 5)
+    assert world.global_counter_active, "only Clyde inside at 32 switches it off"
+
+
+def revive(world: World, name: GhostName) -> None:
+    """Send ``name`` home as eyes from just above the door and step until it has revived."""
+    g = ghost(world, name)
+    g.mode, g.x, g.y, g.frightened = GhostMode.ENTERING, 14.0, 11.5, False
+    for _ in range(5 * STEPS_PER_SECOND):
+        world.idle_steps = 0  # keep the no-dot timer out of it while the eyes sink
+        step(world, KEEP_GOING)
+        if g.mode is not GhostMode.ENTERING:
+            return
+    raise AssertionError(f"{name} never revived")
+
+
+def test_a_ghost_revived_while_the_global_counter_runs_waits_for_it() -> None:
+    world = starved_world()
+    kill_and_restart(world)
+    place_pacman(world, 1, 29, Direction.LEFT)
+    eat_dots(world, 7)
+    eat_dots(world, 2)
+    assert waiting(world) == [GhostName.INKY, GhostName.CLYDE]
+    revive(world, GhostName.PINKY)
+    assert ghost(world, GhostName.PINKY).mode is GhostMode.IN_HOUSE, "it must not leave at once"
+    eat_dots(world, 3)
+    assert waiting(world) == list(HOUSE)
+    eat_dots(world, 5)  # 17: Inky's turn, not Pinky's (hers was 7)
+    assert waiting(world) == [GhostName.PINKY, GhostName.CLYDE]
+    # No dot for the no-dot time: the first ghost waiting (Pinky) is pushed out.
+    assert run_release(world, GhostName.PINKY) == 4 * STEPS_PER_SECOND - 1
+
+
+def test_a_ghost_revived_on_personal_counters_leaves_at_once() -> None:
+    world = starved_world()
+    for _ in range(3):
+        step(world, KEEP_GOING)
+    assert ghost(world, GhostName.PINKY).mode is not GhostMode.IN_HOUSE
+    revive(world, GhostName.PINKY)
+    assert ghost(world, GhostName.PINKY).mode is GhostMode.LEAVING
+
+
+def test_blinky_revived_after_a_death_leaves_at_once() -> None:
+    world = starved_world()
+    kill_and_restart(world)
+    place_pacman(world, 1, 29, Direction.LEFT)
+    revive(world, GhostName.BLINKY)
+    assert ghost(world, GhostName.BLINKY).mode is GhostMode.LEAVING
+
+
 def test_elroy_is_suspended_after_a_death_until_clyde_leaves() -> None:
     world = starved_world()
     leave_only(world, [Tile(26, 1)])
@@ -106,7 +190,11 @@ def test_elroy_is_suspended_after_a_death_until_clyde_leaves() -> None:
     place_pacman(world, 1, 29, Direction.LEFT)
     step(world, KEEP_GOING)
     assert world.elroy == 0
-    eat_dots(world, 32)
+    for count in (7, 10, 15):
+        eat_dots(world, count)
+    step(world, KEEP_GOING)
+    assert world.elroy == 0, "at 32 Clyde is back on his own counter (60 on level 1), still inside"
+    eat_dots(world, 60)
     step(world, KEEP_GOING)
     assert world.elroy == 2
 
