@@ -71,9 +71,11 @@ def profile_dir_for(profile: str | None, models: str | None) -> Path:
 
 def has_trained_profile(folder: Path) -> bool:
     """True when ``folder`` looks like a saved profile with a head (cheap: no TensorFlow)."""
-    from game.vision.profile import HEAD_FILE, PROFILE_FILE
+    from game.vision.profile_format import HEAD_FILE
+    from game.vision.profile_store import find_profile
 
-    return (folder / PROFILE_FILE).is_file() and (folder / HEAD_FILE).is_file()
+    found = find_profile(folder)  # recovers an interrupted save, as every loader does
+    return found is not None and (found / HEAD_FILE).is_file()
 
 
 def live_inference_threads() -> int:
@@ -93,9 +95,9 @@ def load_gesture_classifier(
     """
     from game.vision.classifier import GestureClassifier
     from game.vision.features import LiteRTBackbone, WeightsUnavailableError
-    from game.vision.profile import ProfileError, load_profile
+    from game.vision.profile import ProfileError, find_profile, load_profile
 
-    if not profile_dir.is_dir():
+    if find_profile(profile_dir) is None and not profile_dir.exists():
         raise GestureSetupError(
             f"No gesture profile at {profile_dir}. Run `gesture-pacman calibrate` to record your "
             "gestures, or `gesture-pacman train --images DIR` to train one from photos."

@@ -20,6 +20,7 @@ from game.scenes.calibration_profile import ProfileError, SavedCalibration, load
 from game.scenes.calibration_threads import lower_current_thread_priority
 from game.vision import features as vf
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess
+from game.vision.profile_store import find_profile
 
 #: LiteRT threads for the per-frame backbone during calibration.
 FRAME_THREADS = 1
@@ -110,7 +111,7 @@ class BackboneLoader:
             self.message = str(exc) or type(exc).__name__
             self.state = LoadState.FAILED
             return
-        if self.profile_dir is not None and (self.profile_dir / "profile.json").is_file():
+        if self.profile_dir is not None and find_profile(self.profile_dir) is not None:
             # Before READY, so that samples recorded meanwhile cannot be replaced by the saved ones.
             self.stage = "Loading your saved profile"
             _prepare_tensorflow()  # the saved head is a Keras model

@@ -24,6 +24,7 @@ from game.vision.profile import (
     Profile,
     ProfileError,
     Samples,
+    find_profile,
     load_profile,
     save_profile,
 )
@@ -145,7 +146,7 @@ def load_calibration(folder: Path) -> SavedCalibration | None:
 
     Loads the head too (Keras): call it off the UI thread.
     """
-    if not (Path(folder) / "profile.json").is_file() and not Path(folder).exists():
+    if find_profile(folder) is None and not Path(folder).exists():
         return None
     profile = load_profile(folder)
     saved = SavedCalibration(classes=list(profile.classes), config=profile.head_config, profile=profile)

@@ -7,17 +7,17 @@ Layout::
     head.keras     the trained head (current Keras format, loaded with safe_mode=True)
     samples.npz    features (float16), labels, thumbnails (loaded with allow_pickle=False)
 
-Saving writes a temporary sibling directory and swaps it in, so a crash mid-save leaves the
-previous profile intact. Loading validates every part and raises :class:`ProfileError` with one
-clear message. No pickle anywhere.
+Saving writes a staging sibling directory and swaps it in, so a crash mid-save leaves the
+previous profile intact; files of the user's in the folder are kept (``profile_store``). Loading
+recovers an interrupted save, validates every field (``profile_format``'s one table) and size
+before reading, and raises :class:`ProfileError` with one clear message. No pickle anywhere.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,20 +26,43 @@ from typing import Any
 
 import numpy as np
 
+from game.vision import profile_store
 from game.vision.features import FEATURE_SHAPE
 from game.vision.preprocess import PreprocessConfig
+from game.vision.profile_format import (
+    FORMAT_VERSION,
+    HEAD_FILE,
+    MAX_SAMPLES,
+    PARTS,
+    PROFILE_FILE,
+    PROFILE_KIND,
+    SAMPLE_ARRAYS,
+    SAMPLES_FILE,
+    THUMBNAIL_SIZE,
+    FieldError,
+    ProfileError,
+    check_npz,
+    check_part_size,
+    validate_metadata,
+)
 from game.vision.training import DEFAULT, EpochCallback, HeadConfig, StopCheck, TrainResult, train_head
 
-FORMAT_VERSION = 1
-PROFILE_KIND = "gesture-pacman-profile"
-PROFILE_FILE = "profile.json"
-HEAD_FILE = "head.keras"
-SAMPLES_FILE = "samples.npz"
-THUMBNAIL_SIZE = 48
-
-
-class ProfileError(Exception):
-    """A profile cannot be loaded or saved; the message says which file and what is wrong."""
+__all__ = [
+    "FORMAT_VERSION",
+    "HEAD_FILE",
+    "PROFILE_FILE",
+    "PROFILE_KIND",
+    "SAMPLES_FILE",
+    "THUMBNAIL_SIZE",
+    "Profile",
+    "ProfileError",
+    "Samples",
+    "check_save_target",
+    "find_profile",
+    "load_profile",
+    "save_profile",
+    "train_profile",
+]
 
 
 @dataclass
@@ -103,19 +126,6 @@ class Profile:
         }
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _write_parts(profile: Profile, folder: Path) -> None:
     (folder / PROFILE_FILE).write_text(json.dumps(profile.metadata(), indent=2) + "\n", encoding="utf-8")
     if profile.head is not None:
@@ -129,62 +139,26 @@ def _write_parts(profile: Profile, folder: Path) -> None:
     for part in folder.iterdir():
         with part.open("rb") as fh:
             os.fsync(fh.fileno())
-    _fsync_dir(folder)
 
 
 def check_save_target(folder: str | os.PathLike[str]) -> Path:
     """The resolved ``folder`` if a profile may be saved there; raises :class:`ProfileError` if not.
 
-    Commands call it before the slow work, so a wrong ``--profile`` is reported at once.
+    Only a new folder, an empty one or an existing gesture profile qualifies. Commands call it
+    before the slow work, so a wrong ``--profile`` is reported at once.
     """
-    target = Path(folder).expanduser().resolve()
-    if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / PROFILE_FILE).is_file())
-    ):
-        raise ProfileError(f"Refusing to overwrite {target}: it exists and is not a gesture profile.")
-    blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        raise ProfileError(f"Cannot save a profile at {target}: {blocker} is a file, not a folder.")
-    return target
+    return profile_store.check_target(folder)
 
 
 def save_profile(profile: Profile, folder: str | os.PathLike[str]) -> Path:
-    """Write ``profile`` to ``folder`` atomically: a crash at any point leaves the old profile loadable."""
-    target = check_save_target(folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        _write_parts(profile, staging)
-        if target.exists():
-            # A directory cannot be replaced in one rename, so the old one moves aside first;
-            # load_profile() restores it if a crash lands between the two renames.
-            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            retired.rmdir()
-            os.replace(target, retired)
-            os.replace(staging, target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-        _fsync_dir(target.parent)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+    """Write ``profile`` to ``folder`` atomically: a crash at any point leaves the old profile loadable.
+
+    Files in ``folder`` that are not part of a profile are kept, and so are its permissions.
+    """
+    return profile_store.commit(Path(folder), lambda staging: _write_parts(profile, staging))
 
 
-def _recover_interrupted_save(target: Path) -> None:
-    if target.exists() or not target.parent.is_dir():
-        return
-    # The suffixes are random, so the newest is told by when its contents were written: an older
-    # leftover (a clean-up that failed) must not come back in place of the latest save.
-    retired = [p for p in target.parent.glob(f".{target.name}.old-*") if p.is_dir()]
-    if retired:
-        os.replace(max(retired, key=_written_at), target)
-
-
-def _written_at(folder: Path) -> int:
-    meta = folder / PROFILE_FILE
-    return meta.stat().st_mtime_ns if meta.is_file() else -1
+find_profile = profile_store.find_profile
 
 
 def _read_metadata(target: Path) -> dict[str, Any]:
@@ -194,46 +168,70 @@ def _read_metadata(target: Path) -> dict[str, Any]:
             raise ProfileError(
                 f"No profile at {target}: train one with `gesture-pacman calibrate` or `train`."
             )
+        if not target.is_dir():
+            raise ProfileError(f"{target} is not a gesture profile: it is a file, not a folder.")
         raise ProfileError(f"{target} is not a gesture profile: {PROFILE_FILE} is missing.")
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProfileError(f"{meta_path} is damaged (not valid JSON: {exc}). Retrain the profile.") from exc
-    if not isinstance(meta, dict) or meta.get("kind") != PROFILE_KIND:
-        raise ProfileError(f"{meta_path} is not a gesture-pacman profile.")
-    version = meta.get("format_version")
-    if not isinstance(version, int):
-        raise ProfileError(f"{meta_path} has no valid format_version.")
-    if version > FORMAT_VERSION:
+        check_part_size(meta_path)
+        raw = meta_path.read_bytes()
+    except (OSError, ValueError) as exc:
+        raise ProfileError(f"{meta_path} cannot be read: {_why(exc)}.") from None
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProfileError(
-            f"{target} was saved by a newer gesture-pacman (profile format {version}; this version reads "
-            f"up to {FORMAT_VERSION}). Upgrade, or train a new profile."
-        )
-    return meta
+            f"{meta_path} is damaged (not valid JSON: {type(exc).__name__}). Retrain the profile."
+        ) from None
+    try:
+        return validate_metadata(meta)
+    except FieldError as exc:
+        if str(exc).startswith("newer format"):
+            raise ProfileError(
+                f"{target} was saved by a newer gesture-pacman (profile format {meta['format_version']}; "
+                f"this version reads up to {FORMAT_VERSION}). Upgrade, or train a new profile."
+            ) from None
+        if str(exc).startswith("it is not"):
+            raise ProfileError(f"{meta_path} is not a gesture-pacman profile.") from None
+        raise ProfileError(f"{meta_path} is damaged or incomplete: {exc}. Retrain the profile.") from None
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)
 
 
 def _parse_metadata(meta: dict[str, Any], meta_path: Path) -> Profile:
+    """A :class:`Profile` from fields :func:`validate_metadata` has checked."""
     try:
-        classes = [str(c) for c in meta["classes"]]
-        if len(classes) < 2 or len(set(classes)) != len(classes):
-            raise ValueError(f"classes must be two or more distinct names, got {classes}")
         return Profile(
-            classes=classes,
-            backbone_id=str(meta["backbone"]),
-            weights_sha256=str(meta["weights_sha256"]),
-            preprocess=PreprocessConfig.from_dict(meta.get("preprocess", {})),
-            head_config=HeadConfig.from_dict(meta.get("head", {})),
-            metrics=dict(meta.get("metrics", {})),
-            created=str(meta.get("created", "")),
-            format_version=int(meta["format_version"]),
+            classes=list(meta["classes"]),
+            backbone_id=meta["backbone"],
+            weights_sha256=meta["weights_sha256"],
+            preprocess=PreprocessConfig.from_dict(meta["preprocess"]),
+            head_config=HeadConfig.from_dict(meta["head"]),
+            metrics=dict(meta["metrics"]),
+            created=meta["created"],
+            format_version=meta["format_version"],
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:  # TrainingError is a ValueError
         raise ProfileError(f"{meta_path} is damaged or incomplete ({type(exc).__name__}: {exc}).") from exc
 
 
 def _load_samples(path: Path, n_classes: int) -> Samples:
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Samples()
+    try:
+        check_part_size(path)
+        # The .npy headers first: shapes, types and sizes are checked before anything is allocated.
+        check_npz(path, SAMPLE_ARRAYS, MAX_SAMPLES)
+    except ValueError as exc:
+        raise ProfileError(f"{path} is not a usable samples file: {exc}. Retrain the profile.") from None
+    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise ProfileError(
+            f"{path} is damaged or not a samples file ({type(exc).__name__}). "
+            "Retrain the profile or delete the file."
+        ) from None
     try:
         with np.load(path, allow_pickle=False) as data:
             samples = Samples(
@@ -246,49 +244,84 @@ def _load_samples(path: Path, n_classes: int) -> Samples:
         raise ProfileError(
             f"{path} is damaged or not a samples file ({type(exc).__name__}). "
             "Retrain the profile or delete the file."
-        ) from exc
+        ) from None
     n = len(samples.labels)
-    if (
-        samples.features.shape[1:] != FEATURE_SHAPE
-        or len(samples.features) != n
-        or len(samples.thumbnails) != n
-        or (n and (samples.labels.min() < 0 or samples.labels.max() >= n_classes))
-    ):
-        raise ProfileError(f"{path} does not match the profile's classes or the backbone's feature shape.")
+    if n and (samples.labels.min() < 0 or samples.labels.max() >= n_classes):
+        raise ProfileError(f"{path} has labels outside the profile's {n_classes} classes.")
+    if samples.features.shape[1:] != FEATURE_SHAPE:
+        raise ProfileError(f"{path} does not match the backbone's feature shape {FEATURE_SHAPE}.")
+    if not np.isfinite(samples.features).all():
+        raise ProfileError(f"{path} holds features that are not finite numbers. Retrain the profile.")
     return samples
+
+
+def _check_head_file(path: Path) -> None:
+    """Size limits before Keras reads it: the file, and what its archive unpacks to."""
+    try:
+        size = check_part_size(path)
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except ValueError as exc:
+        raise ProfileError(f"{path} cannot be used: {exc}. Retrain the profile.") from None
+    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise ProfileError(
+            f"{path} is damaged or not a Keras head ({type(exc).__name__}). Retrain the profile."
+        ) from None
+    if unpacked > 2 * PARTS[HEAD_FILE] or (size and unpacked > 1000 * size):
+        raise ProfileError(
+            f"{path} unpacks to {unpacked / 2**20:.0f} MiB, too much for a head. Retrain the profile."
+        )
 
 
 def _load_head(path: Path, n_classes: int) -> Any:
     import keras
 
+    _check_head_file(path)
     try:
         head = keras.saving.load_model(str(path), compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for a truncated or foreign archive
         # Only the type: Keras's own text says "File not found" for a file that is there but broken.
         raise ProfileError(
             f"{path} is damaged or not a Keras head ({type(exc).__name__}). Retrain the profile."
-        ) from exc
-    in_shape = tuple(head.input_shape[1:])
-    out_units = head.output_shape[-1]
-    if in_shape != FEATURE_SHAPE:
+        ) from None
+    try:
+        in_shape, out_shape = tuple(head.input_shape), tuple(head.output_shape)
+    except Exception:  # an unbuilt or multi-input model has no single shape
+        raise ProfileError(f"{path} is not a built single-input head. Retrain the profile.") from None
+    if len(out_shape) != 2 or any(isinstance(d, (tuple, list)) for d in (*in_shape, *out_shape)):
         raise ProfileError(
-            f"{path} was trained on features of shape {in_shape}, but the backbone gives {FEATURE_SHAPE}: "
+            f"{path} has outputs of shape {out_shape}, not one score per class. Retrain the profile."
+        )
+    if in_shape[1:] != FEATURE_SHAPE:
+        raise ProfileError(
+            f"{path} was trained on features of shape {in_shape[1:]}, "
+            f"but the backbone gives {FEATURE_SHAPE}: "
             "it belongs to another backbone. Retrain the profile."
         )
-    if out_units != n_classes:
-        raise ProfileError(f"{path} predicts {out_units} classes but the profile lists {n_classes}.")
+    if out_shape[-1] != n_classes:
+        raise ProfileError(f"{path} predicts {out_shape[-1]} classes but the profile lists {n_classes}.")
     return head
 
 
 def load_profile(folder: str | os.PathLike[str], load_head: bool = True) -> Profile:
-    """Load and validate a profile directory; raises :class:`ProfileError` with one clear message."""
-    target = Path(folder).expanduser().resolve()
-    _recover_interrupted_save(target)
+    """Load and validate a profile directory; raises :class:`ProfileError` with one clear message.
+
+    An interrupted save is recovered first (the one rule, :func:`profile_store.settle`), and a
+    save that swaps the folder while it is read makes the read start again.
+    """
+    target = profile_store.resolve(folder)
+    profile_store.settle(target)
+    return profile_store.read_consistent(target, lambda t: _read(t, load_head))
+
+
+def _read(target: Path, load_head: bool) -> Profile:
     meta = _read_metadata(target)
     profile = _parse_metadata(meta, target / PROFILE_FILE)
     profile.samples = _load_samples(target / SAMPLES_FILE, len(profile.classes))
     head_path = target / HEAD_FILE
-    if load_head and head_path.is_file():
+    if load_head and os.path.lexists(head_path):
+        if not stat.S_ISREG(head_path.lstat().st_mode):
+            raise ProfileError(f"{head_path} is not a regular file. Retrain the profile.")
         profile.head = _load_head(head_path, len(profile.classes))
     return profile
 

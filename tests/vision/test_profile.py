@@ -191,7 +191,7 @@ def test_recovery_restores_the_newest_of_several_moved_aside_profiles(saved: Pat
     os.utime(stale / PROFILE_FILE, ns=(1_000_000_000, 1_000_000_000))
     saved.rename(newest)  # a crash between the two renames of the latest save
     assert load_profile(saved).classes == ["up", "down", "left", "right"]
-    assert not newest.exists() and stale.exists()
+    assert not newest.exists() and not stale.exists()  # the older leftover is removed, not restored
 
 
 def test_damaged_parts_get_messages_that_do_not_mislead(saved: Path) -> None:

@@ -1,0 +1,211 @@
+"""Profile storage: saves keep the user's files and permissions, the one recovery rule, consistent
+reads during saves, and size/shape limits checked before anything is allocated.
+
+Profiles here have no head (no Keras), so these run in a fraction of a second each.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from game.gesture_setup import has_trained_profile
+from game.vision.features import FEATURE_SHAPE
+from game.vision.profile import (
+    HEAD_FILE,
+    PROFILE_FILE,
+    SAMPLES_FILE,
+    Profile,
+    ProfileError,
+    check_save_target,
+    find_profile,
+    load_profile,
+    save_profile,
+)
+
+
+def small(classes: list[str], rows: int) -> Profile:
+    profile = Profile(classes=classes, backbone_id="test-backbone", weights_sha256="0" * 64)
+    rng = np.random.default_rng(rows)
+    for label in range(len(classes)):
+        n = rows // len(classes) + (label < rows % len(classes))
+        profile.samples = profile.samples.add(label, rng.standard_normal((n, *FEATURE_SHAPE)))
+    return profile
+
+
+def test_save_keeps_the_users_files_and_the_folders_permissions(tmp_path: Path) -> None:
+    folder = tmp_path / "me"
+    save_profile(small(["up", "down"], 4), folder)
+    (folder / "notes.txt").write_text("mine")
+    (folder / "photos").mkdir()
+    (folder / "photos" / "a.jpg").write_bytes(b"jpeg")
+    (folder / "link").symlink_to("notes.txt")
+    os.chmod(folder, 0o750)
+    inode = (folder / "notes.txt").stat().st_ino
+    save_profile(small(["up", "down", "left"], 6), folder)
+    assert load_profile(folder).classes == ["up", "down", "left"]
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert (folder / "notes.txt").stat().st_ino == inode  # the same file, not a copy
+    assert (folder / "photos" / "a.jpg").read_bytes() == b"jpeg"
+    assert os.readlink(folder / "link") == "notes.txt"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["me"]  # no staging or old folder left
+
+
+def test_a_folder_that_merely_holds_a_file_named_profile_json_is_not_overwritten(tmp_path: Path) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / PROFILE_FILE).write_text('{"name": "my web app"}')
+    (folder / "index.js").write_text("precious")
+    with pytest.raises(ProfileError, match="not a gesture profile"):
+        save_profile(small(["up", "down"], 2), folder)
+    assert (folder / "index.js").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_a_damaged_profile_can_be_saved_over(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    meta = json.loads((folder / PROFILE_FILE).read_text())
+    (folder / PROFILE_FILE).write_text(json.dumps({**meta, "classes": 7}))
+    with pytest.raises(ProfileError, match="'classes'"):
+        load_profile(folder)
+    save_profile(small(["up", "down"], 2), folder)  # retraining is how a damaged profile is repaired
+    assert load_profile(folder).classes == ["up", "down"]
+
+
+def test_an_empty_folder_keeps_its_permissions(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir(mode=0o711)
+    os.chmod(folder, 0o711)
+    save_profile(small(["up", "down"], 2), folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o711
+
+
+def test_stale_staging_folders_are_removed_and_a_fresh_one_is_left_alone(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    stale = tmp_path / ".me.new-dead"
+    stale.mkdir()
+    (stale / PROFILE_FILE).write_text("{}")
+    os.utime(stale, (time.time() - 60, time.time() - 60))
+    fresh = tmp_path / ".me.new-live"
+    fresh.mkdir()
+    load_profile(folder)
+    assert not stale.exists()
+    assert fresh.exists()  # it may belong to a save that has not locked it yet
+
+
+def test_play_sees_a_profile_whose_save_was_interrupted_between_the_renames(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    (folder / HEAD_FILE).write_bytes(b"")  # has_trained_profile only looks for the file
+    folder.rename(tmp_path / ".me.old-abc")
+    assert has_trained_profile(folder)
+    assert find_profile(folder) == folder
+
+
+def test_loads_during_saves_see_one_whole_profile(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 3), tmp_path / "me")
+    versions = [small(["up", "down"], 3), small(["up", "down", "left"], 5)]
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def saver() -> None:
+        i = 0
+        try:
+            while not stop.is_set():
+                save_profile(versions[i % 2], folder)
+                i += 1
+        except BaseException as exc:  # reported by the test below
+            errors.append(exc)
+
+    thread = threading.Thread(target=saver)
+    thread.start()
+    seen = set()
+    try:
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline:
+            loaded = load_profile(folder)
+            seen.add((len(loaded.classes), len(loaded.samples)))
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors
+    assert seen <= {(2, 3), (3, 5)}
+    assert len(seen) == 2, "the loads should have seen both versions"
+
+
+def _npz(arrays: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in arrays.items():
+            archive.writestr(f"{name}.npy", data)
+    return out.getvalue()
+
+
+def _npy_header(shape: tuple[int, ...], descr: str) -> bytes:
+    out = io.BytesIO()
+    np.lib.format.write_array_header_1_0(out, {"descr": descr, "fortran_order": False, "shape": shape})
+    return out.getvalue()
+
+
+def test_an_absurd_array_size_in_a_samples_header_is_refused_before_allocation(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    bomb = {
+        "features": _npy_header((10**9, *FEATURE_SHAPE), "<f2"),
+        "labels": _npy_header((10**9,), "<i8"),
+        "thumbnails": _npy_header((10**9, 48, 48, 3), "|u1"),
+    }
+    (folder / SAMPLES_FILE).write_bytes(_npz(bomb))
+    with pytest.raises(ProfileError, match="more than the limit"):
+        load_profile(folder)
+
+
+@pytest.mark.parametrize(
+    ("name", "shape", "descr", "match"),
+    [
+        ("features", (2, 7, 7), "<f2", "shape"),
+        ("labels", (2, 1), "<i8", "shape"),
+        ("features", (2, 7, 7, 256), "|O", "holds"),
+        ("thumbnails", (2, 48, 48, 3), "<f8", "holds"),
+    ],
+)
+def test_samples_of_the_wrong_rank_or_type_are_refused(
+    tmp_path: Path, name: str, shape: tuple[int, ...], descr: str, match: str
+) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    with np.load(folder / SAMPLES_FILE) as data:
+        arrays = {k: data[k] for k in data.files}
+    parts = {}
+    for key, value in arrays.items():
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, value)
+        parts[key] = buf.getvalue()
+    parts[name] = _npy_header(shape, descr) + b"\0" * 64
+    (folder / SAMPLES_FILE).write_bytes(_npz(parts))
+    with pytest.raises(ProfileError, match=match):
+        load_profile(folder)
+
+
+def test_an_oversized_profile_json_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    with (folder / PROFILE_FILE).open("ab") as fh:
+        fh.truncate(64 << 20)  # sparse: no disk used
+    with pytest.raises(ProfileError, match="over the limit"):
+        load_profile(folder)
+
+
+def test_a_symlink_loop_as_profile_path_is_one_message(tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    for call in (lambda: load_profile(loop), lambda: check_save_target(loop)):
+        with pytest.raises(ProfileError) as error:
+            call()
+        assert "\n" not in str(error.value)
