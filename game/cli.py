@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 COMMANDS = ("play", "calibrate", "demo", "train", "evaluate", "bench", "doctor")
 
@@ -31,30 +34,96 @@ def _add_weights(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _camera_index(text: str) -> int:
-    """A webcam index: 0, 1, 2 ... (OpenCV treats a negative index as "any camera")."""
-    try:
-        index = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"camera index must be a whole number, got {text!r}") from None
-    if index < 0:
-        raise argparse.ArgumentTypeError(f"camera index must be 0 or more, got {index}")
-    return index
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``gesture-pacman play: --seconds must be ...`` and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        # "argument --seconds: must be positive" reads better as "--seconds must be positive".
+        message = re.sub(r"^argument (\S+?)(/\S+)?: ", r"\1 ", message)
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def _number(
+    kind: type[int] | type[float],
+    low: float,
+    high: float,
+    low_open: bool = False,
+    high_open: bool = False,
+    between: bool = False,
+) -> Callable[[str], Any]:
+    """An argparse ``type``: a finite ``kind`` within [low, high] (ends open when asked).
+
+    ``between`` words a refusal as a range (a setting like a probability); otherwise it names the
+    end that was crossed (the upper end of a count or duration is only a sanity limit).
+    """
+    what = "a whole number" if kind is int else "a number"
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+        too_low = value < low or (low_open and value == low)
+        too_high = value > high or (high_open and value == high)
+        if not (too_low or too_high):
+            return value
+        if between:
+            ends = " (both excluded)" if low_open and high_open else ""
+            problem = f"must be between {_show(low)} and {_show(high)}{ends}"
+        elif too_low:
+            problem = "must be positive" if low == 0 and low_open else f"must be at least {_show(low)}"
+        else:
+            problem = f"must be at most {_show(high)}" if not high_open else f"must be below {_show(high)}"
+        raise argparse.ArgumentTypeError(f"{problem}, got {text}")
+
+    parse.__name__ = "number"
+    return parse
+
+
+def _show(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
+
+
+def _head_limit(name: str, kind: type[int] | type[float], **ends: bool) -> Callable[[str], Any]:
+    """The same limits as a profile's stored head settings (``profile_format.LIMITS``)."""
+
+    def parse(text: str) -> int | float:
+        from game.vision.profile_format import LIMITS
+
+        low, high = LIMITS[name]
+        return _number(kind, low, high, **ends)(text)
+
+    return parse
+
+
+#: Limits of the numeric options that are not head settings.
+SECONDS = _number(float, 0, 7 * 24 * 3600, low_open=True)
+SEED = _number(int, 0, 2**32 - 1)
+SMOOTHING = _number(int, 1, 600)
+THRESHOLD = _number(float, 0, 1, between=True)
+SCALE = _number(int, 1, 8, between=True)
+CAMERA = _number(int, 0, 99, between=True)
+FRAMES = _number(int, 1, 10_000_000)
+MINUTES = _number(float, 0, 24 * 60, low_open=True)
+LEARNING_RATE = _head_limit("learning_rate", float, low_open=True, high_open=True, between=True)
+BATCH_FRACTION = _head_limit("batch_fraction", float, low_open=True, between=True)
 
 
 def _add_camera(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--camera", type=_camera_index, metavar="N", help="webcam index (default 0)")
+    src.add_argument("--camera", type=CAMERA, metavar="N", help="webcam index (default 0)")
     src.add_argument("--video", metavar="FILE", help="use a video file instead of a webcam")
 
 
 def _add_window(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scale", type=int, metavar="N", help="integer window scale (default: fits the screen)")
+    p.add_argument("--scale", type=SCALE, metavar="N", help="integer window scale (default: fits the screen)")
     p.add_argument("--fullscreen", action="store_true", help="run full screen")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gesture-pacman",
         description="Pac-Man you steer with hand gestures in front of a webcam. "
         "With no command, the game starts at its title screen.",
@@ -73,11 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--headless", action="store_true", help="no window: one video frame per game step (needs --video)"
     )
-    play.add_argument("--seconds", type=float, metavar="S", help="stop after S simulated seconds")
+    play.add_argument("--seconds", type=SECONDS, metavar="S", help="stop after S simulated seconds")
     play.add_argument("--log", metavar="FILE", help="with --headless: write one JSON line per frame")
-    play.add_argument("--seed", type=int, default=None, metavar="N", help="random seed for the ghosts")
-    play.add_argument("--smoothing", type=int, metavar="N", help="frames of prediction smoothing")
-    play.add_argument("--threshold", type=float, metavar="P", help="confidence needed to steer (0-1)")
+    play.add_argument("--seed", type=SEED, default=None, metavar="N", help="random seed for the ghosts")
+    play.add_argument("--smoothing", type=SMOOTHING, metavar="N", help="frames of prediction smoothing")
+    play.add_argument("--threshold", type=THRESHOLD, metavar="P", help="confidence needed to steer (0-1)")
     play.add_argument(
         "--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam"
     )
@@ -101,9 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="watch the autopilot play")
     demo.add_argument(
-        "--seconds", type=float, default=None, metavar="S", help="stop after S simulated seconds"
+        "--seconds", type=SECONDS, default=None, metavar="S", help="stop after S simulated seconds"
     )
-    demo.add_argument("--seed", type=int, default=1, metavar="N", help="random seed")
+    demo.add_argument("--seed", type=SEED, default=1, metavar="N", help="random seed")
     demo.add_argument("--headless", action="store_true", help="no window; simulate as fast as possible")
     demo.add_argument("--json", action="store_true", help="print a JSON summary last")
     demo.add_argument("--screenshot", metavar="PNG", help="save the last frame as a PNG")
@@ -120,13 +189,21 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--profile", metavar="DIR", help="profile directory to write (default: models/profiles/default)"
     )
-    train.add_argument("--epochs", type=int, metavar="N")
-    train.add_argument("--lr", type=float, metavar="F", help="learning rate")
-    train.add_argument("--hidden", type=int, metavar="N", help="hidden units")
+    train.add_argument("--epochs", type=_head_limit("epochs", int), metavar="N")
     train.add_argument(
-        "--batch-fraction", type=float, metavar="F", help="batch size as a fraction of the samples"
+        "--lr",
+        type=LEARNING_RATE,
+        metavar="F",
+        help="learning rate",
     )
-    train.add_argument("--seed", type=int, default=0, metavar="N")
+    train.add_argument("--hidden", type=_head_limit("hidden_units", int), metavar="N", help="hidden units")
+    train.add_argument(
+        "--batch-fraction",
+        type=BATCH_FRACTION,
+        metavar="F",
+        help="batch size as a fraction of the samples",
+    )
+    train.add_argument("--seed", type=SEED, default=0, metavar="N")
     train.add_argument("--json", action="store_true", help="print a JSON summary last")
     _add_models(train)
     _add_weights(train)
@@ -146,8 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to measure (default: vision)",
     )
     bench.add_argument("--images", metavar="DIR", help="real images to use (else generated frames)")
-    bench.add_argument("--frames", type=int, metavar="N", help="frames to run (suite-specific default)")
-    bench.add_argument("--minutes", type=float, metavar="M", help="simulated minutes (soak suite)")
+    bench.add_argument("--frames", type=FRAMES, metavar="N", help="frames to run (suite-specific default)")
+    bench.add_argument("--minutes", type=MINUTES, metavar="M", help="simulated minutes (soak suite)")
     bench.add_argument("--json", action="store_true", help="print only the JSON object")
     _add_models(bench)
     _add_weights(bench)
@@ -159,9 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    if args.command is None:
-        args = parser.parse_args(["play", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        if args.command is None:
+            args = parser.parse_args(["play", *(sys.argv[1:] if argv is None else argv)])
+    except SystemExit as exc:  # --help, --version, or a one-line option error (status 2)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     module = importlib.import_module(f"game.commands.{args.command}")
     try:
         return int(module.run(args))

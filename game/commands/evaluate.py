@@ -91,7 +91,7 @@ def format_table(report: dict[str, Any]) -> str:
     width = max(6, *(len(c) for c in classes))
     lines = [f"accuracy {report['accuracy']:.3f} on {report['n']} images"]
     if report["skipped"]:
-        lines[0] += f" ({report['skipped']} undecodable files skipped)"
+        lines[0] += f" ({report['skipped']} files skipped: not usable images)"
     lines.append("")
     lines.append(f"{'true':<{width}}  {'acc':>5}  " + " ".join(f"{c:>{width}}" for c in classes))
     for i, name in enumerate(classes):

@@ -95,10 +95,7 @@ def _train(args: argparse.Namespace) -> int:
 
     data = load_labelled_folder(args.images)
     counts = ", ".join(f"{c} {int((data.labels == i).sum())}" for i, c in enumerate(data.classes))
-    _say(
-        f"{len(data)} images ({counts})"
-        + (f"; skipped {len(data.skipped)} undecodable" if data.skipped else "")
-    )
+    _say(f"{len(data)} images ({counts})" + (f"; {data.skipped_summary()}" if data.skipped else ""))
 
     backbone = load_backbone(Path(args.weights) if args.weights else None)
     extractor = FeatureExtractor(backbone)
@@ -128,6 +125,8 @@ def _train(args: argparse.Namespace) -> int:
     LiteRTBackbone.from_backbone(backbone, models)  # so play starts without converting
     val = "n/a" if result.val_accuracy is None else f"{result.val_accuracy:.3f}"
     _say(f"saved {saved} (validation accuracy {val}, head trained in {result.seconds:.1f} s)")
+    if data.skipped:
+        _say(data.skipped_summary())
     if args.json:
         summary = {
             "profile": str(saved),
@@ -135,6 +134,7 @@ def _train(args: argparse.Namespace) -> int:
             "samples": len(data),
             "val_accuracy": result.val_accuracy,
             "seconds": round(time.perf_counter() - start, 3),
+            "skipped": len(data.skipped),
         }
         print(json.dumps(summary))
     return 0

@@ -1,13 +1,18 @@
 """Labelled image folders: ``DIR/<class>/*`` read into RGB arrays for training and evaluation.
 
 Class folders are the gesture names (up, down, left, right and optionally idle), any image
-format OpenCV reads, any size. Files that do not decode are skipped and counted; a class with no
-usable image, or a folder with no class folders at all, is a :class:`DatasetError` naming it.
+format OpenCV reads (whose header Pillow knows). Each file's size and header dimensions are checked
+before it is decoded, JPEGs are decoded already reduced, and each image is shrunk to
+:data:`WORK_SIDE` as soon as it is decoded, so memory stays bounded for folders of big photos.
+Files that are not images, do not decode or are over a limit are skipped and counted (with the
+reason); a class with no usable image, or a folder with no class folders at all, is a
+:class:`DatasetError` naming it.
 """
 
 from __future__ import annotations
 
 import logging
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +39,8 @@ class LabelledImages:
     paths: list[Path]
     ranks: np.ndarray  # position of each image within its class, in file-name order
     skipped: list[Path] = field(default_factory=list)
+    #: Why each skipped file was skipped, in the order of ``skipped``.
+    reasons: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.images)
@@ -47,7 +54,15 @@ class LabelledImages:
             paths=[self.paths[i] for i in keep],
             ranks=self.ranks[keep],
             skipped=self.skipped,
+            reasons=self.reasons,
         )
+
+    def skipped_summary(self) -> str:
+        """One line on the skipped files ("" when none), for the end of a command's report."""
+        if not self.skipped:
+            return ""
+        first = f"{self.skipped[0].name}: {self.reasons[0]}" if self.reasons else self.skipped[0].name
+        return f"skipped {len(self.skipped)} file(s) that are not usable images (e.g. {first})"
 
     def split_first(self, n: int) -> tuple[LabelledImages, LabelledImages]:
         """(the first ``n`` images of each class by file name, the rest)."""
@@ -55,15 +70,113 @@ class LabelledImages:
         return self.subset(first), self.subset(~first)
 
 
+#: The longest side an image keeps once decoded: what the pipeline uses (a 224-pixel crop, a hand
+#: crop) needs no more than a webcam frame gives, and 50 twelve-megapixel photos kept at full size
+#: are 1.8 GB.
+WORK_SIDE = 1280
+#: Pixels a decode may produce (after JPEG's own reduction): 50 MP is 150 MB for a moment.
+MAX_DECODED_PIXELS = 50_000_000
+#: Bytes read from one file; a phone photo is a few MB.
+MAX_FILE_BYTES = 100 << 20
+#: Header sizes refused outright, whatever the format (a decompression bomb).
+MAX_HEADER_PIXELS = 1_000_000_000
+
+
+class ImageSkipped(ValueError):
+    """One file cannot be used as an image; the message says why (it is skipped and counted)."""
+
+
+def image_size(path: Path) -> tuple[str, int, int]:
+    """(format, width, height) from the file's header, without decoding its pixels.
+
+    Pillow reads only the header in ``Image.open``; OpenCV, which decodes, has no header-only call.
+    """
+    import warnings
+
+    from PIL import Image
+
+    # Pillow's own bomb check would say less than ours (which names the size); it stays as a backstop.
+    Image.MAX_IMAGE_PIXELS = max(Image.MAX_IMAGE_PIXELS or 0, MAX_HEADER_PIXELS)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # DecompressionBombWarning: the limits below decide
+            with Image.open(path) as im:
+                return str(im.format or "?"), int(im.size[0]), int(im.size[1])
+    except Image.DecompressionBombError:
+        raise ImageSkipped(
+            f"its header declares more than {2 * MAX_HEADER_PIXELS / 1e6:.0f} megapixels"
+        ) from None
+    except Exception:  # Pillow raises many types for files that are not images
+        raise ImageSkipped("not an image file") from None
+
+
+def _reduction(fmt: str, width: int, height: int) -> int:
+    """1, 2, 4 or 8: how much a JPEG can be shrunk while decoding and stay above ``WORK_SIDE``."""
+    if fmt not in ("JPEG", "MPO"):
+        return 1
+    factor = 1
+    while factor < 8 and max(width, height) // (factor * 2) >= WORK_SIDE:
+        factor *= 2
+    return factor
+
+
+_REDUCED = {
+    1: cv2.IMREAD_COLOR,
+    2: cv2.IMREAD_REDUCED_COLOR_2,
+    4: cv2.IMREAD_REDUCED_COLOR_4,
+    8: cv2.IMREAD_REDUCED_COLOR_8,
+}
+
+
+def shrink(image: np.ndarray, side: int = WORK_SIDE) -> np.ndarray:
+    """``image`` with its longest side at most ``side`` (area interpolation), else unchanged."""
+    h, w = image.shape[:2]
+    if max(h, w) <= side:
+        return image
+    scale = side / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+def decode_image(path: Path) -> np.ndarray:
+    """An image file as RGB ``uint8``, its longest side at most :data:`WORK_SIDE`.
+
+    Checked before decoding: a regular file of at most :data:`MAX_FILE_BYTES`, with a header of
+    at most :data:`MAX_DECODED_PIXELS` (after a JPEG's reduction while decoding). Raises
+    :class:`ImageSkipped` with the reason otherwise, or when it does not decode.
+    """
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ImageSkipped(f"cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ImageSkipped("not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ImageSkipped(f"{info.st_size / 2**20:.0f} MB, over the {MAX_FILE_BYTES >> 20} MB limit")
+    fmt, width, height = image_size(path)
+    factor = _reduction(fmt, width, height)
+    decoded = (width // factor) * (height // factor)
+    if width * height > MAX_HEADER_PIXELS or decoded > MAX_DECODED_PIXELS:
+        raise ImageSkipped(
+            f"{width}x{height} pixels, over the limit of {MAX_DECODED_PIXELS / 1e6:.0f} megapixels"
+        )
+    try:
+        data = np.fromfile(str(path), dtype=np.uint8)  # handles non-ASCII paths, unlike cv2.imread
+    except OSError as exc:
+        raise ImageSkipped(f"cannot be read ({exc.strerror or exc})") from None
+    bgr = cv2.imdecode(data, _REDUCED[factor]) if data.size else None
+    del data
+    if bgr is None or bgr.ndim != 3 or bgr.shape[2] != 3:
+        raise ImageSkipped("OpenCV cannot decode it")
+    return cv2.cvtColor(shrink(bgr), cv2.COLOR_BGR2RGB)
+
+
 def read_rgb(path: Path) -> np.ndarray | None:
-    """An image file as RGB ``uint8``, or None when OpenCV cannot decode it."""
-    data = np.fromfile(str(path), dtype=np.uint8)  # handles non-ASCII paths, unlike cv2.imread
-    if data.size == 0:
+    """:func:`decode_image`, or None when the file is skipped."""
+    try:
+        return decode_image(path)
+    except ImageSkipped:
         return None
-    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
-    if bgr is None:
-        return None
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
 def class_folders(root: Path, classes: list[str] | None = None) -> list[tuple[str, Path]]:
@@ -97,13 +210,16 @@ def load_labelled_folder(root: str | Path, classes: list[str] | None = None) -> 
     paths: list[Path] = []
     ranks: list[int] = []
     skipped: list[Path] = []
+    reasons: list[str] = []
     for label, (name, folder) in enumerate(folders):
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
         rank = 0
         for path in files:
-            image = read_rgb(path)
-            if image is None:
+            try:
+                image = decode_image(path)
+            except ImageSkipped as exc:
                 skipped.append(path)
+                reasons.append(str(exc))
                 continue
             images.append(image)
             labels.append(label)
@@ -111,10 +227,10 @@ def load_labelled_folder(root: str | Path, classes: list[str] | None = None) -> 
             ranks.append(rank)
             rank += 1
         if rank == 0:
-            what = f"{len(files)} files, none of them an image OpenCV can decode" if files else "it is empty"
+            what = f"{len(files)} files, none of them a usable image" if files else "it is empty"
             raise DatasetError(f"class '{name}' has no usable image in {folder} ({what})")
     if skipped:
-        log.warning("skipped %d file(s) that are not decodable images, e.g. %s", len(skipped), skipped[0])
+        log.warning("skipped %d file(s), e.g. %s: %s", len(skipped), skipped[0], reasons[0])
     return LabelledImages(
         classes=[name for name, _ in folders],
         images=images,
@@ -122,4 +238,5 @@ def load_labelled_folder(root: str | Path, classes: list[str] | None = None) -> 
         paths=paths,
         ranks=np.asarray(ranks, dtype=np.int64),
         skipped=skipped,
+        reasons=reasons,
     )

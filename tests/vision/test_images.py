@@ -1,15 +1,17 @@
-"""Labelled folders: class order, undecodable files, empty classes and folders of non-images."""
+"""Labelled folders: class order, bad files skipped with a reason, limits before decoding, shrinking."""
 
 from __future__ import annotations
 
 import logging
+import struct
+import zlib
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from game.vision.images import DatasetError, load_labelled_folder
+from game.vision.images import MAX_FILE_BYTES, WORK_SIDE, DatasetError, load_labelled_folder
 
 
 def _image(path: Path, value: int = 128) -> None:
@@ -62,3 +64,57 @@ def test_folder_without_class_folders(tmp_path: Path) -> None:
 def test_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="not found"):
         load_labelled_folder(tmp_path / "absent")
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` x ``height`` (a decompression bomb's shape), tiny on disk."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("bomb.png", _png_header_only(20000, 20000), "over the limit of 50 megapixels"),
+        ("huge-header.png", _png_header_only(60000, 60000), "megapixels"),
+        ("text.jpg", b"not a picture", "not an image file"),
+        ("truncated.png", _png_header_only(64, 64), "OpenCV cannot decode it"),
+    ],
+)
+def test_a_bad_image_is_skipped_with_its_reason_before_it_is_decoded(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    for cls in ("up", "down"):
+        _image(tmp_path / cls / "good.png")
+    (tmp_path / "up" / name).write_bytes(content)
+    data = load_labelled_folder(tmp_path)
+    assert len(data) == 2 and [p.name for p in data.skipped] == [name]
+    assert reason in data.reasons[0]
+    assert name in data.skipped_summary()
+
+
+def test_a_file_over_the_size_limit_is_skipped_without_reading_it(tmp_path: Path) -> None:
+    for cls in ("up", "down"):
+        _image(tmp_path / cls / "good.png")
+    with (tmp_path / "up" / "big.jpg").open("wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)  # sparse
+    data = load_labelled_folder(tmp_path)
+    assert "MB limit" in data.reasons[0]
+
+
+def test_big_photos_are_shrunk_as_they_are_decoded(tmp_path: Path) -> None:
+    for cls, size in (("up", (3000, 4000)), ("down", (2000, 1500))):
+        (tmp_path / cls).mkdir()
+        cv2.imwrite(str(tmp_path / cls / "photo.jpg"), np.full((*size, 3), 90, np.uint8))
+    data = load_labelled_folder(tmp_path)
+    assert [im.shape for im in data.images] == [(960, WORK_SIDE, 3), (WORK_SIDE, 960, 3)]
+    assert abs(int(data.images[0].mean()) - 90) <= 2
