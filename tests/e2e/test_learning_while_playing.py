@@ -1,0 +1,86 @@
+"""Learning while playing, end to end on real hands: keyboard overrides over the first part of a
+video teach the head, and the later part is recognised better than before.
+
+A profile is trained on only 5 photos per class (real MobileNet weights). A synthetic webcam video
+shows other photos: first a stretch of each class while a scripted key for that class is held
+(the player correcting the game), then a later stretch nobody corrects. Frames go through the
+learning classifier one by one as in play; overrides become samples through the corrections'
+gate, refits run on their background thread and are swapped in between frames. Accuracy on the
+later stretch is measured with the head in use then, against the profile's own head on the same
+frames.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from game.bench.gesture_fixture import CLASSES, class_photos, train_profile_from_photos
+from game.bench.gesture_video import write_gesture_video
+from game.vision.camera import open_source
+from game.vision.corrections import Corrections
+from game.vision.features import LiteRTBackbone
+from game.vision.learning_classifier import learning_classifier
+from game.vision.preprocess import thumbnail
+from game.vision.profile import load_profile
+
+FPS = 30.0
+HOLD_FRAMES = 3
+#: Photos (file-name ranks) per stretch: calibration, corrected play, later play.
+CALIBRATION = 5
+CORRECTED = range(20, 50)
+LATER = range(60, 90)
+
+
+def test_keyboard_corrections_raise_accuracy_on_later_frames(
+    signdigits: Path, imagenet_weights: Path, session_models_dir: Path, tmp_path: Path
+) -> None:
+    profile_dir = train_profile_from_photos(
+        signdigits, session_models_dir, tmp_path / "profile", train_per_class=CALIBRATION
+    )
+    photos = {name: class_photos(signdigits, name) for name in CLASSES}
+    segments = [(name, [photos[name][i] for i in CORRECTED]) for name in CLASSES]
+    segments += [(name, [photos[name][i] for i in LATER]) for name in CLASSES]
+    video = write_gesture_video(tmp_path / "play.avi", segments, hold_frames=HOLD_FRAMES, fps=FPS)
+    corrected_until = video.segments[len(CLASSES) - 1].stop
+    # The script: the key of the class on screen is held through each corrected stretch.
+    key_held = {i: video.label_at(i) for i in range(corrected_until)}
+
+    profile = load_profile(profile_dir)
+    classifier = learning_classifier(profile, LiteRTBackbone.load(session_models_dir, num_threads=1))
+    original = classifier.head
+    corrections = Corrections(profile.classes, original, profile.samples.features, profile.samples.labels)
+    truth: list[int] = []
+    before: list[int] = []
+    after: list[int] = []
+    with open_source(None, str(video.path), loop=False, paced=False) as source:
+        for frame in source:
+            t = frame.index / FPS
+            prediction = classifier.predict(frame.image, t)
+            head = corrections.take_head()
+            if head is not None:
+                classifier.set_head(head)  # between frames, as the play scene does
+            label = key_held.get(frame.index)
+            if label is not None:
+                corrections.offer(label, prediction.features, thumbnail(frame.image, 48), t)
+                continue
+            if frame.index == corrected_until:
+                # The player stopped correcting: let the last refit finish and take it.
+                while corrections.wait(30) and (head := corrections.take_head()) is not None:
+                    classifier.set_head(head)
+                prediction = classifier.predict(frame.image, t)
+            truth.append(profile.classes.index(video.label_at(frame.index) or ""))
+            after.append(int(np.argmax(list(prediction.probs.values()))))
+            before.append(int(np.argmax(original(prediction.features[None])[0])))
+    corrections.close()
+    acc_before = float(np.mean(np.equal(before, truth)))
+    acc_after = float(np.mean(np.equal(after, truth)))
+    print(
+        f"learned {corrections.count} corrections in {corrections.refits} refits; "
+        f"later frames ({len(truth)}): {acc_before:.3f} before, {acc_after:.3f} after"
+    )
+    assert corrections.count >= 30  # about 4 a second of holding, not 30
+    assert corrections.count <= len(key_held) / 5
+    assert classifier.swaps >= 2
+    assert acc_after >= acc_before + 0.03

@@ -1,0 +1,84 @@
+"""Learning while playing, without a camera: overrides become samples, refits happen in the background."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.vision.corrections import Corrections, LearningSettings
+from game.vision.refit import DenseHead, DenseLayer
+from game.vision.variety import GateConfig
+
+CLASSES = ["up", "down", "left"]
+
+
+def make(settings: LearningSettings | None = None) -> tuple[Corrections, np.random.Generator]:
+    rng = np.random.default_rng(0)
+    head = DenseHead(
+        "flatten",
+        (
+            DenseLayer(rng.normal(0, 0.3, (8, 6)).astype(np.float32), np.zeros(6, np.float32), "relu"),
+            DenseLayer(rng.normal(0, 0.3, (6, 3)).astype(np.float32), None, "softmax"),
+        ),
+    )
+    base = rng.normal(size=(9, 8)).astype(np.float32)
+    return Corrections(CLASSES, head, base, np.arange(9) % 3, settings), rng
+
+
+def thumb(value: int) -> np.ndarray:
+    """A 48x48 thumbnail: ``value`` picks which quarter is bright, so different values differ a lot."""
+    image = np.zeros((48, 48, 3), np.uint8)
+    r, c = divmod(value % 4, 2)
+    image[r * 24 : r * 24 + 24, c * 24 : c * 24 + 24] = 255
+    return image
+
+
+def test_each_distinct_override_frame_is_learned_in_order_and_twins_are_not() -> None:
+    corrections, rng = make(LearningSettings(retrain_after=100))
+    assert corrections.offer("up", rng.normal(size=8), thumb(0), 0.0)
+    assert not corrections.offer("up", rng.normal(size=8), thumb(0), 1.0)  # the same picture
+    assert corrections.offer("up", rng.normal(size=8), thumb(1), 2.0)
+    assert corrections.offer("left", rng.normal(size=8), thumb(1), 2.01)
+    assert not corrections.offer("right", rng.normal(size=8), thumb(2), 3.0)  # not a class of the head
+    assert corrections.count == 3
+    learned = corrections.new_samples()
+    assert learned.labels.tolist() == [0, 0, 2]
+    assert learned.features.shape == (3, 8) and learned.thumbnails.shape == (3, 48, 48, 3)
+
+
+def test_a_refit_runs_after_a_few_samples_and_its_head_is_taken_once() -> None:
+    corrections, rng = make(
+        LearningSettings(retrain_after=3, gate=GateConfig(min_change=0.0, max_per_second=100))
+    )
+    for i in range(2):
+        corrections.offer("down", rng.normal(size=8), thumb(i), i)
+    assert not corrections.busy and corrections.take_head() is None
+    corrections.offer("down", rng.normal(size=8), thumb(2), 3)
+    assert corrections.wait(10)
+    head = corrections.take_head()
+    assert head is not None and corrections.take_head() is None
+    assert corrections.refits == 1 and corrections.fitted_on == 3 and corrections.error == ""
+    x = rng.normal(size=(4, 8)).astype(np.float32)
+    assert head(x).shape == (4, 3)
+
+
+def test_turned_off_it_learns_nothing() -> None:
+    corrections, rng = make(LearningSettings(enabled=False))
+    assert not corrections.offer("up", rng.normal(size=8), thumb(0), 0.0)
+    corrections.enabled = True
+    assert corrections.offer("up", rng.normal(size=8), thumb(0), 0.0)
+
+
+def test_at_most_max_new_corrections_are_kept() -> None:
+    corrections, rng = make(
+        LearningSettings(max_new=2, retrain_after=100, gate=GateConfig(min_change=0.0, max_per_second=100))
+    )
+    kept = [corrections.offer("up", rng.normal(size=8), thumb(i), i) for i in range(4)]
+    assert kept == [True, True, False, False]
+
+
+def test_a_failing_refit_says_why_and_keeps_the_old_head() -> None:
+    corrections, rng = make(LearningSettings(retrain_after=1))
+    corrections.offer("up", rng.normal(size=5), thumb(0), 0.0)  # wrong feature width
+    corrections.wait(10)
+    assert corrections.take_head() is None
+    assert "learning failed" in corrections.error
