@@ -1,7 +1,9 @@
 """Ghost behaviour: targets, steering at tile centres, speeds, and the trips in and out of the house.
 
 Outside the house a ghost runs from tile centre to tile centre and picks its next direction on
-each centre (the "decide at the current tile's centre" form of the arcade rule). Inside, it
+each centre (the "decide at the current tile's centre" form of the arcade rule). A forced
+reversal (scatter/chase switch, energizer) waits until the ghost enters its next tile: it turns
+around on that tile's edge, so ghosts turn one by one as in the arcade. Inside, it
 follows fixed waypoints: bobbing while it waits, out through the door when released, and in
 through the door as eyes before it revives.
 """
@@ -133,9 +135,6 @@ def ghost_speed(world: World, ghost: Ghost) -> float:
 
 def move_ghost(world: World, ghost: Ghost) -> None:
     """Advance ``ghost`` by one step at its current speed."""
-    if ghost.reverse_pending:
-        ghost.reverse_pending = False
-        ghost.direction = ghost.direction.opposite
     distance = ghost_speed(world, ghost)
     mode = ghost.mode
     if mode is GhostMode.IN_HOUSE:
@@ -157,6 +156,22 @@ def _run_maze(world: World, ghost: Ghost, distance: float) -> None:
         col, row = math.floor(ghost.x), math.floor(ghost.y)
         offset = (ghost.x - col - 0.5) * d.dx if d.dy == 0 else (ghost.y - row - 0.5) * d.dy
         to_centre = -offset if offset < 0.0 else 1.0 - offset
+        if ghost.reverse_pending and offset >= 0.0:
+            # A forced reversal takes effect as the ghost enters its next tile: it turns around on
+            # the edge and heads back to the centre of the tile it came from.
+            to_edge = 0.5 - offset
+            if remaining < to_edge:
+                ghost.x += d.dx * remaining
+                ghost.y += d.dy * remaining
+                break
+            remaining -= to_edge
+            if d.dy == 0:
+                ghost.x = float(col + (d.dx > 0))
+            else:
+                ghost.y = float(row + (d.dy > 0))
+            ghost.reverse_pending = False
+            ghost.direction = d.opposite
+            continue
         if remaining < to_centre:
             ghost.x += d.dx * remaining
             ghost.y += d.dy * remaining

@@ -20,7 +20,7 @@ def _state_text(world: World) -> str:
     for ghost in world.ghosts:
         parts.append(
             f"G{ghost.name.value},{ghost.x!r},{ghost.y!r},{ghost.direction.name},{ghost.mode.value},"
-            f"{ghost.frightened},{ghost.dot_counter},{ghost.reverse_on_exit}"
+            f"{ghost.frightened},{ghost.dot_counter},{ghost.reverse_on_exit},{ghost.reverse_pending}"
         )
     if world.fruit is not None:
         parts.append(f"F{world.fruit.name},{world.fruit.time_left!r}")

@@ -73,7 +73,7 @@ class Ghost:
     direction: Direction = Direction.LEFT
     mode: GhostMode = GhostMode.IN_HOUSE
     frightened: bool = False
-    #: A forced reversal waiting to be applied (on the ghost's next move, within the same step).
+    #: A forced reversal waiting to be applied: the ghost turns around when it enters its next tile.
     reverse_pending: bool = False
     dot_counter: int = 0
     #: Where the ghost waits inside the house (x); y is the house's middle row.

@@ -320,7 +320,7 @@ def _eat_ghost(world: World, ghost: Ghost, events: list[Event]) -> None:
     world.counters.ghosts_eaten += 1
     _add_score(world, points, events)
     ghost.mode = GhostMode.EYES
-    ghost.frightened = False
+    ghost.frightened = ghost.reverse_pending = False  # eyes are exempt from forced reversals
     world.eaten_ghost = ghost.name
     world.popups.append(Popup(points, ghost.x, ghost.y, levels.GHOST_POPUP_SECONDS))
     _set_phase(world, Phase.GHOST_EATEN)

@@ -112,7 +112,9 @@ class Autopilot:
                 speed = ghost_speed(world, ghost)
                 if not graph.floor[index]:
                     continue
-            walks = undirected[index] if reversal_soon else ghost_walk_distances(graph, index, heading)
+            # A ghost with a forced reversal pending turns at its next tile edge: either way is open.
+            turning = reversal_soon or ghost.reverse_pending
+            walks = undirected[index] if turning else ghost_walk_distances(graph, index, heading)
             harmless = float(world.fright_steps) if ghost.frightened else 0.0
             threats.append(_Threat(walks, max(speed, params.ghost_tunnel_speed), delay, harmless))
         return threats

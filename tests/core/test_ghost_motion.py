@@ -61,31 +61,39 @@ def test_tunnel_beats_elroy() -> None:
     assert percent_moved(world, GhostName.BLINKY) == pytest.approx(40)
 
 
-def _reversals_in_play(seed: int, steps: int) -> tuple[list[set[Event]], list[set[Event]]]:
-    """Play with the autopilot; return the events of steps where an outside ghost reversed, and all steps."""
+def _reversals_in_play(seed: int, steps: int) -> tuple[list[bool], list[set[Event]], list[set[Event]]]:
+    """Play with the autopilot. Return, for each reversal of an outside ghost, whether a forced
+    reversal was pending; the events of the steps that set a pending reversal; and all steps."""
     world = playing_world(seed)
     pilot = Autopilot(seed)
-    flips: list[set[Event]] = []
+    flips: list[bool] = []
+    arming: list[set[Event]] = []
     every: list[set[Event]] = []
     for _ in range(steps):
-        before = [(g.mode, g.direction) for g in world.ghosts]
+        before = [(g.mode, g.direction, g.reverse_pending) for g in world.ghosts]
         events = set(step(world, pilot.poll(world)))
         every.append(events)
-        for (mode, direction), g in zip(before, world.ghosts, strict=True):
+        if Event.READY in events:
+            continue  # actors put back in their start places, not a reversal
+        for (mode, direction, pending), g in zip(before, world.ghosts, strict=True):
             if mode in _OUTSIDE and g.mode in _OUTSIDE and g.direction is direction.opposite:
-                flips.append(events)
+                # Pending from an earlier step, or set and used in this one.
+                flips.append(pending or bool(events & {Event.MODE_CHANGE, Event.ENERGIZER}))
+            if g.reverse_pending and not pending:
+                arming.append(events)
         if world.phase is Phase.GAME_OVER:
             break
-    return flips, every
+    return flips, arming, every
 
 
 def test_ghosts_reverse_only_on_forced_mode_changes() -> None:
-    flips, every = _reversals_in_play(seed=4, steps=6000)
+    flips, arming, every = _reversals_in_play(seed=4, steps=6000)
     assert flips, "the scatter/chase switches should have reversed someone"
-    assert all(events & {Event.MODE_CHANGE, Event.ENERGIZER} for events in flips)
+    assert all(flips), "every reversal was a pending forced one"
+    assert all(events & {Event.MODE_CHANGE, Event.ENERGIZER} for events in arming)
     fright_ends = [events for events in every if Event.FRIGHT_END in events]
     assert fright_ends, "the run should include the end of a frightened period"
-    assert not any(Event.FRIGHT_END in events for events in flips)
+    assert not any(Event.FRIGHT_END in events and not events & {Event.ENERGIZER} for events in arming)
 
 
 def test_no_upward_turns_from_the_special_tiles_in_play() -> None:
@@ -95,12 +103,13 @@ def test_no_upward_turns_from_the_special_tiles_in_play() -> None:
     turned_up_elsewhere = 0
     for _ in range(8000):
         before = [
-            (g.mode, g.direction, g.frightened, graph.index(int(g.x) % 28, int(g.y))) for g in world.ghosts
+            (g.mode, g.direction, g.frightened or g.reverse_pending, graph.index(int(g.x) % 28, int(g.y)))
+            for g in world.ghosts
         ]
         events = set(step(world, pilot.poll(world)))
         forced = events & {Event.MODE_CHANGE, Event.ENERGIZER}
-        for (mode, direction, frightened, tile), g in zip(before, world.ghosts, strict=True):
-            if mode not in _OUTSIDE or frightened or forced or direction is Direction.UP:
+        for (mode, direction, exempt, tile), g in zip(before, world.ghosts, strict=True):
+            if mode not in _OUTSIDE or exempt or forced or direction is Direction.UP:
                 continue
             if g.direction is Direction.UP:
                 assert not graph.no_up[tile], f"{g.name} turned up on a no-up tile"
@@ -129,8 +138,12 @@ def test_mode_change_reverses_outside_ghosts_and_flags_those_at_home() -> None:
     world.mode_steps = world.params.schedule[0] - 1  # the first scatter ends on the next step
     events = step(world, KEEP_GOING)
     assert Event.MODE_CHANGE in events
-    assert (blinky.mode, blinky.direction) == (GhostMode.CHASE, Direction.LEFT)
-    assert clyde.mode is GhostMode.IN_HOUSE and clyde.reverse_on_exit
+    # Mid-tile: he keeps going and turns on entering his next tile (see test_forced_reversal).
+    assert (blinky.mode, blinky.direction, blinky.reverse_pending) == (GhostMode.CHASE, Direction.RIGHT, True)
+    assert clyde.mode is GhostMode.IN_HOUSE and clyde.reverse_on_exit and not clyde.reverse_pending
+    for _ in range(10):
+        step(world, KEEP_GOING)
+    assert blinky.direction is Direction.LEFT and not blinky.reverse_pending
 
 
 def test_only_eyes_and_house_trips_use_the_door() -> None:
