@@ -45,12 +45,13 @@ _CLOCKWISE = (Direction.UP, Direction.RIGHT, Direction.DOWN, Direction.LEFT)
 
 
 def pacman_tile(world: World) -> tuple[int, int]:
+    """Pac-Man's tile; off-screen in the tunnel its column is below 0 or past the last one."""
     pac = world.pacman
-    return int(pac.x) % world.graph.width, int(pac.y)
+    return math.floor(pac.x), math.floor(pac.y)
 
 
-def ghost_tile(ghost: Ghost, width: int) -> tuple[int, int]:
-    return int(ghost.x) % width, int(ghost.y)
+def ghost_tile(ghost: Ghost) -> tuple[int, int]:
+    return math.floor(ghost.x), math.floor(ghost.y)
 
 
 def _ahead(world: World, tiles: int) -> tuple[int, int]:
@@ -70,10 +71,10 @@ def chase_target(world: World, ghost: Ghost) -> tuple[int, int]:
         return _ahead(world, 4)
     if name is GhostName.INKY:
         pivot_col, pivot_row = _ahead(world, 2)
-        blinky_col, blinky_row = ghost_tile(world.ghosts[0], world.graph.width)
+        blinky_col, blinky_row = ghost_tile(world.ghosts[0])
         return 2 * pivot_col - blinky_col, 2 * pivot_row - blinky_row
     col, row = pacman_tile(world)
-    own_col, own_row = ghost_tile(ghost, world.graph.width)
+    own_col, own_row = ghost_tile(ghost)
     if (col - own_col) ** 2 + (row - own_row) ** 2 >= CLYDE_SHY_RADIUS**2:
         return col, row
     return SCATTER_TARGET[GhostName.CLYDE]
@@ -124,7 +125,7 @@ def ghost_speed(world: World, ghost: Ghost) -> float:
     if mode is GhostMode.IN_HOUSE or mode is GhostMode.LEAVING:
         return params.ghost_tunnel_speed
     graph = world.graph
-    if graph.slow_zone[int(ghost.y) * graph.width + int(ghost.x) % graph.width]:
+    if graph.slow_zone[graph.index(math.floor(ghost.x), math.floor(ghost.y))]:
         return params.ghost_tunnel_speed
     if ghost.frightened:
         return params.ghost_fright_speed
@@ -149,7 +150,6 @@ def move_ghost(world: World, ghost: Ghost) -> None:
 
 def _run_maze(world: World, ghost: Ghost, distance: float) -> None:
     graph = world.graph
-    width = graph.width
     remaining = distance
     while remaining > 0.0:
         d = ghost.direction
@@ -178,16 +178,16 @@ def _run_maze(world: World, ghost: Ghost, distance: float) -> None:
             break
         remaining -= to_centre
         if d.dy == 0:
-            ghost.x = (math.floor(ghost.x + d.dx * to_centre) + 0.5) % width
-            col = int(ghost.x)
+            ghost.x = graph.wrap_x(math.floor(ghost.x + d.dx * to_centre) + 0.5)
+            col = math.floor(ghost.x)
         else:
             ghost.y = math.floor(ghost.y + d.dy * to_centre) + 0.5
-            row = int(ghost.y)
+            row = math.floor(ghost.y)
         if ghost.mode is GhostMode.EYES and row == _EYES_ENTRY_ROW and col in _EYES_ENTRY_COLS:
             ghost.mode = GhostMode.ENTERING
             return
-        ghost.direction = choose_direction(world, ghost, row * width + col)
-    ghost.x %= width
+        ghost.direction = choose_direction(world, ghost, graph.index(col, row))
+    ghost.x = graph.wrap_x(ghost.x)
 
 
 def _toward(ghost: Ghost, x: float, y: float, distance: float) -> bool:

@@ -30,7 +30,7 @@ def apply_request(pac: PacMan, graph: MazeGraph) -> None:
     request = pac.requested
     if request is None or request is pac.direction:
         return
-    index = graph.index(int(pac.x), int(pac.y))
+    index = graph.index(math.floor(pac.x), math.floor(pac.y))
     open_that_way = graph.neighbours[index][DIR_INDEX[request]] >= 0
     if request is pac.direction.opposite:
         # Between centres the way back is always open; on a centre it depends on the tile behind.
@@ -44,7 +44,10 @@ def apply_request(pac: PacMan, graph: MazeGraph) -> None:
 
 
 def move_pacman(pac: PacMan, graph: MazeGraph, distance: float) -> None:
-    """Move ``distance`` tiles: drift onto the lane, run to each centre, stop at walls, wrap the tunnel."""
+    """Move ``distance`` tiles: drift onto the lane, run to each centre, stop at walls, wrap the tunnel.
+
+    In the tunnel he runs on over the off-screen tiles before coming back on the other side.
+    """
     d = pac.direction
     if d.dy == 0:
         lane = math.floor(pac.y) + 0.5
@@ -57,13 +60,12 @@ def move_pacman(pac: PacMan, graph: MazeGraph, distance: float) -> None:
         if gap:
             pac.x = lane if abs(gap) <= distance else pac.x + math.copysign(distance, gap)
 
-    width = graph.width
     remaining = distance
     while remaining > 0.0:
         d = pac.direction
         col, row = math.floor(pac.x), math.floor(pac.y)
         offset = _offset_along(pac)
-        if offset >= 0.0 and graph.neighbours[row * width + col % width][DIR_INDEX[d]] < 0:
+        if offset >= 0.0 and graph.neighbours[graph.index(col, row)][DIR_INDEX[d]] < 0:
             # A wall ahead: stop on the centre, still facing it.
             pac.x, pac.y = col + 0.5, row + 0.5
             pac.moving = False
@@ -80,10 +82,10 @@ def move_pacman(pac: PacMan, graph: MazeGraph, distance: float) -> None:
                 pac.x = _snap(pac.x)
             else:
                 pac.y = _snap(pac.y)
-            pac.x %= width
+            pac.x = graph.wrap_x(pac.x)
             # A buffered turn takes effect on this centre, not a step late.
             apply_request(pac, graph)
-    pac.x %= width
+    pac.x = graph.wrap_x(pac.x)
     pac.moving = True
 
 

@@ -1,7 +1,9 @@
 """The state of a game in progress, as plain dataclasses the renderer reads and ``step`` advances.
 
 Positions are in tile units with the origin at the playfield's top-left: an actor centred in
-tile (c, r) is at (c + 0.5, r + 0.5). The renderer reads these fields and never writes them.
+tile (c, r) is at (c + 0.5, r + 0.5). In the side tunnel x runs on off-screen, from -2 to 30 on
+the arcade maze (see ``game.core.graph``), so it can be negative: tiles are floor(x), not int(x).
+The renderer reads these fields and never writes them.
 ``game.core.world`` creates a ``World`` (``new_world``) and advances it (``step``). Fields after
 ``counters`` are the rules' own bookkeeping: timers in whole 60 Hz steps so they stay exact.
 """
@@ -176,6 +178,6 @@ class World:
         self.graph = maze_graph(self.maze)
         self.params = level_params(self.level)
         if not self.edible_flags:
-            self.edible_flags = bytearray(self.graph.width * self.graph.height)
+            self.edible_flags = bytearray(self.graph.size)
             for tile in self.edibles:
                 self.edible_flags[self.graph.index(tile.col, tile.row)] = 1

@@ -9,6 +9,7 @@ the step for the sound and the HUD. All randomness comes from ``world.rng``.
 
 from __future__ import annotations
 
+import math
 import random
 from functools import lru_cache
 
@@ -233,8 +234,8 @@ def _update_elroy(world: World) -> None:
 def _eat(world: World, events: list[Event]) -> None:
     pac = world.pacman
     graph = world.graph
-    col, row = int(pac.x) % graph.width, int(pac.y)
-    index = row * graph.width + col
+    col, row = math.floor(pac.x), math.floor(pac.y)
+    index = graph.index(col, row)
     if world.edible_flags[index]:
         world.edible_flags[index] = 0
         world.edibles.discard(Tile(col, row))
@@ -296,13 +297,12 @@ def _frighten(world: World) -> None:
 def _collide(world: World, events: list[Event]) -> bool:
     """Pac-Man meets a ghost on the same tile: eat it (frightened) or die. True if the phase changed."""
     pac = world.pacman
-    width = world.graph.width
-    col, row = int(pac.x) % width, int(pac.y)
+    col, row = math.floor(pac.x), math.floor(pac.y)
     for ghost in world.ghosts:
         mode = ghost.mode
         if mode is GhostMode.EYES or mode is GhostMode.ENTERING or mode is GhostMode.IN_HOUSE:
             continue
-        if int(ghost.y) != row or int(ghost.x) % width != col:
+        if math.floor(ghost.y) != row or math.floor(ghost.x) != col:
             continue
         if ghost.frightened:
             _eat_ghost(world, ghost, events)

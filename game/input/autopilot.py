@@ -12,6 +12,7 @@ direction with the deepest safe room. All choices are deterministic for a given 
 
 from __future__ import annotations
 
+import math
 import random
 from collections import deque
 from collections.abc import Callable
@@ -72,7 +73,7 @@ class Autopilot:
     def poll(self, world: World) -> Intent:
         pac = world.pacman
         graph = world.graph
-        here = graph.index(int(pac.x), int(pac.y))
+        here = graph.index(math.floor(pac.x), math.floor(pac.y))
         self._since_plan += 1
         if here != self._last_tile or self._since_plan >= REPLAN_STEPS or not pac.moving:
             self._last_tile = here
@@ -106,7 +107,7 @@ class Autopilot:
                 delay = _HOUSE_DELAY_STEPS
                 speed = params.ghost_speed
             else:
-                index = graph.index(int(ghost.x), int(ghost.y))
+                index = graph.index(math.floor(ghost.x), math.floor(ghost.y))
                 heading = ghost.direction
                 delay = 0.0
                 speed = ghost_speed(world, ghost)
@@ -165,7 +166,7 @@ class Autopilot:
         prey: dict[int, float] = {}
         for ghost in world.ghosts:
             if ghost.frightened and (ghost.mode is GhostMode.SCATTER or ghost.mode is GhostMode.CHASE):
-                index = graph.index(int(ghost.x), int(ghost.y))
+                index = graph.index(math.floor(ghost.x), math.floor(ghost.y))
                 if graph.floor[index]:
                     prey[index] = float(world.fright_steps)
         return prey
