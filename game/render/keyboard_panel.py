@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 import pygame
 
 from game.core.state import World
+from game.render.layout import TILE, TOP_ROWS
+from game.render.maze_art import edge_openings
 from game.render.palette import PACMAN_YELLOW, PANEL_BG, PANEL_DIM, PANEL_TEXT, TEXT_CYAN, WALL_BLUE
 from game.render.text import blit_text
 
@@ -51,13 +53,25 @@ class KeyboardHelpPanel:
     def banner(self) -> str | None:
         return None
 
+    def _draw_frame(self, surface: pygame.Surface, rect: pygame.Rect, world: World, scale: int) -> None:
+        """The blue line along the maze's edge, open in front of the tunnel so it is not closed off."""
+        playfield_top = rect.y + TOP_ROWS * TILE * scale
+        y = rect.top
+        for top, bottom in edge_openings(world.maze):
+            gap_top, gap_bottom = playfield_top + top * scale, playfield_top + bottom * scale
+            if gap_top > y:
+                pygame.draw.line(surface, WALL_BLUE, (rect.x, y), (rect.x, gap_top - 1), max(1, scale))
+            y = max(y, gap_bottom)
+        if y < rect.bottom:
+            pygame.draw.line(surface, WALL_BLUE, (rect.x, y), (rect.x, rect.bottom - 1), max(1, scale))
+
     def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         scale = max(1, rect.width // 160)
         surface.fill(PANEL_BG, rect)
-        pygame.draw.line(surface, WALL_BLUE, rect.topleft, rect.bottomleft, max(1, scale))
+        world = self._world()
+        self._draw_frame(surface, rect, world, scale)
         x = rect.x + 8 * scale
         y = rect.y + 10 * scale
-        world = self._world()
         blit_text(surface, self._title, 7 * scale, PACMAN_YELLOW, (x, y))
         y += 16 * scale
         for label, value in (("Level", str(world.level)), ("Lives", str(max(0, world.lives))),

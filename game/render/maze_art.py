@@ -176,6 +176,18 @@ def _draw_house(mask: np.ndarray, maze: Maze) -> None:
         mask[top + 2 : top + 6, x_right] = True
 
 
+def edge_openings(maze: Maze) -> list[tuple[int, int]]:
+    """Where the maze is open at its right-hand edge (the tunnel mouths), as (top, bottom) 1x pixel
+    rows from the playfield's top, walls around the opening included. Whatever is drawn beside the
+    maze (the side panel's frame) leaves these spans open, so the tunnel runs on off-screen."""
+    last = maze.width - 1
+    return [
+        ((row - 1) * TILE, (row + 2) * TILE)
+        for row in range(maze.height)
+        if maze.cells[row][last] in _OPEN and maze.cells[row][last] is not Cell.HOUSE
+    ]
+
+
 def door_rects(maze: Maze) -> list[pygame.Rect]:
     """The pink door bars at 1x: a 2-pixel bar across each door tile."""
     return [pygame.Rect(d.col * TILE, d.row * TILE + 3, TILE, 2) for d in maze.tiles_of(Cell.DOOR)]

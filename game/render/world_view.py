@@ -62,14 +62,24 @@ def draw_world(surface: pygame.Surface, world: World, layout: ScreenLayout, high
     try:
         _draw_walls(surface, world, layout)
         _draw_edibles(surface, world, layout)
+        # Actors are clipped to the maze: in the side tunnel they slip out of sight behind its edge
+        # (the tunnel runs on off-screen) and never show over the score rows or the side panel.
+        surface.set_clip(_maze_rect(world, layout).clip(surface.get_clip()))
         _draw_fruit(surface, world, layout)
         _draw_ghosts(surface, world, layout)
         _draw_pacman(surface, world, layout)
         _draw_popups(surface, world, layout)
+        surface.set_clip(arcade.clip(previous_clip) if previous_clip else arcade)
         _draw_message(surface, world, layout)
         draw_hud(surface, world, layout, max(high_score, world.score))
     finally:
         surface.set_clip(previous_clip)
+
+
+def _maze_rect(world: World, layout: ScreenLayout) -> pygame.Rect:
+    """The playfield in window pixels."""
+    unit = TILE * layout.scale
+    return pygame.Rect(layout.playfield_origin, (world.maze.width * unit, world.maze.height * unit))
 
 
 def _walls_flash_white(world: World) -> bool:
