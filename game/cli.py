@@ -231,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="check the installation, cameras, GPUs, weights and directories")
     _add_models(doctor)
+    _add_weights(doctor)
     return parser
 
 

@@ -1,8 +1,13 @@
-"""Test setup: headless SDL, an offline Keras cache seeded from ../shared, and shared-data fixtures.
+"""Test setup: headless SDL, an offline Keras cache seeded with the shipped weights, and test data.
 
-The MobileNet weights are copied from ``../shared/models`` into a temporary ``$KERAS_HOME/models``
-so that the unchanged ``weights="imagenet"`` loading code is what the tests exercise. Tests that
-need ``../shared`` skip with a reason when it is absent.
+Everything the default test run needs is in the repository: the MobileNet weights shipped in
+``models/`` are copied into a temporary ``$KERAS_HOME/models`` (so that the unchanged
+``weights="imagenet"`` loading code is what the tests exercise) and 200 hand photos live in
+``tests/data/signdigits``. A fresh clone runs every test with nothing skipped for missing data.
+
+Tests that need the larger data in ``../shared`` (the full photo set, the room frames) use the
+``shared_dir`` fixture; they are marked ``shared`` automatically and left out of the default run
+(run them with ``pytest -m shared``, as ``.ci/run`` does).
 """
 
 from __future__ import annotations
@@ -22,39 +27,46 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 WEIGHTS_NAME = "mobilenet_2_5_224_tf_no_top.h5"
-SHARED_WEIGHTS = SHARED / "models" / WEIGHTS_NAME
-SIGNDIGITS = SHARED / "data" / "signdigits"
+SHIPPED_WEIGHTS = REPO_ROOT / "models" / WEIGHTS_NAME
+SIGNDIGITS = REPO_ROOT / "tests" / "data" / "signdigits"
 
 _session_dir = Path(tempfile.mkdtemp(prefix="gesture-pacman-tests-"))
 KERAS_HOME = _session_dir / "keras"
 (KERAS_HOME / "models").mkdir(parents=True)
-if SHARED_WEIGHTS.is_file():
-    shutil.copyfile(SHARED_WEIGHTS, KERAS_HOME / "models" / WEIGHTS_NAME)
+if SHIPPED_WEIGHTS.is_file():
+    shutil.copyfile(SHIPPED_WEIGHTS, KERAS_HOME / "models" / WEIGHTS_NAME)
 os.environ["KERAS_HOME"] = str(KERAS_HOME)
 # Tests never write into the checkout's models/ directory.
 os.environ["GESTURE_PACMAN_MODELS"] = str(_session_dir / "models")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need ../shared (through the ``shared_dir`` fixture) are marked ``shared``."""
+    for item in items:
+        if "shared_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shared)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
+    """The larger data beside the checkout; only tests marked ``shared`` (``pytest -m shared``) use it."""
     if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is missing: the shared test data (weights, hand photos) is not here")
+        pytest.skip(f"{SHARED} is missing: the larger shared test data (rooms, full photo set) is not here")
     return SHARED
 
 
 @pytest.fixture(scope="session")
-def signdigits(shared_dir: Path) -> Path:
-    if not SIGNDIGITS.is_dir():
-        pytest.skip(f"{SIGNDIGITS} is missing: no real hand photos to test the vision pipeline with")
+def signdigits() -> Path:
+    """200 real hand photos shipped in tests/data (50 per class); see tests/data/README.md."""
+    assert SIGNDIGITS.is_dir(), f"{SIGNDIGITS} is missing from the checkout"
     return SIGNDIGITS
 
 
 @pytest.fixture(scope="session")
-def imagenet_weights(shared_dir: Path) -> Path:
-    """The cached ImageNet weights file inside the test $KERAS_HOME."""
+def imagenet_weights() -> Path:
+    """The ImageNet weights in the test $KERAS_HOME's cache (a copy of the shipped file)."""
     cached = KERAS_HOME / "models" / WEIGHTS_NAME
-    if not cached.is_file():
-        pytest.skip(f"{SHARED_WEIGHTS} is missing: cannot test with the real MobileNet weights offline")
+    assert cached.is_file(), f"{SHIPPED_WEIGHTS} is missing from the checkout"
     return cached
 
 

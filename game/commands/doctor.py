@@ -82,8 +82,6 @@ def _gpus() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from game.vision.features import WEIGHTS_FILE, cached_weights_path, keras_cache_dirs
-
     print(f"Python      {platform.python_version()} ({sys.executable})")
     for label, dist in PACKAGES:
         print(f"{label:<11} {_version(dist)}")
@@ -96,12 +94,8 @@ def run(args: argparse.Namespace) -> int:
         state = _with_timeout(partial(_probe_camera, index), CAMERA_TIMEOUT_S)
         print(f"  {index}         {state or f'no answer within {CAMERA_TIMEOUT_S:.0f} s'}")
 
-    weights = cached_weights_path()
-    if weights is not None:
-        print(f"Weights     {weights} (present)")
-    else:
-        print(f"Weights     {WEIGHTS_FILE} missing; looked in: {', '.join(map(str, keras_cache_dirs()))}")
-        print("            (downloaded on first use, or pass --weights FILE)")
+    for line in _weights_lines(args.weights):
+        print(line)
 
     models = models_dir(args.models)
     print(f"Models      {models} (chosen by: {models_dir_source(args.models)})")
@@ -110,6 +104,37 @@ def run(args: argparse.Namespace) -> int:
     converted = sorted(backbones_dir(models).glob("*.tflite")) if backbones_dir(models).is_dir() else []
     print(f"Backbones   {', '.join(p.name for p in converted) or 'none converted yet'}")
     return 0
+
+
+def _weights_lines(explicit: str | None) -> list[str]:
+    """Which MobileNet weights file the vision commands will use, and whether that needs the network."""
+    from game.vision.features import (
+        WEIGHTS_FILE,
+        WEIGHTS_URL,
+        cached_weights_path,
+        keras_cache_dirs,
+        shipped_weights_path,
+    )
+
+    if explicit:
+        path = Path(explicit).expanduser()
+        state = "present; no network needed" if path.is_file() else "NOT FOUND"
+        return [f"Weights     {path} (--weights; {state})"]
+    cached = cached_weights_path()
+    if cached is not None:
+        return [f"Weights     {cached} (Keras's cache; no network needed)"]
+    looked = ", ".join(map(str, keras_cache_dirs()))
+    shipped = shipped_weights_path()
+    if shipped is not None:
+        return [
+            f"Weights     {shipped} (shipped with the game; no network needed)",
+            f"            Keras's cache has no copy (looked in: {looked})",
+        ]
+    return [
+        f"Weights     {WEIGHTS_FILE} missing; looked in: {looked}",
+        f"            Keras downloads it on first use, which needs the network ({WEIGHTS_URL});",
+        "            without a network, copy the file into one of those folders or pass --weights FILE",
+    ]
 
 
 def _profile_state(profile: Path) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from game.config import backbones_dir
+from game.config import REPO_ROOT, backbones_dir
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess_batch
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,11 @@ INPUT_SIZE = 224
 CUT_LAYER = "conv_pw_13_relu"
 FEATURE_SHAPE: tuple[int, int, int] = (7, 7, 256)
 BACKBONE_NAME = f"mobilenet_v1_{ALPHA}_{INPUT_SIZE}/{CUT_LAYER}"
+#: The copy of the weights shipped in the source checkout's ``models/`` (Apache-2.0; see the
+#: notice in ``models/README.md``), used when Keras's cache lacks the file, so that the first run
+#: needs no network.
+SHIPPED_WEIGHTS = REPO_ROOT / "models" / WEIGHTS_FILE
+WEIGHTS_URL = f"https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/{WEIGHTS_FILE}"
 
 
 class WeightsUnavailableError(RuntimeError):
@@ -63,12 +68,23 @@ def cached_weights_path() -> Path | None:
     return None
 
 
+def shipped_weights_path() -> Path | None:
+    """The weights file shipped with the source checkout, or None (e.g. an install without it)."""
+    return SHIPPED_WEIGHTS if SHIPPED_WEIGHTS.is_file() else None
+
+
+def default_weights_path() -> Path | None:
+    """The weights file used when no ``--weights`` is given: Keras's cache first, else the shipped copy."""
+    return cached_weights_path() or shipped_weights_path()
+
+
 def _unavailable_message(cause: BaseException | str) -> str:
     where = keras_cache_dirs()[0]
     return (
-        f"The MobileNet weights are not available and could not be downloaded ({cause}). "
-        f"Put {WEIGHTS_FILE} into {where}/ (or ~/.keras/models/, or set $KERAS_HOME so that "
-        f"$KERAS_HOME/models/ holds it), or pass --weights /path/to/{WEIGHTS_FILE}."
+        f"The MobileNet weights are not available and could not be downloaded ({cause}; is there "
+        f"a network?). Put {WEIGHTS_FILE} into {where}/ (or ~/.keras/models/, or set $KERAS_HOME "
+        f"so that $KERAS_HOME/models/ holds it), or pass --weights /path/to/{WEIGHTS_FILE}. "
+        f"A source checkout ships it as models/{WEIGHTS_FILE}."
     )
 
 
@@ -99,12 +115,17 @@ def backbone_id(sha256: str) -> str:
 
 
 def load_backbone(weights: Path | None = None) -> Backbone:
-    """MobileNet cut at ``conv_pw_13_relu``: ImageNet weights from Keras's cache, or from ``weights``.
+    """MobileNet cut at ``conv_pw_13_relu``: ImageNet weights from ``weights``, else from Keras's
+    cache (Keras's own ``weights="imagenet"`` loading), else from the copy shipped in ``models/``.
 
     Raises :class:`WeightsUnavailableError` when no weights can be found or downloaded.
     """
     import keras
 
+    if weights is None and cached_weights_path() is None:
+        weights = shipped_weights_path()
+        if weights is not None:
+            log.info("Keras's cache has no %s; using the shipped copy %s", WEIGHTS_FILE, weights)
     if weights is not None:
         weights = Path(weights).expanduser()
         if not weights.is_file():
@@ -276,7 +297,7 @@ class LiteRTBackbone:
 
         When the converted file is already cached, TensorFlow's backbone is not built at all.
         """
-        path = Path(weights).expanduser() if weights is not None else cached_weights_path()
+        path = Path(weights).expanduser() if weights is not None else default_weights_path()
         if path is not None and path.is_file():
             sha = file_sha256(path)
             cached = litert_cache_path(models, sha)

@@ -37,7 +37,9 @@ def profile(
 @pytest.fixture(scope="module")
 def video(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) -> GestureVideo:
     path = tmp_path_factory.mktemp("window-video") / "hands.avi"
-    return video_from_photos(signdigits, path, ["left", "up", "left", "down"], hold_frames=8)
+    return video_from_photos(
+        signdigits, path, ["left", "up", "left", "down"], hold_frames=8, video_from_rank=20
+    )
 
 
 @pytest.fixture

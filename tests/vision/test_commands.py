@@ -49,7 +49,7 @@ def test_train_prints_a_json_summary_last(
 def test_evaluate_json_on_held_out_photos(
     trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    images = _subset(signdigits, tmp_path / "test", 100, 15)
+    images = _subset(signdigits, tmp_path / "test", 20, 15)
     capsys.readouterr()
     assert main(["evaluate", "--images", str(images), "--profile", str(trained_profile), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -62,7 +62,7 @@ def test_evaluate_json_on_held_out_photos(
 def test_evaluate_table(
     trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    images = _subset(signdigits, tmp_path / "test", 120, 3)
+    images = _subset(signdigits, tmp_path / "test", 40, 3)
     assert main(["evaluate", "--images", str(images), "--profile", str(trained_profile)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("accuracy ") and "rows: true class" in out

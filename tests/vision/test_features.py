@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +14,13 @@ import pytest
 
 from game.vision.features import (
     FEATURE_SHAPE,
+    SHIPPED_WEIGHTS,
     WEIGHTS_FILE,
     Backbone,
     FeatureExtractor,
     LiteRTBackbone,
     WeightsUnavailableError,
+    file_sha256,
     litert_cache_path,
     load_backbone,
 )
@@ -75,22 +79,76 @@ def test_explicit_weights_file_that_is_missing(tmp_path: Path) -> None:
         load_backbone(tmp_path / WEIGHTS_FILE)
 
 
-def test_no_weights_and_no_network_gives_one_clear_message(tmp_path: Path, signdigits: Path) -> None:
-    empty_home = tmp_path / "home"
+def _offline_env(tmp_path: Path, pythonpath: Path) -> dict[str, str]:
+    """An empty Keras cache, no home or temp cache, and a proxy that refuses every download."""
+    empty_home = tmp_path / "keras"
     (empty_home / "models").mkdir(parents=True)
-    env = dict(
+    (tmp_path / "tmp").mkdir()
+    return dict(
         os.environ,
         KERAS_HOME=str(empty_home),
         HOME=str(tmp_path),
+        TMPDIR=str(tmp_path / "tmp"),
+        PYTHONPATH=str(pythonpath),
         HTTPS_PROXY="http://127.0.0.1:9",
         HTTP_PROXY="http://127.0.0.1:9",
         https_proxy="http://127.0.0.1:9",
         http_proxy="http://127.0.0.1:9",
         GESTURE_PACMAN_MODELS=str(tmp_path / "models"),
     )
+
+
+def _few_photos(signdigits: Path, target: Path, per_class: int) -> Path:
+    for folder in sorted(p for p in signdigits.iterdir() if p.is_dir()):
+        (target / folder.name).mkdir(parents=True)
+        for photo in sorted(folder.iterdir())[:per_class]:
+            (target / folder.name / photo.name).symlink_to(photo)
+    return target
+
+
+def test_first_run_without_cache_or_network_uses_the_shipped_weights(
+    tmp_path: Path, signdigits: Path
+) -> None:
+    """A fresh machine: Keras's cache is empty and nothing can be downloaded, yet train works, with
+    the weights shipped in models/, and doctor says where they come from."""
+    assert SHIPPED_WEIGHTS.is_file()
+    env = _offline_env(tmp_path, REPO)
+    images = _few_photos(signdigits, tmp_path / "photos", 12)
+    profile = tmp_path / "profile"
+    argv = ["train", "--images", str(images), "--profile", str(profile), "--epochs", "2", "--json"]
     done = subprocess.run(
-        [sys.executable, "-m", "game", "train", "--images", str(signdigits)],
+        [sys.executable, "-m", "game", *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    meta = json.loads((profile / "profile.json").read_text())
+    assert meta["weights_sha256"] == file_sha256(SHIPPED_WEIGHTS)
+    assert not (tmp_path / "keras" / "models" / WEIGHTS_FILE).exists()  # nothing was downloaded
+
+    doctor = subprocess.run(
+        [sys.executable, "-m", "game", "doctor"],
         cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert doctor.returncode == 0, doctor.stderr
+    weights_line = next(line for line in doctor.stdout.splitlines() if line.startswith("Weights"))
+    assert str(SHIPPED_WEIGHTS) in weights_line and "shipped" in weights_line
+    assert "no network needed" in doctor.stdout
+
+
+def test_no_weights_anywhere_and_no_network_gives_one_clear_message(
+    tmp_path: Path, signdigits: Path
+) -> None:
+    """An install without the shipped file (the package copied on its own), an empty cache, no network."""
+    app = tmp_path / "app"
+    shutil.copytree(REPO / "game", app / "game", ignore=shutil.ignore_patterns("__pycache__"))
+    env = _offline_env(tmp_path, app)
+    images = _few_photos(signdigits, tmp_path / "photos", 10)
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "train", "--images", str(images)],
+        cwd=app,
         env=env,
         capture_output=True,
         text=True,
@@ -98,8 +156,14 @@ def test_no_weights_and_no_network_gives_one_clear_message(tmp_path: Path, signd
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert WEIGHTS_FILE in done.stderr and str(empty_home / "models") in done.stderr
-    assert "--weights" in done.stderr
+    assert WEIGHTS_FILE in done.stderr and str(tmp_path / "keras" / "models") in done.stderr
+    assert "--weights" in done.stderr and "network" in done.stderr
+
+    doctor = subprocess.run(
+        [sys.executable, "-m", "game", "doctor"], cwd=app, env=env, capture_output=True, text=True, timeout=90
+    )
+    assert doctor.returncode == 0, doctor.stderr
+    assert "missing" in doctor.stdout and "network" in doctor.stdout
 
 
 def test_explicit_weights_file_that_is_not_weights(tmp_path: Path, imagenet_weights: Path) -> None:
