@@ -1,7 +1,9 @@
 """The hand stage on the real MediaPipe models shipped in models/ (palm detection, landmarks, tracking).
 
-Photos of rooms come from ``../shared/data/rooms`` (the tests that need them skip when it is
-absent); the models themselves are the repository's copies, so the rest runs without ../shared.
+Photos of rooms come from ``../shared/data/rooms``: the tests that need them use the
+``shared_dir`` fixture (``needs_rooms``), which marks them ``shared``, so they run with
+``pytest -m shared``; the models themselves are the repository's copies, so the rest runs
+without ../shared.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from game.vision.hands import (
 )
 
 ROOMS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "rooms"
+#: For tests that read room photos: needs ../shared (see tests/conftest.py).
+needs_rooms = pytest.mark.usefixtures("shared_dir")
 
 # Palm boxes (x0, y0, x1, y1) in frame pixels, checked once by eye on drawn frames.
 KNOWN_PALMS = {
@@ -97,6 +101,7 @@ def test_roi_crop_matrix_puts_the_crop_centre_on_the_roi_centre() -> None:
     np.testing.assert_allclose(corners[1], [350, 250], atol=1e-9)
 
 
+@needs_rooms
 @pytest.mark.parametrize("name", sorted(KNOWN_PALMS))
 def test_detection_finds_the_known_palm(models: HandModels, name: str) -> None:
     palm = models.detect(room_frame(name))
@@ -105,6 +110,7 @@ def test_detection_finds_the_known_palm(models: HandModels, name: str) -> None:
     np.testing.assert_allclose(palm.box, KNOWN_PALMS[name], atol=12)
 
 
+@needs_rooms
 def test_detection_follows_the_frame_into_a_larger_letterboxed_canvas(models: HandModels) -> None:
     frame = room_frame("996/three/996_pic00045.jpg")
     canvas = np.zeros((720, 960, 3), dtype=np.uint8)
@@ -118,6 +124,7 @@ def test_detection_follows_the_frame_into_a_larger_letterboxed_canvas(models: Ha
     np.testing.assert_allclose(moved.keypoints, palm.keypoints + np.array([dx, dy]), atol=0.12 * size)
 
 
+@needs_rooms
 def test_landmarks_lie_on_the_hand_and_the_crop_points_the_fingers_up(models: HandModels) -> None:
     frame = room_frame("996/three/996_pic00045.jpg")  # an upright hand, three fingers up
     result = HandTracker(models).still(frame)
@@ -130,6 +137,7 @@ def test_landmarks_lie_on_the_hand_and_the_crop_points_the_fingers_up(models: Ha
     assert abs(result.roi.rotation) < math.radians(30)
 
 
+@needs_rooms
 def test_a_frame_without_a_hand_is_no_hand(models: HandModels) -> None:
     frame = room_frame("996/three/996_pic00045.jpg")[:, 300:]  # the face and the room, not the hand
     frame = cv2.resize(frame, (640, 480))
@@ -158,6 +166,7 @@ def _moving_hand_video(path: Path, frame: np.ndarray, steps: int) -> list[tuple[
     return shifts
 
 
+@needs_rooms
 def test_tracking_follows_a_moving_hand_and_mostly_skips_the_detector(
     models: HandModels, tmp_path: Path
 ) -> None:
@@ -185,6 +194,7 @@ def test_tracking_follows_a_moving_hand_and_mostly_skips_the_detector(
     assert np.median(errors) < 15, f"the wrist is {np.median(errors):.1f} px from where the hand moved"
 
 
+@needs_rooms
 def test_tracking_drops_to_no_hand_when_the_hand_leaves(models: HandModels) -> None:
     frame = room_frame("996/three/996_pic00045.jpg")
     empty = cv2.resize(frame[:, 300:], (640, 480))
