@@ -73,8 +73,8 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     from game.bench.gesture_video import write_gesture_video
     from game.config import models_dir
     from game.scenes.base import SceneManager
-    from game.scenes.calibration import CalibrationOptions, CalibrationScene
-    from game.scenes.calibration_modes import Mode
+    from game.scenes.calibration.modes import Mode
+    from game.scenes.calibration.scene import CalibrationOptions, CalibrationScene
     from game.vision.camera import VideoFileSource, list_images
 
     root = _images_root(args)

@@ -41,7 +41,7 @@ class _Replay:
 def measure_simulation(seconds: float = 120.0, seed: int = 1) -> dict[str, float]:
     """Simulate ``seconds`` of autopilot play; report its speed and the rules-only replay's speed."""
     # A short warm-up builds the maze's distance tables once, so they are not timed.
-    simulate(1.0, seed)
+    simulate(1.0, seed, Autopilot(seed))
     recorder = _Recorder(seed)
     played, summary = simulate(seconds, seed, recorder)
     replayed, rules_only = simulate(seconds, seed, _Replay(recorder.intents))

@@ -27,9 +27,10 @@ from typing import Any
 
 from game.bench.gesture_fixture import photos_dir, train_profile_from_photos, video_from_photos
 from game.config import models_dir
-from game.gesture_setup import GestureSettings, load_gesture_classifier
-from game.live_gesture import LiveGesture
+from game.input.gesture import GestureSettings
+from game.scenes.gesture.live import LiveGesture
 from game.vision.camera import open_source
+from game.vision.gesture_setup import load_gesture_classifier
 from game.vision.predictor import LivePrediction, PredictorState
 
 DEFAULT_FRAMES = 600

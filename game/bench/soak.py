@@ -30,9 +30,10 @@ from game.bench.play import ORDER, SEED, percentile
 from game.config import models_dir
 from game.core.levels import STEPS_PER_SECOND, TICK
 from game.core.state import Phase
-from game.gesture_setup import GestureSettings, load_gesture_classifier
-from game.live_gesture import LiveGesture
+from game.input.gesture import GestureSettings
+from game.scenes.gesture.live import LiveGesture
 from game.vision.camera import open_source
+from game.vision.gesture_setup import load_gesture_classifier
 from game.vision.predictor import PredictorState
 
 DEFAULT_MINUTES = 30.0

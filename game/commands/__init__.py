@@ -1,1 +1,2 @@
-"""One module per subcommand, each with ``run(args) -> int`` (the exit status)."""
+"""One module per subcommand, each with ``run(args) -> int`` (the exit status); ``play_headless``
+is ``play --headless``."""

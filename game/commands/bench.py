@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
         return _fail(problem)
     from game.bench.gesture_fixture import FixtureError
     from game.bench.gesture_video import VideoBuildError
-    from game.gesture_setup import GestureSetupError
     from game.vision.camera import CameraError
     from game.vision.features import WeightsUnavailableError
+    from game.vision.gesture_setup import GestureSetupError
     from game.vision.images import DatasetError
     from game.vision.profile import ProfileError
 

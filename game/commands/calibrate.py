@@ -16,7 +16,7 @@ from pathlib import Path
 from game.commands.play import make_play_scene
 from game.config import models_dir, profile_dir
 from game.scenes.base import Scene
-from game.scenes.calibration import CalibrationOptions, CalibrationScene
+from game.scenes.calibration.scene import CalibrationOptions, CalibrationScene
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

@@ -45,9 +45,10 @@ def _check(args: argparse.Namespace) -> None:
 
 def _run_headless(args: argparse.Namespace) -> int:
     from game.core.simulate import simulate
+    from game.input.autopilot import Autopilot
 
     seconds = args.seconds if args.seconds is not None else DEFAULT_HEADLESS_SECONDS
-    world, summary = simulate(seconds, args.seed)
+    world, summary = simulate(seconds, args.seed, Autopilot(args.seed))
     # DemoSummary holds exactly the documented fields, in the documented order.
     figures = dataclasses.asdict(summary)
     if args.screenshot is not None:

@@ -4,7 +4,7 @@ The pieces are built by small functions so each kind of input can be added in on
 ``build_controls`` decides between keyboard and gesture play, ``make_play_scene`` builds a game,
 ``make_calibration_scene`` the calibration screen, and ``first_scene`` what the window opens with.
 With a trained profile (and no ``--keyboard``) the game is steered by gestures from the camera
-or ``--video``; ``--headless`` plays a video without a window (``game.play_headless``).
+or ``--video``; ``--headless`` plays a video without a window (``game.commands.play_headless``).
 Nothing heavy is imported before the window is up.
 """
 
@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.config import high_score_path, models_dir
-from game.gesture_setup import has_trained_profile, profile_dir_for
+from game.core.input import InputSource
 from game.highscore import HighScore
-from game.input.base import InputSource
 from game.render.panel import SidePanel
 from game.scenes.base import Scene
+from game.vision.gesture_setup import has_trained_profile, profile_dir_for
 
 
 @dataclass
@@ -71,9 +71,9 @@ def high_score(args: argparse.Namespace) -> HighScore:
 
 def make_gesture_scene(args: argparse.Namespace, profile: Path) -> Scene:
     """A game steered by the camera (or ``--video``); the model loads while the window shows it."""
-    from game.gesture_setup import GestureSettings
-    from game.live_gesture import LiveGesture, profile_loader
-    from game.scenes.gesture_play import GesturePlayScene
+    from game.input.gesture import GestureSettings
+    from game.scenes.gesture.live import LiveGesture, profile_loader
+    from game.scenes.gesture.scene import GesturePlayScene
     from game.vision.camera import open_source
 
     settings = GestureSettings.from_args(getattr(args, "threshold", None), getattr(args, "smoothing", None))
@@ -97,7 +97,7 @@ def make_calibration_scene(args: argparse.Namespace, back_to_game: bool = False)
 
     With ``back_to_game`` it was opened from a running game (C): Play and Esc both return to it.
     """
-    from game.scenes.calibration import CalibrationOptions, CalibrationScene
+    from game.scenes.calibration.scene import CalibrationOptions, CalibrationScene
 
     weights = getattr(args, "weights", None)
     options = CalibrationOptions(
@@ -110,7 +110,7 @@ def make_calibration_scene(args: argparse.Namespace, back_to_game: bool = False)
         started_directly=False,
     )
     if back_to_game:
-        from game.scenes.gesture_play import BackToGame
+        from game.scenes.gesture.scene import BackToGame
 
         return CalibrationScene(
             options, play_factory=lambda _profile: BackToGame(), no_camera_play=BackToGame
@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"gesture-pacman play: {problem}", file=sys.stderr)
         return 2
     if getattr(args, "headless", False):
-        from game.play_headless import run_cli
+        from game.commands.play_headless import run_cli
 
         return run_cli(args)
     from game.app import AppError, run_app

@@ -1,21 +1,18 @@
 """Headless play: run a game for a number of simulated seconds, as fast as the CPU allows.
 
-Used by ``gesture-pacman demo --headless`` and the benchmarks. The autopilot steers unless another
-``InputSource`` is given; the run stops early at game over.
+Used by ``gesture-pacman demo --headless`` and the benchmarks. Any ``InputSource`` steers (the
+autopilot, a replay); the run stops early at game over.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from game.core.input import InputSource
 from game.core.levels import STEPS_PER_SECOND
 from game.core.state import Phase, World
 from game.core.world import new_world, step
-
-if TYPE_CHECKING:
-    from game.input.base import InputSource
 
 
 @dataclass(frozen=True)
@@ -31,15 +28,10 @@ class DemoSummary:
     steps_per_second: float
 
 
-def simulate(seconds: float, seed: int, source: InputSource | None = None) -> tuple[World, DemoSummary]:
+def simulate(seconds: float, seed: int, source: InputSource) -> tuple[World, DemoSummary]:
     """Play ``seconds`` of game time (stopping at game over) and summarise the run."""
     if not seconds > 0:
         raise ValueError(f"seconds must be positive, got {seconds}")
-    if source is None:
-        # Imported here: the input layer depends on core, not the other way round.
-        from game.input.autopilot import Autopilot
-
-        source = Autopilot(seed)
     world = new_world(seed)
     limit = round(seconds * STEPS_PER_SECOND)
     steps = 0

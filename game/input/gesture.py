@@ -181,3 +181,35 @@ class GestureInput:
         if self.stale_after is None:
             return False
         return self._clock() - prediction.timestamp > self.stale_after
+
+
+@dataclass(frozen=True)
+class GestureSettings:
+    """How predictions become intents; from ``--threshold`` / ``--smoothing`` or the defaults."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    smoothing: int = DEFAULT_SMOOTHING
+    idle_class: str = DEFAULT_IDLE_CLASS
+
+    def __post_init__(self) -> None:
+        validate_settings(self.threshold, self.smoothing)
+
+    @classmethod
+    def from_args(cls, threshold: float | None, smoothing: int | None) -> GestureSettings:
+        """Raises ValueError (with the option's name) for out-of-range values."""
+        return cls(
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            smoothing=DEFAULT_SMOOTHING if smoothing is None else smoothing,
+        )
+
+    def make_input(
+        self, latest: PredictionProvider, stale_after: float | None = DEFAULT_STALE_AFTER_S
+    ) -> GestureInput:
+        """The ``GestureInput`` these settings describe, reading predictions from ``latest``."""
+        return GestureInput(
+            latest,
+            threshold=self.threshold,
+            smoothing=self.smoothing,
+            idle_class=self.idle_class,
+            stale_after=stale_after,
+        )

@@ -16,6 +16,13 @@ from game.render.palette import Color
 _CAP_HEIGHT_RATIO = 0.7
 
 
+def _forget_fonts() -> None:
+    # A font (and a surface it rendered) must not outlive ``pygame.quit``: using it after pygame is
+    # initialised again crashes the interpreter.
+    font.cache_clear()
+    render.cache_clear()
+
+
 @lru_cache(maxsize=32)
 def font(pixel_height: int) -> pygame.font.Font:
     """The default font sized so capitals are about ``pixel_height`` real pixels tall."""
@@ -43,3 +50,6 @@ def blit_text(
     rect = image.get_rect(**{anchor: pos})
     surface.blit(image, rect)
     return rect
+
+
+pygame.register_quit(_forget_fonts)

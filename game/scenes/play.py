@@ -20,12 +20,12 @@ from game.audio import Audio, Sound
 from game.config import high_score_path, models_dir
 from game.core.clock import FixedClock
 from game.core.events import Event
+from game.core.input import InputSource
 from game.core.levels import TICK
 from game.core.state import Phase, World
 from game.core.types import Intent
 from game.core.world import new_world, step
 from game.highscore import HighScore
-from game.input.base import InputSource
 from game.input.keyboard import KeyboardInput
 from game.render.banner import draw_banner
 from game.render.keyboard_panel import KeyboardHelpPanel

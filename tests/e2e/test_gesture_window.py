@@ -19,7 +19,7 @@ from game.cli import build_parser
 from game.commands.play import make_play_scene
 from game.core.world import PACMAN_START
 from game.scenes.base import SceneManager
-from game.scenes.gesture_play import GesturePlayScene
+from game.scenes.gesture.scene import GesturePlayScene
 from game.vision.predictor import PredictorState
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.gesture_setup import has_trained_profile
 from game.vision.features import FEATURE_SHAPE
+from game.vision.gesture_setup import has_trained_profile
 from game.vision.profile import (
     HEAD_FILE,
     PROFILE_FILE,

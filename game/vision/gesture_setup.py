@@ -1,28 +1,19 @@
 """Load what gesture play needs (profile, per-frame backbone, classifier) with one clear error on failure.
 
 Shared by the windowed game, the headless run and the benchmarks, so that each reports a
-missing profile or missing weights the same way. TensorFlow-backed modules are imported inside
-the function: the window and ``--help`` appear before they load.
+missing profile or missing weights the same way. How predictions become intents
+(``GestureSettings``) lives with the smoothing in ``game.input.gesture``. TensorFlow-backed
+modules are imported inside the function: the window and ``--help`` appear before they load.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.config import models_dir
 from game.config import profile_dir as resolve_profile_dir
-from game.input.gesture import (
-    DEFAULT_IDLE_CLASS,
-    DEFAULT_SMOOTHING,
-    DEFAULT_STALE_AFTER_S,
-    DEFAULT_THRESHOLD,
-    GestureInput,
-    PredictionProvider,
-    validate_settings,
-)
 
 if TYPE_CHECKING:
     from game.vision.classifier import GestureClassifier
@@ -30,38 +21,6 @@ if TYPE_CHECKING:
 
 class GestureSetupError(RuntimeError):
     """Gesture play cannot start; the message says what is missing and how to fix it."""
-
-
-@dataclass(frozen=True)
-class GestureSettings:
-    """How predictions become intents; from ``--threshold`` / ``--smoothing`` or the defaults."""
-
-    threshold: float = DEFAULT_THRESHOLD
-    smoothing: int = DEFAULT_SMOOTHING
-    idle_class: str = DEFAULT_IDLE_CLASS
-
-    def __post_init__(self) -> None:
-        validate_settings(self.threshold, self.smoothing)
-
-    @classmethod
-    def from_args(cls, threshold: float | None, smoothing: int | None) -> GestureSettings:
-        """Raises ValueError (with the option's name) for out-of-range values."""
-        return cls(
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-            smoothing=DEFAULT_SMOOTHING if smoothing is None else smoothing,
-        )
-
-    def make_input(
-        self, latest: PredictionProvider, stale_after: float | None = DEFAULT_STALE_AFTER_S
-    ) -> GestureInput:
-        """The ``GestureInput`` these settings describe, reading predictions from ``latest``."""
-        return GestureInput(
-            latest,
-            threshold=self.threshold,
-            smoothing=self.smoothing,
-            idle_class=self.idle_class,
-            stale_after=stale_after,
-        )
 
 
 def profile_dir_for(profile: str | None, models: str | None) -> Path:

@@ -6,9 +6,9 @@ class has enough samples; training runs in the background with a live chart; aft
 screen shows per-class validation accuracy, the confusion matrix and live confidence bars.
 ``S`` saves the profile (samples included) and ``P`` starts the game with it.
 
-All slow work is off the UI thread (``calibration_camera``, ``calibration_backbone``,
-``calibration_training``); this module only turns input into calls on them and keeps the state
-that ``game.render.calibration_view`` draws.
+All slow work is off the UI thread (``game.vision.recorder``, ``game.vision.backbone_loader``,
+``game.vision.training_job``); this module only turns input into calls on them and keeps the state
+that ``game.scenes.calibration.view`` draws.
 """
 
 from __future__ import annotations
@@ -21,21 +21,21 @@ from pathlib import Path
 
 import pygame
 
-from game.render.calibration_layout import Layout
-from game.render.calibration_view import CalibrationView
 from game.render.widgets import Button
 from game.scenes.base import Scene
-from game.scenes.calibration_backbone import BackboneLoader, LoadState
-from game.scenes.calibration_buttons import Buttons
-from game.scenes.calibration_camera import CameraState, CameraWorker, ClassifierLike
-from game.scenes.calibration_modes import FlashKind, Mode
-from game.scenes.calibration_profile import ProfileError, SavedCalibration, make_classifier, save_calibration
-from game.scenes.calibration_samples import IDLE_CLASS, SampleBook
-from game.scenes.calibration_settings import SETTINGS, adjust
-from game.scenes.calibration_sources import SourceChooser
-from game.scenes.calibration_training import JobState, TrainingJob
+from game.scenes.calibration.buttons import Buttons
+from game.scenes.calibration.layout import Layout
+from game.scenes.calibration.modes import FlashKind, Mode
+from game.scenes.calibration.settings import SETTINGS, adjust
+from game.scenes.calibration.view import CalibrationView
+from game.vision.backbone_loader import BackboneLoader, LoadState
+from game.vision.calibration_profile import ProfileError, SavedCalibration, make_classifier, save_calibration
 from game.vision.camera import FrameSource
+from game.vision.recorder import CameraState, CameraWorker, ClassifierLike
+from game.vision.samples import IDLE_CLASS, SampleBook
+from game.vision.sources import SourceChooser
 from game.vision.training import DEFAULT, MIN_SAMPLES_FOR_VALIDATION, HeadConfig, TrainResult
+from game.vision.training_job import JobState, TrainingJob
 
 #: Enough per class for the validation split, so accuracy and the confusion matrix mean something.
 MIN_SAMPLES = MIN_SAMPLES_FOR_VALIDATION

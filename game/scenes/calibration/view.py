@@ -14,17 +14,17 @@ import numpy as np
 import pygame
 
 from game.render import widgets
-from game.render.calibration_layout import Layout
-from game.scenes.calibration_backbone import LoadState
-from game.scenes.calibration_modes import FlashKind, Mode
-from game.scenes.calibration_samples import DIRECTION_CLASSES, IDLE_CLASS
-from game.scenes.calibration_settings import SETTINGS
+from game.scenes.calibration.layout import Layout
+from game.scenes.calibration.modes import FlashKind, Mode
+from game.scenes.calibration.settings import SETTINGS
+from game.vision.backbone_loader import LoadState
 from game.vision.preprocess import center_square
+from game.vision.samples import DIRECTION_CLASSES, IDLE_CLASS
 from game.vision.training import DEFAULT
 
 if TYPE_CHECKING:
-    from game.scenes.calibration import CalibrationScene
-    from game.scenes.calibration_buttons import Buttons
+    from game.scenes.calibration.buttons import Buttons
+    from game.scenes.calibration.scene import CalibrationScene
 
 LOSS_COLOR: widgets.Color = (235, 100, 100)
 ACC_COLOR: widgets.Color = widgets.GOOD

@@ -11,9 +11,10 @@ import pygame
 import pytest
 
 from game.core.types import Direction
-from game.gesture_setup import GestureSettings, GestureSetupError
-from game.live_gesture import LiveGesture
+from game.input.gesture import GestureSettings
+from game.scenes.gesture.live import LiveGesture
 from game.vision.camera import Frame, FrameSource
+from game.vision.gesture_setup import GestureSetupError
 from game.vision.predictor import PredictorState
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pygame
-from scene_support import key
 
 from game.core.types import Direction, Intent
 from game.core.world import new_world
 from game.input.keyboard import KeyboardInput
 
 WORLD = new_world(0)
+
+
+def key(event_type: int, key_code: int) -> pygame.event.Event:
+    return pygame.event.Event(event_type, key=key_code, mod=0, unicode="", scancode=0)
 
 
 def test_no_key_means_keep_going() -> None:

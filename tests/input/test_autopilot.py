@@ -15,12 +15,13 @@ from game.bench.game_sim import measure_simulation
 from game.core.simulate import DemoSummary, simulate
 from game.core.state import Phase, World
 from game.core.types import Intent
+from game.input.autopilot import Autopilot
 
 SECONDS = 300.0
 
 
 def clears(seeds: range) -> list[DemoSummary]:
-    return [simulate(SECONDS, seed)[1] for seed in seeds]
+    return [simulate(SECONDS, seed, Autopilot(seed))[1] for seed in seeds]
 
 
 def test_clears_level1_in_most_of_three_seeds() -> None:
@@ -66,7 +67,7 @@ def test_simulation_stops_at_game_over() -> None:
 
 def test_bad_duration_is_rejected() -> None:
     with pytest.raises(ValueError, match="positive"):
-        simulate(0.0, 1)
+        simulate(0.0, 1, Autopilot(1))
 
 
 def test_bench_figures() -> None:

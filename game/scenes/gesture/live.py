@@ -13,9 +13,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from game.gesture_setup import GestureSettings, GestureSetupError, load_gesture_classifier
-from game.render.gesture_hud import GestureHud
+from game.input.gesture import GestureSettings
+from game.scenes.gesture.hud import GestureHud
 from game.vision.camera import FrameSource
+from game.vision.gesture_setup import GestureSetupError, load_gesture_classifier
 from game.vision.predictor import FrameClassifier, LivePrediction, Predictor, PredictorState, PredictorStats
 
 ClassifierLoader = Callable[[], FrameClassifier]

@@ -14,10 +14,10 @@ import pytest
 from calibration_support import CLASSES, Driver, PoseSource, source_that_never_opens
 
 from game.scenes.base import Scene
-from game.scenes.calibration import MIN_SAMPLES, CalibrationOptions, CalibrationScene
-from game.scenes.calibration_camera import CameraState
-from game.scenes.calibration_modes import FlashKind, Mode
+from game.scenes.calibration.modes import FlashKind, Mode
+from game.scenes.calibration.scene import MIN_SAMPLES, CalibrationOptions, CalibrationScene
 from game.vision.profile import load_profile
+from game.vision.recorder import CameraState
 from game.vision.training import DEFAULT
 
 KEYS = {"up": pygame.K_UP, "down": pygame.K_DOWN, "left": pygame.K_LEFT, "right": pygame.K_RIGHT}

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from game.scenes.calibration_samples import ALL_CLASSES, SampleBook
 from game.vision.classifier import GestureClassifier
 from game.vision.features import LiteRTBackbone
 from game.vision.profile import (
@@ -28,6 +27,7 @@ from game.vision.profile import (
     load_profile,
     save_profile,
 )
+from game.vision.samples import ALL_CLASSES, SampleBook
 from game.vision.training import EpochReport, HeadConfig, TrainResult
 
 __all__ = [

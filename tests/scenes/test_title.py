@@ -81,7 +81,7 @@ def test_a_mouse_click_on_an_item_chooses_it() -> None:
 
 def test_calibration_that_cannot_be_imported_shows_a_message_and_play_still_works() -> None:
     def broken() -> Scene:
-        raise ImportError("No module named 'game.scenes.calibration'")
+        raise ImportError("No module named 'game.scenes.calibration.scene'")
 
     manager = open_manager()
     pygame.event.clear()

@@ -12,7 +12,7 @@ from enum import Enum
 
 import numpy as np
 
-from game.scenes.calibration_threads import lower_current_thread_priority
+from game.vision.jobs import lower_current_thread_priority
 from game.vision.training import EpochReport, HeadConfig, TrainingError, TrainResult, train_head
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from game.scenes.calibration_profile import ProfileError, SavedCalibration, load_calibration
-from game.scenes.calibration_threads import lower_current_thread_priority
 from game.vision import features as vf
+from game.vision.calibration_profile import ProfileError, SavedCalibration, load_calibration
+from game.vision.jobs import lower_current_thread_priority
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess
 from game.vision.profile_store import find_profile
 

@@ -30,8 +30,9 @@ from game.core.levels import TICK
 from game.core.state import Phase, World
 from game.core.types import Intent, Tile
 from game.core.world import new_world, step
-from game.gesture_setup import GestureSettings, GestureSetupError, load_gesture_classifier, profile_dir_for
+from game.input.gesture import GestureSettings
 from game.vision.camera import CameraError, FrameSource, open_source
+from game.vision.gesture_setup import GestureSetupError, load_gesture_classifier, profile_dir_for
 
 
 class HeadlessResult(Protocol):

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import pygame
 
 from game.render.layout import LOGICAL_H, LOGICAL_W, ScreenLayout
-from game.scenes.calibration_samples import ALL_CLASSES
-from game.scenes.calibration_settings import SETTINGS
+from game.scenes.calibration.settings import SETTINGS
+from game.vision.samples import ALL_CLASSES
 
 _PAD = 4
 _HEADER_H = 14

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.render.calibration_layout import Layout
 from game.render.widgets import Button
-from game.scenes.calibration_samples import ALL_CLASSES
-from game.scenes.calibration_settings import SETTINGS
+from game.scenes.calibration.layout import Layout
+from game.scenes.calibration.settings import SETTINGS
+from game.vision.samples import ALL_CLASSES
 
 
 @dataclass

@@ -12,7 +12,7 @@ import pytest
 from game.core.types import Direction
 from game.input.gesture import GestureInput
 from game.render import widgets
-from game.render.gesture_hud import LOW_CONFIDENCE_S, LOW_CONFIDENCE_SHARE, GestureHud
+from game.scenes.gesture.hud import LOW_CONFIDENCE_S, LOW_CONFIDENCE_SHARE, GestureHud
 from game.vision.predictor import LivePrediction, PredictorState, PredictorStats
 
 CLASSES = ("up", "down", "left", "right", "idle")

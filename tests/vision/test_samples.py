@@ -1,16 +1,11 @@
-"""The calibration scene's pure parts: the sample book (bursts, undo, clear, what is missing), the
-advanced panel's setting steps, and the camera chooser's list of tried indices."""
+"""The sample book calibration records into: bursts, undo, clear, what is missing."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from game.scenes.calibration_samples import DIRECTION_CLASSES, IDLE_CLASS, SampleBook
-from game.scenes.calibration_settings import SETTINGS, adjust
-from game.scenes.calibration_sources import SourceChooser
-from game.vision.camera import CameraError
-from game.vision.training import DEFAULT, HeadConfig
+from game.vision.samples import DIRECTION_CLASSES, IDLE_CLASS, SampleBook
 
 THUMB = np.zeros((4, 4, 3), np.uint8)
 
@@ -92,37 +87,3 @@ def test_loaded_samples_are_not_changes_or_undo_steps() -> None:
         book.load("down", [_feature(1), _feature(2)], [THUMB])
     with pytest.raises(KeyError, match="unknown gesture class"):
         book.add("sideways", _feature(0), THUMB)
-
-
-@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
-def test_each_setting_steps_up_and_down_and_stops_at_the_ends(setting: object) -> None:
-    from game.scenes.calibration_settings import Setting
-
-    assert isinstance(setting, Setting)
-    start = setting.value(DEFAULT)
-    up = adjust(DEFAULT, setting.name, +1)
-    assert setting.value(up) > start
-    assert setting.value(adjust(up, setting.name, -1)) == start
-    config: HeadConfig = DEFAULT
-    for _ in range(len(setting.steps) + 2):
-        config = adjust(config, setting.name, +1)
-    assert setting.value(config) == max(setting.steps)
-    assert type(getattr(config, setting.name)) is type(getattr(DEFAULT, setting.name))
-    # Everything else is untouched.
-    others = {k: v for k, v in config.to_dict().items() if k != setting.name}
-    assert others == {k: v for k, v in DEFAULT.to_dict().items() if k != setting.name}
-
-
-def test_chooser_records_every_webcam_index_that_failed() -> None:
-    # The test machine has no webcam, so every index fails and each is listed once, in order.
-    chooser = SourceChooser(camera=None, video=None)
-    chooser.index = 5
-    with pytest.raises(CameraError, match=r"tried camera 5, 0, 1, 2"):
-        chooser.opener()()
-    with pytest.raises(CameraError):
-        chooser.opener()()
-    assert chooser.tried == [5, 0, 1, 2]
-    assert chooser.can_cycle
-    chooser.next_opener()
-    assert chooser.index == 6 % 4 and chooser.describe() == "camera 2"
-    assert SourceChooser(camera=None, video="clip.avi").can_cycle is False

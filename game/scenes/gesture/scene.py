@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from game.highscore import HighScore
-from game.live_gesture import LiveGesture
 from game.scenes.base import Scene
+from game.scenes.gesture.live import LiveGesture
 from game.scenes.play import PlayScene
 
 
