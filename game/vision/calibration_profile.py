@@ -67,8 +67,18 @@ def _metrics(result: TrainResult) -> dict[str, Any]:
     }
 
 
-def build_profile(book: SampleBook, result: TrainResult | None, backbone: LiteRTBackbone) -> Profile:
-    """The profile to save: the trained classes (or the active ones before any training)."""
+def build_profile(
+    book: SampleBook,
+    result: TrainResult | None,
+    backbone: LiteRTBackbone,
+    config: HeadConfig | None = None,
+) -> Profile:
+    """The profile to save: the trained classes (or the active ones before any training).
+
+    ``config`` is the training settings the player has chosen; it is saved when there is no
+    trained head yet (a head keeps the settings it was trained with), so that reopening shows them
+    as they were rather than ``HeadConfig``'s bare defaults.
+    """
     classes = list(result.classes) if result is not None else list(book.active_classes)
     feats: list[np.ndarray] = []
     labels: list[int] = []
@@ -90,6 +100,8 @@ def build_profile(book: SampleBook, result: TrainResult | None, backbone: LiteRT
         weights_sha256=backbone.weights_sha256,
         samples=samples,
     )
+    if config is not None:
+        profile.head_config = config
     if result is not None:
         profile.head = result.head
         profile.head_config = result.config
@@ -98,12 +110,16 @@ def build_profile(book: SampleBook, result: TrainResult | None, backbone: LiteRT
 
 
 def save_calibration(
-    folder: Path, book: SampleBook, result: TrainResult | None, backbone: LiteRTBackbone | None
+    folder: Path,
+    book: SampleBook,
+    result: TrainResult | None,
+    backbone: LiteRTBackbone | None,
+    config: HeadConfig | None = None,
 ) -> Path:
     """Save atomically; every failure (read-only place, a file in the way, full disk) is a ProfileError."""
     if backbone is None:
         raise ProfileError("MobileNet is not loaded, so the samples cannot be tied to a backbone")
-    profile = build_profile(book, result, backbone)
+    profile = build_profile(book, result, backbone, config)
     try:
         return save_profile(profile, folder)
     except OSError as exc:

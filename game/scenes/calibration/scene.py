@@ -196,7 +196,9 @@ class CalibrationScene(Scene):
 
     def _key_down(self, event: pygame.event.Event) -> None:
         key = event.key
-        if key == pygame.K_ESCAPE:
+        if key == pygame.K_ESCAPE and self.show_advanced:
+            self.show_advanced = False  # Esc closes the Tune panel first, as it would a dialog
+        elif key == pygame.K_ESCAPE:
             self._leave()
         elif self.no_camera:
             self._no_camera_key(key)
@@ -329,7 +331,9 @@ class CalibrationScene(Scene):
             self.flash_message("Nothing to save yet: record some samples first", FlashKind.ERROR)
             return
         try:
-            path = save_calibration(self.options.profile_dir, self.book, self.result, self.backbone.backbone)
+            path = save_calibration(
+                self.options.profile_dir, self.book, self.result, self.backbone.backbone, self.config
+            )
         except ProfileError as exc:
             self.flash_message(f"Not saved: {exc}. Your samples are still here.", FlashKind.ERROR)
             return
