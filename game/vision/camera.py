@@ -6,9 +6,11 @@ long (each wait is bounded), and raises :class:`CameraError` with a message a pl
 
 from __future__ import annotations
 
+import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -79,6 +81,27 @@ def _to_rgb(bgr: np.ndarray, mirror: bool) -> np.ndarray:
     return cv2.flip(rgb, 1) if mirror else rgb
 
 
+@contextmanager
+def quiet_opencv() -> Iterator[None]:
+    """OpenCV's own log lines off while probing a webcam index.
+
+    A missing index makes OpenCV print a "can't open camera by index" warning (and more from
+    other backends) per try; the camera thread retries every second, so the terminal filled with
+    them. Failures are reported by ``CameraError`` instead. ``OPENCV_LOG_LEVEL`` set by the user
+    is respected.
+    """
+    logging = getattr(getattr(cv2, "utils", None), "logging", None)
+    if logging is None or "OPENCV_LOG_LEVEL" in os.environ:
+        yield
+        return
+    previous = logging.getLogLevel()
+    logging.setLogLevel(logging.LOG_LEVEL_SILENT)
+    try:
+        yield
+    finally:
+        logging.setLogLevel(previous)
+
+
 class WebcamSource(FrameSource):
     """A webcam through ``cv2.VideoCapture``; mirrored by default so moving left looks left."""
 
@@ -101,10 +124,11 @@ class WebcamSource(FrameSource):
             cv2.CAP_PROP_READ_TIMEOUT_MSEC,
             int(open_timeout * 1000),
         ]
-        try:
-            self._capture = cv2.VideoCapture(index, cv2.CAP_ANY, params)
-        except cv2.error:
-            self._capture = cv2.VideoCapture(index)
+        with quiet_opencv():
+            try:
+                self._capture = cv2.VideoCapture(index, cv2.CAP_ANY, params)
+            except cv2.error:
+                self._capture = cv2.VideoCapture(index)
         if not self._capture.isOpened():
             self._capture.release()
             raise CameraError(

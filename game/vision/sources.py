@@ -3,6 +3,8 @@ webcam that opens; ``C`` moves on to the next webcam index.
 
 It remembers every index that failed so that the no-camera screen can say exactly what was
 tried, instead of a bare "no webcam" (users could not tell a missing camera from a blocked one).
+Once every probed index has failed, the camera thread's retries try only the current index (a
+webcam plugged in later takes the first free index), and ``C`` offers the next index not yet tried.
 """
 
 from __future__ import annotations
@@ -55,13 +57,23 @@ class SourceChooser:
             video = self.video
             return lambda: open_source(None, video)
         indices = (self.index,) if self._explicit else self._probe_order()
-        return lambda: self._open_first(indices)
+        return lambda: self._open_first(self._retry_order(indices))
+
+    @property
+    def next_index(self) -> int:
+        """The webcam index ``C`` tries next: the next one not tried yet, else simply the next one."""
+        order = [(self.index + step) % CYCLE_LIMIT for step in range(1, CYCLE_LIMIT + 1)]
+        return next((i for i in order if i not in self.tried), order[0])
 
     def next_opener(self) -> Opener:
         """The opener for the next webcam index (after an explicit choice, probing stops)."""
-        self.index = (self.index + 1) % CYCLE_LIMIT
+        self.index = self.next_index
         self._explicit = True
         return self.opener()
+
+    def _retry_order(self, indices: tuple[int, ...]) -> tuple[int, ...]:
+        # Probing every index again each second only repeats the same failures.
+        return (self.index,) if all(i in self.tried for i in indices) else indices
 
     def _probe_order(self) -> tuple[int, ...]:
         return (self.index, *(i for i in PROBE_INDICES if i != self.index))
@@ -77,5 +89,5 @@ class SourceChooser:
                 continue
             self.index = index
             return source
-        tried = ", ".join(str(i) for i in indices)
+        tried = ", ".join(str(i) for i in self.tried)
         raise CameraError(f"No webcam opened (tried camera {tried}). {self.last_error}")

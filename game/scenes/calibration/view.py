@@ -473,7 +473,7 @@ class CalibrationView:
         y = self._draw_lines(surface, body, advice[1:], widgets.TEXT) + 6 * s
         body.y, body.height = y, rect.bottom - y - 50 * s
         self._draw_lines(surface, body, [f"Details: {scene.camera.message}"], widgets.TEXT_DIM)
-        keys = [f"C   try camera {(scene.sources.index + 1) % 4}" if scene.sources.can_cycle else ""]
+        keys = [f"C   try camera {scene.sources.next_index}" if scene.sources.can_cycle else ""]
         if scene.can_play_keyboard:
             keys.append("Enter   play with the keyboard")
         keys.append("Esc   quit" if scene.options.started_directly else "Esc   back to the title")
