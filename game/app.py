@@ -24,6 +24,15 @@ FALLBACK_SCREEN = (1920, 1080)
 MAX_SCALE = 8
 
 
+#: SDL's video drivers that show nothing. SDL falls back to "offscreen" when no display answers;
+#: the game then ran on, invisible, for ever. Chosen explicitly (SDL_VIDEODRIVER), they are honoured.
+INVISIBLE_DRIVERS = ("offscreen", "dummy")
+NO_DISPLAY = (
+    "no display to open the game window on (no X11 or Wayland desktop answered): run it in a "
+    "desktop session, or watch the game without a window: gesture-pacman demo --headless"
+)
+
+
 class AppError(Exception):
     """The window could not be opened as asked; the message says why."""
 
@@ -58,8 +67,12 @@ def open_window(scale: int | None, fullscreen: bool) -> tuple[pygame.Surface, in
     # (segmentation fault in TensorFlow's import). The game draws in software anyway.
     os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
     pygame.mixer.pre_init(22050, -16, 2, 512)  # small buffer: sounds follow events closely
+    chosen = os.environ.get("SDL_VIDEODRIVER")
     try:
         pygame.display.init()
+        if not chosen and pygame.display.get_driver() in INVISIBLE_DRIVERS:
+            pygame.display.quit()
+            raise AppError(NO_DISPLAY)
         pygame.font.init()
         if fullscreen:
             surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)

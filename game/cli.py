@@ -1,7 +1,8 @@
 """Command line: parses arguments and hands them to the ``run`` function of one command module.
 
 Each subcommand lives in ``game/commands/<name>.py`` and is imported only when used, so that
-``gesture-pacman doctor`` or the game window appear before TensorFlow is loaded.
+``gesture-pacman doctor`` or the game window appear before TensorFlow is loaded. Every option's
+help shows its default. Unless ``--verbose``, TensorFlow's C++ log lines are kept off the terminal.
 """
 
 from __future__ import annotations
@@ -14,7 +15,39 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+import game
+from game.input.gesture import DEFAULT_SMOOTHING, DEFAULT_THRESHOLD
+
 COMMANDS = ("play", "calibrate", "demo", "train", "evaluate", "bench", "doctor")
+
+
+#: Shown in ``train --help``; tests/e2e/test_cli_terminal.py checks them against training.DEFAULT
+#: (not imported here: it loads OpenCV, which the parser of every command should not wait for).
+TRAIN_DEFAULTS = {"epochs": 20, "lr": 3e-4, "hidden": 100, "batch_fraction": 0.25}
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's help ends with its default: the value, "off" for a flag, or the text given."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text.lower() or action.default is argparse.SUPPRESS or not action.option_strings:
+            return text
+        if isinstance(action, argparse._StoreTrueAction):
+            return f"{text} (default: off)"
+        if action.default is None:
+            return text  # the help must say it in words; the CLI test checks that every option does
+        return f"{text} (default: %(default)s)"
+
+
+def _add_verbose(p: argparse.ArgumentParser, default: Any) -> None:
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="show TensorFlow's log lines and the game's info messages (default: off)",
+    )
 
 
 def _add_models(p: argparse.ArgumentParser) -> None:
@@ -30,7 +63,8 @@ def _add_weights(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--weights",
         metavar="FILE",
-        help="MobileNet weights file (mobilenet_2_5_224_tf_no_top.h5) to use instead of Keras's cache",
+        help="MobileNet weights file (mobilenet_2_5_224_tf_no_top.h5) (default: Keras's cache, else "
+        "the copy shipped in models/)",
     )
 
 
@@ -41,6 +75,15 @@ class _Parser(argparse.ArgumentParser):
         # "argument --seconds: must be positive" reads better as "--seconds must be positive".
         message = re.sub(r"^argument (\S+?)(/\S+)?: ", r"\1 ", message)
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+class _SubParser(_Parser):
+    """A subcommand's parser: the same help formatter, and ``--verbose`` also after the command."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+        _add_verbose(self, argparse.SUPPRESS)
 
 
 def _number(
@@ -113,8 +156,10 @@ BATCH_FRACTION = _head_limit("batch_fraction", float, low_open=True, between=Tru
 
 def _add_camera(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--camera", type=CAMERA, metavar="N", help="webcam index (default 0)")
-    src.add_argument("--video", metavar="FILE", help="use a video file instead of a webcam")
+    src.add_argument("--camera", type=CAMERA, metavar="N", help="webcam index (default: 0)")
+    src.add_argument(
+        "--video", metavar="FILE", help="use a video file instead of a webcam (default: the webcam)"
+    )
 
 
 def _add_window(p: argparse.ArgumentParser) -> None:
@@ -127,8 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gesture-pacman",
         description="Pac-Man you steer with hand gestures in front of a webcam. "
         "With no command, the game starts at its title screen.",
+        formatter_class=HelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {game.__version__}")
+    _add_verbose(parser, False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_SubParser)
 
     play = sub.add_parser(
         "play", help="play (the default): gestures when a profile is trained, else keyboard"
@@ -142,11 +190,31 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--headless", action="store_true", help="no window: one video frame per game step (needs --video)"
     )
-    play.add_argument("--seconds", type=SECONDS, metavar="S", help="stop after S simulated seconds")
-    play.add_argument("--log", metavar="FILE", help="with --headless: write one JSON line per frame")
-    play.add_argument("--seed", type=SEED, default=None, metavar="N", help="random seed for the ghosts")
-    play.add_argument("--smoothing", type=SMOOTHING, metavar="N", help="frames of prediction smoothing")
-    play.add_argument("--threshold", type=THRESHOLD, metavar="P", help="confidence needed to steer (0-1)")
+    play.add_argument(
+        "--seconds", type=SECONDS, metavar="S", help="stop after S simulated seconds (default: no limit)"
+    )
+    play.add_argument(
+        "--log", metavar="FILE", help="with --headless: write one JSON line per frame (default: no log)"
+    )
+    play.add_argument(
+        "--seed",
+        type=SEED,
+        default=None,
+        metavar="N",
+        help="random seed for the ghosts (default: a random one; 0 with --headless)",
+    )
+    play.add_argument(
+        "--smoothing",
+        type=SMOOTHING,
+        metavar="N",
+        help=f"frames of prediction smoothing (default: {DEFAULT_SMOOTHING})",
+    )
+    play.add_argument(
+        "--threshold",
+        type=THRESHOLD,
+        metavar="P",
+        help=f"confidence needed to steer, 0-1 (default: {DEFAULT_THRESHOLD})",
+    )
     play.add_argument(
         "--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam"
     )
@@ -170,12 +238,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="watch the autopilot play")
     demo.add_argument(
-        "--seconds", type=SECONDS, default=None, metavar="S", help="stop after S simulated seconds"
+        "--seconds",
+        type=SECONDS,
+        default=None,
+        metavar="S",
+        help="stop after S simulated seconds (default: no limit; 60 with --headless)",
     )
     demo.add_argument("--seed", type=SEED, default=1, metavar="N", help="random seed")
     demo.add_argument("--headless", action="store_true", help="no window; simulate as fast as possible")
     demo.add_argument("--json", action="store_true", help="print a JSON summary last")
-    demo.add_argument("--screenshot", metavar="PNG", help="save the last frame as a PNG")
+    demo.add_argument("--screenshot", metavar="PNG", help="save the last frame as a PNG (default: none)")
     _add_window(demo)
     _add_models(demo)
 
@@ -189,28 +261,53 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--profile", metavar="DIR", help="profile directory to write (default: models/profiles/default)"
     )
-    train.add_argument("--epochs", type=_head_limit("epochs", int), metavar="N")
+    train.add_argument(
+        "--epochs",
+        type=_head_limit("epochs", int),
+        metavar="N",
+        help=f"training epochs (default: {TRAIN_DEFAULTS['epochs']})",
+    )
     train.add_argument(
         "--lr",
         type=LEARNING_RATE,
         metavar="F",
-        help="learning rate",
+        help=f"learning rate (default: {TRAIN_DEFAULTS['lr']:g})",
     )
-    train.add_argument("--hidden", type=_head_limit("hidden_units", int), metavar="N", help="hidden units")
+    train.add_argument(
+        "--hidden",
+        type=_head_limit("hidden_units", int),
+        metavar="N",
+        help=f"hidden units (default: {TRAIN_DEFAULTS['hidden']})",
+    )
     train.add_argument(
         "--batch-fraction",
         type=BATCH_FRACTION,
         metavar="F",
-        help="batch size as a fraction of the samples",
+        help=f"batch size as a fraction of the samples (default: {TRAIN_DEFAULTS['batch_fraction']:g})",
     )
-    train.add_argument("--seed", type=SEED, default=0, metavar="N")
+    train.add_argument("--seed", type=SEED, default=0, metavar="N", help="random seed")
+    existing = train.add_mutually_exclusive_group()
+    existing.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a profile that holds recorded samples (default: refuse, and say what it holds)",
+    )
+    existing.add_argument(
+        "--add",
+        action="store_true",
+        help="train on the profile's recorded samples plus these images (default: off)",
+    )
     train.add_argument("--json", action="store_true", help="print a JSON summary last")
     _add_models(train)
     _add_weights(train)
 
     ev = sub.add_parser("evaluate", help="accuracy of a saved profile on labelled images")
-    ev.add_argument("--images", required=True, metavar="DIR")
-    ev.add_argument("--profile", metavar="DIR")
+    ev.add_argument(
+        "--images", required=True, metavar="DIR", help="folder with one sub-folder of images per class"
+    )
+    ev.add_argument(
+        "--profile", metavar="DIR", help="profile directory to evaluate (default: models/profiles/default)"
+    )
     ev.add_argument("--json", action="store_true", help="print a JSON object")
     _add_models(ev)
     _add_weights(ev)
@@ -222,9 +319,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="vision",
         help="what to measure (default: vision)",
     )
-    bench.add_argument("--images", metavar="DIR", help="real images to use (else generated frames)")
-    bench.add_argument("--frames", type=FRAMES, metavar="N", help="frames to run (suite-specific default)")
-    bench.add_argument("--minutes", type=MINUTES, metavar="M", help="simulated minutes (soak suite)")
+    bench.add_argument(
+        "--images",
+        metavar="DIR",
+        help="real images to use (default: generated frames, or ../shared's photos for the suites "
+        "that need photos)",
+    )
+    bench.add_argument(
+        "--frames", type=FRAMES, metavar="N", help="frames to run (default: the suite's own number)"
+    )
+    bench.add_argument(
+        "--minutes", type=MINUTES, metavar="M", help="simulated minutes, soak suite (default: the suite's)"
+    )
     bench.add_argument("--json", action="store_true", help="print only the JSON object")
     _add_models(bench)
     _add_weights(bench)
@@ -236,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Called with ``argv=None`` (the real command line), it also sets up the
+    terminal: TensorFlow's C++ log lines are filtered out unless ``--verbose``."""
     parser = build_parser()
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -243,6 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(["play", *(sys.argv[1:] if argv is None else argv)])
     except SystemExit as exc:  # --help, --version, or a one-line option error (status 2)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    from game.commands.terminal import setup_logging
+
+    setup_logging(verbose=args.verbose, filter_native=argv is None)
     module = importlib.import_module(f"game.commands.{args.command}")
     try:
         return int(module.run(args))

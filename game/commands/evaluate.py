@@ -2,7 +2,7 @@
 
 Images go through the profile's own preprocessing, TensorFlow features in batches and the head
 as the per-frame runtime evaluates it. Prints a per-class table, or one JSON object with
-``--json``.
+``--json``, on stdout; progress bars go to stderr when it is a terminal (not with ``--json``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from game.commands.terminal import bars_enabled, progress
 from game.config import models_dir, profile_dir
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -42,6 +43,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    """The report; progress bars on stderr (a terminal, no ``--json``) while it is computed."""
+    bars = bars_enabled(args.json)
+    loading = progress(3, "loading profile, photos, MobileNet", "step", bars)
+    models = models_dir(args.models)
+    folder = profile_dir(args.profile, models)
+    try:
+        return _evaluate(args, folder, loading, bars)
+    finally:
+        loading.close()
+
+
+def _evaluate(args: argparse.Namespace, folder: Path, loading: Any, bars: bool) -> dict[str, Any]:
     import numpy as np
 
     from game.vision.classifier import NumpyHead
@@ -50,9 +63,8 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     from game.vision.profile import ProfileError, load_profile
     from game.vision.training import per_class_accuracy
 
-    models = models_dir(args.models)
-    folder = profile_dir(args.profile, models)
     profile = load_profile(folder)
+    loading.update(1)
     if profile.head is None:
         raise ProfileError(f"{folder} has no trained head yet: calibrate or train it first")
     root = Path(args.images).expanduser()
@@ -64,13 +76,18 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         )
     data = load_labelled_folder(root, [c for c in profile.classes if c in present])
     labels = np.asarray([profile.classes.index(data.classes[i]) for i in data.labels], dtype=np.int64)
+    loading.update(1)
 
     backbone = load_backbone(Path(args.weights) if args.weights else None)
     if backbone.backbone_id != profile.backbone_id:
         raise ProfileError(
             f"{folder} was trained on {profile.backbone_id} but these weights are {backbone.backbone_id}"
         )
-    features = FeatureExtractor(backbone).from_images(data.images, profile.preprocess)
+    extractor = FeatureExtractor(backbone)
+    loading.update(1)
+    loading.close()
+    with progress(len(data), "features", "img", bars) as bar:
+        features = extractor.from_images(data.images, profile.preprocess, on_batch=bar.update)
     pred = np.argmax(NumpyHead(profile.head)(features), axis=1)
     n_classes = len(profile.classes)
     confusion = np.zeros((n_classes, n_classes), dtype=np.int64)

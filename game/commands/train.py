@@ -1,9 +1,12 @@
 """``gesture-pacman train``: build a gesture profile from a folder of labelled images.
 
 Reads ``DIR/<class>/*``, computes MobileNet features in batches through TensorFlow, trains the
-head with a per-epoch progress bar on stderr, saves the profile (atomically) and converts the
-per-frame backbone once so that play starts without TensorFlow. ``--json`` prints a summary
-object last on stdout.
+head, saves the profile (atomically) and converts the per-frame backbone once so that play starts
+without TensorFlow. Each step shows a progress bar on stderr when it is a terminal (not with
+``--json``); ``--json`` prints a summary object last on stdout.
+
+A profile that holds recorded samples is never replaced silently: ``--force`` replaces it,
+``--add`` trains on its samples plus the new images.
 """
 
 from __future__ import annotations
@@ -14,46 +17,72 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any
 
+from game.commands.terminal import bars_enabled, progress
 from game.config import models_dir, profile_dir
 
 if TYPE_CHECKING:
+    from game.vision.profile import Profile
     from game.vision.training import EpochReport
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-class EpochBar:
-    """A one-line progress bar redrawn in place on a terminal, one line per epoch otherwise."""
+class EpochProgress:
+    """Per-epoch progress for one training run: a bar with loss and accuracy, created at the first epoch."""
 
-    def __init__(self, stream: TextIO | None = None, width: int = 24) -> None:
-        self.stream = sys.stderr if stream is None else stream
-        self.width = width
-        self.interactive = self.stream.isatty()
+    def __init__(self, desc: str, enabled: bool) -> None:
+        self.desc = desc
+        self.enabled = enabled
+        self.bar: Any = None
 
     def __call__(self, report: EpochReport) -> None:
-        done = round(self.width * report.epoch / report.epochs)
-        bar = "#" * done + "." * (self.width - done)
-        line = f"epoch {report.epoch:>3}/{report.epochs} [{bar}] loss {report.loss:.3f}"
-        line += f" acc {report.accuracy:.3f}"
-        if report.val_accuracy is not None and report.val_loss is not None:
-            line += f" val_loss {report.val_loss:.3f} val_acc {report.val_accuracy:.3f}"
-        if self.interactive:
-            end = "\n" if report.epoch == report.epochs else ""
-            self.stream.write("\r" + line + end)
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+        if self.bar is None:
+            self.bar = progress(report.epochs, self.desc, "epoch", self.enabled)
+        figures = {"loss": f"{report.loss:.3f}", "acc": f"{report.accuracy:.3f}"}
+        if report.val_accuracy is not None:
+            figures["val_acc"] = f"{report.val_accuracy:.3f}"
+        self.bar.set_postfix(figures, refresh=False)
+        self.bar.update(1)
+        if report.epoch == report.epochs:
+            self.bar.close()  # done: the refit's bar (if any) goes on the next line
 
-    def finish(self) -> None:
-        if self.interactive:
-            self.stream.write("\n")
-            self.stream.flush()
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def describe_samples(profile: Profile) -> str:
+    """"123 samples (up 30, down 31, left 30, right 32)"."""
+    counts = profile.samples.counts(len(profile.classes))
+    each = ", ".join(f"{name} {n}" for name, n in zip(profile.classes, counts, strict=True))
+    return f"{sum(counts)} recorded samples ({each})"
+
+
+def existing_profile(target: Path, args: argparse.Namespace) -> Profile | None:
+    """The profile already at ``target`` when ``--add`` is to extend it; raises when it holds samples
+    and neither ``--force`` nor ``--add`` says what to do with them (before any slow work)."""
+    from game.vision.profile import PROFILE_FILE, ProfileError, load_profile
+
+    if args.force or not (target / PROFILE_FILE).is_file():
+        return None
+    try:
+        profile = load_profile(target, load_head=False)
+    except ProfileError as exc:
+        raise ProfileError(f"{exc} Pass --force to replace it.") from exc
+    if args.add:
+        return profile
+    if len(profile.samples) == 0:
+        return None
+    raise ProfileError(
+        f"{target} holds {describe_samples(profile)}. Pass --force to replace it with a profile "
+        "trained on these images only, or --add to train on its samples plus these images."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,6 +105,7 @@ def _train(args: argparse.Namespace) -> int:
     from game.vision.profile import (
         THUMBNAIL_SIZE,
         Profile,
+        ProfileError,
         Samples,
         check_save_target,
         save_profile,
@@ -86,43 +116,68 @@ def _train(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     models = models_dir(args.models)
     target = check_save_target(profile_dir(args.profile, models))
+    base = existing_profile(target, args)
     config = DEFAULT.replace(
         epochs=args.epochs,
         learning_rate=args.lr,
         hidden_units=args.hidden,
         batch_fraction=args.batch_fraction,
     )
+    bars = bars_enabled(args.json)
 
     data = load_labelled_folder(args.images)
     counts = ", ".join(f"{c} {int((data.labels == i).sum())}" for i, c in enumerate(data.classes))
     _say(f"{len(data)} images ({counts})" + (f"; {data.skipped_summary()}" if data.skipped else ""))
+    if base is not None:
+        _say(f"adding them to the {describe_samples(base)} of {target}")
 
-    backbone = load_backbone(Path(args.weights) if args.weights else None)
-    extractor = FeatureExtractor(backbone)
+    with progress(1, "loading MobileNet", "step", bars) as bar:
+        backbone = load_backbone(Path(args.weights) if args.weights else None)
+        extractor = FeatureExtractor(backbone)
+        bar.update(1)
+    if base is not None and base.backbone_id != backbone.backbone_id:
+        raise ProfileError(
+            f"{target} was recorded with other MobileNet weights ({base.backbone_id}, these are "
+            f"{backbone.backbone_id}): its samples cannot be combined. Pass --force to replace it."
+        )
+    preprocess = DEFAULT_PREPROCESS if base is None else base.preprocess
     _say(f"computing features on {extractor.device}")
-    features = extractor.from_images(data.images, DEFAULT_PREPROCESS)
+    with progress(len(data), "features", "img", bars) as bar:
+        features = extractor.from_images(data.images, preprocess, on_batch=bar.update)
 
     import numpy as np
 
     thumbs = np.stack([thumbnail(image, THUMBNAIL_SIZE) for image in data.images])
-    samples = Samples()
-    for label in range(len(data.classes)):
+    if base is None:
+        profile = Profile(
+            classes=data.classes,
+            backbone_id=backbone.backbone_id,
+            weights_sha256=backbone.weights_sha256,
+            preprocess=preprocess,
+            samples=Samples(),
+        )
+    else:
+        profile = base
+        profile.classes = [*base.classes, *(c for c in data.classes if c not in base.classes)]
+    for label, name in enumerate(data.classes):
         mask = data.labels == label
-        samples = samples.add(label, features[mask], thumbs[mask])
-    profile = Profile(
-        classes=data.classes,
-        backbone_id=backbone.backbone_id,
-        weights_sha256=backbone.weights_sha256,
-        preprocess=DEFAULT_PREPROCESS,
-        samples=samples,
-    )
+        profile.samples = profile.samples.add(profile.classes.index(name), features[mask], thumbs[mask])
+
     _say(f"training the head on {extractor.device}")
-    bar = EpochBar()
-    result = train_profile(profile, config, seed=args.seed, on_epoch=bar)
+    measured = EpochProgress("training", bars)
+    refit = EpochProgress("refit on every sample", bars)
+    try:
+        result = train_profile(profile, config, seed=args.seed, on_epoch=measured, on_refit_epoch=refit)
+    finally:
+        measured.close()
+        refit.close()
     if result.note:
         _say(result.note)
-    saved = save_profile(profile, target)
-    LiteRTBackbone.from_backbone(backbone, models)  # so play starts without converting
+    with progress(2, "saving", "step", bars) as bar:
+        saved = save_profile(profile, target)
+        bar.update(1)
+        LiteRTBackbone.from_backbone(backbone, models)  # so play starts without converting
+        bar.update(1)
     val = "n/a" if result.val_accuracy is None else f"{result.val_accuracy:.3f}"
     _say(f"saved {saved} (validation accuracy {val}, head trained in {result.seconds:.1f} s)")
     if data.skipped:
@@ -130,8 +185,9 @@ def _train(args: argparse.Namespace) -> int:
     if args.json:
         summary = {
             "profile": str(saved),
-            "classes": data.classes,
-            "samples": len(data),
+            "classes": profile.classes,
+            "samples": len(profile.samples),
+            "added": len(data),
             "val_accuracy": result.val_accuracy,
             "seconds": round(time.perf_counter() - start, 3),
             "skipped": len(data.skipped),

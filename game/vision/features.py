@@ -17,7 +17,7 @@ import io
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -198,14 +198,20 @@ class FeatureExtractor:
 
 
     def from_images(
-        self, images_rgb: Sequence[np.ndarray], config: PreprocessConfig = DEFAULT_PREPROCESS
+        self,
+        images_rgb: Sequence[np.ndarray],
+        config: PreprocessConfig = DEFAULT_PREPROCESS,
+        on_batch: Callable[[int], object] | None = None,
     ) -> np.ndarray:
         """RGB ``uint8`` frames of any size -> float32 (N, 7, 7, 256), preprocessing one batch at a time
-        (so memory stays at one batch of 224x224 inputs however many images there are)."""
+        (so memory stays at one batch of 224x224 inputs however many images there are).
+        ``on_batch(n)`` hears how many images each finished batch held (a progress bar)."""
         out = np.empty((len(images_rgb), *FEATURE_SHAPE), dtype=np.float32)
         for start in range(0, len(images_rgb), self.batch_size):
             chunk = preprocess_batch(images_rgb[start : start + self.batch_size], config)
             out[start : start + len(chunk)] = self._fn(chunk).numpy()
+            if on_batch is not None:
+                on_batch(len(chunk))
         return out
 
 

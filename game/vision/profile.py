@@ -332,6 +332,7 @@ def train_profile(
     seed: int = 0,
     on_epoch: EpochCallback | None = None,
     should_stop: StopCheck | None = None,
+    on_refit_epoch: EpochCallback | None = None,
 ) -> TrainResult:
     """Train a new head on all of ``profile``'s samples and store it, its settings and metrics in the profile.
 
@@ -345,6 +346,7 @@ def train_profile(
         seed=seed,
         on_epoch=on_epoch,
         should_stop=should_stop,
+        on_refit_epoch=on_refit_epoch,
     )
     profile.head = result.head
     profile.head_config = config

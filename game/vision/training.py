@@ -220,13 +220,15 @@ def train_head(
     should_stop: StopCheck | None = None,
     extra_features: np.ndarray | None = None,
     extra_owner: np.ndarray | None = None,
+    on_refit_epoch: EpochCallback | None = None,
 ) -> TrainResult:
     """Train a head on ``features`` (N, 7, 7, 256) with integer ``labels`` indexing ``classes``.
 
     ``extra_features`` are augmented copies; ``extra_owner[i]`` is the index of the sample copy ``i``
     came from, so copies of validation samples never leak into training. ``should_stop`` is polled
     between epochs (a cancelled run returns what it has). ``on_epoch`` hears only the epochs of the
-    measured run, not those of a refit. Raises :class:`TrainingError`.
+    measured run, not those of a refit; ``on_refit_epoch`` hears the refit's. Raises
+    :class:`TrainingError`.
     """
 
     start = time.perf_counter()
@@ -286,7 +288,7 @@ def train_head(
         empty = np.empty((0, *FEATURE_SHAPE), dtype=np.float32)
         refit_head = build_head(n_classes, config, seed)
         refit_history = _fit(
-            refit_head, x_all, y_all, empty, y_val[:0], n_classes, config, rng, None, should_stop
+            refit_head, x_all, y_all, empty, y_val[:0], n_classes, config, rng, on_refit_epoch, should_stop
         )
         if not stopped(refit_history):  # a refit cut short keeps the measured head
             head, refitted = refit_head, True

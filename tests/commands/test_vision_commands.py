@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,7 +45,8 @@ def test_train_prints_a_json_summary_last(
     summary = json.loads(out.strip().splitlines()[-1])
     assert summary["classes"] == ["up", "down", "left", "right"] and summary["samples"] == 48
     assert set(summary) >= {"profile", "classes", "samples", "val_accuracy", "seconds"}
-    assert "epoch   3/3" in err and "computing features on" in err
+    assert "computing features on" in err and "saved " in err
+    assert "img/s" not in err and "epoch/s" not in err  # --json (and no terminal): no progress bars
     assert (tmp_path / "p" / "profile.json").is_file()
 
 
@@ -154,3 +158,87 @@ def test_negative_camera_index_is_refused_by_the_parser(capsys: pytest.CaptureFi
         build_parser().parse_args(["play", "--camera", "-1"])
     assert exc.value.code == 2
     assert "--camera must be between 0 and 99, got -1" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal, so that the commands draw their progress bars."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_train_and_evaluate_show_progress_bars_on_a_terminal(
+    signdigits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    images = _subset(signdigits, tmp_path / "imgs", 0, 12)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    argv = ["train", "--images", str(images), "--profile", str(tmp_path / "p"), "--epochs", "3"]
+    assert main(argv) == 0
+    err = terminal.getvalue()
+    # Every slow step has a bar with its count and the time left (tqdm's "<" estimate).
+    for step, count in (("loading MobileNet", "1/1"), ("features", "48/48"), ("training", "3/3")):
+        assert any(step in line and count in line and "<" in line for line in err.split("\r")), step
+    assert "refit on every sample" in err and "saving" in err and "2/2" in err
+    assert "val_acc=" in err
+
+    terminal.seek(0)
+    terminal.truncate()
+    held_out = _subset(signdigits, tmp_path / "held", 40, 2)
+    assert main(["evaluate", "--images", str(held_out), "--profile", str(tmp_path / "p")]) == 0
+    err = terminal.getvalue()
+    assert "loading profile, photos, MobileNet" in err and "3/3" in err
+    assert any("features" in line and "8/8" in line for line in err.split("\r"))
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def test_train_into_a_profile_with_samples_needs_force_or_add(
+    trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    images = _subset(signdigits, tmp_path / "imgs", 30, 5)
+    before = _files(trained_profile)
+    capsys.readouterr()
+    assert main(["train", "--images", str(images), "--profile", str(trained_profile)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: ") and "Traceback" not in captured.err
+    # It says what is there, and how to go on.
+    assert "80 recorded samples (up 20, down 20, left 20, right 20)" in captured.err
+    assert "--force" in captured.err and "--add" in captured.err
+    assert "computing features" not in captured.err  # refused before the slow work
+    assert _files(trained_profile) == before
+
+
+def test_train_add_keeps_the_recorded_samples_and_force_replaces_them(
+    trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.vision.profile import load_profile
+
+    added = tmp_path / "added"
+    shutil.copytree(trained_profile, added)
+    images = _subset(signdigits, tmp_path / "imgs", 30, 5)
+    argv = ["train", "--images", str(images), "--epochs", "2", "--json"]
+    assert main([*argv, "--profile", str(added), "--add"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["samples"] == 100 and summary["added"] == 20
+    profile = load_profile(added, load_head=False)
+    assert profile.samples.counts(4) == [25, 25, 25, 25]
+    original = load_profile(trained_profile, load_head=False)
+    # The recorded samples are kept as they were, the new ones follow them.
+    for label in range(4):
+        kept = original.samples.features[original.samples.labels == label]
+        now = profile.samples.features[profile.samples.labels == label]
+        assert (now[: len(kept)] == kept).all()
+
+    replaced = tmp_path / "replaced"
+    shutil.copytree(trained_profile, replaced)
+    assert main([*argv, "--profile", str(replaced), "--force"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["samples"] == 20
+    assert load_profile(replaced, load_head=False).samples.counts(4) == [5, 5, 5, 5]
+
+
+def test_force_and_add_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--images", "x", "--force", "--add"]) == 2
+    assert "not allowed with" in capsys.readouterr().err

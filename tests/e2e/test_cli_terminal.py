@@ -1,0 +1,149 @@
+"""The terminal a new player meets: --version, --help defaults, no display, TensorFlow's log lines.
+
+Run as the player runs them (``python -m game ...`` in a subprocess) where the process matters:
+the display check, the exit status and what reaches stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import game
+from game.cli import TRAIN_DEFAULTS, HelpFormatter, build_parser
+from game.commands.terminal import NATIVE_LOG_LINE
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(
+    *argv: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "game", *argv],
+        cwd=REPO,
+        env=dict(os.environ, PYTHONPATH=str(REPO)) if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_version_prints_the_package_version() -> None:
+    done = _run("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"gesture-pacman {game.__version__}"
+    # The package's version is read from game.__version__ too: one source for both.
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in pyproject and 'version = { attr = "game.__version__" }' in pyproject
+
+
+def _parsers() -> list[tuple[str, argparse.ArgumentParser]]:
+    parser = build_parser()
+    found = [("gesture-pacman", parser)]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found += sorted(action.choices.items())
+    return found
+
+
+@pytest.mark.parametrize(("name", "parser"), _parsers(), ids=[name for name, _ in _parsers()])
+def test_help_shows_every_default(name: str, parser: argparse.ArgumentParser) -> None:
+    formatter = HelpFormatter(name)
+    for action in parser._actions:
+        if not action.option_strings or action.required or action.dest in ("help", "version"):
+            continue  # a required option has no default
+        if isinstance(action, argparse._SubParsersAction):
+            continue
+        text = formatter._get_help_string(action) or ""
+        assert "default" in text, f"{name} {action.option_strings[0]}: {text!r}"
+    # and what --help really prints has them
+    assert "(default:" in parser.format_help()
+
+
+def test_train_help_defaults_are_the_training_recipe() -> None:
+    from game.vision.training import DEFAULT
+
+    recipe = {
+        "epochs": DEFAULT.epochs,
+        "lr": DEFAULT.learning_rate,
+        "hidden": DEFAULT.hidden_units,
+        "batch_fraction": DEFAULT.batch_fraction,
+    }
+    assert recipe == TRAIN_DEFAULTS
+    done = _run("train", "--help")
+    assert done.returncode == 0
+    flat = " ".join(done.stdout.split())
+    assert f"(default: {DEFAULT.epochs})" in flat and "(default: 0.0003)" in flat
+
+
+def _no_display_env() -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    for name in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY"):
+        env.pop(name, None)
+    return env
+
+
+@pytest.mark.parametrize("argv", [[], ["demo"], ["calibrate"], ["play", "--keyboard"]])
+def test_no_display_is_one_line_and_a_failure_within_seconds(argv: list[str]) -> None:
+    started = time.monotonic()
+    done = _run(*argv, env=_no_display_env(), timeout=30)
+    elapsed = time.monotonic() - started
+    assert done.returncode != 0
+    assert elapsed < 10, f"took {elapsed:.1f} s"
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert "no display" in lines[0] and "desktop session" in lines[0] and "demo --headless" in lines[0]
+    assert done.stdout == ""
+
+
+def test_an_explicit_video_driver_is_honoured() -> None:
+    """SDL_VIDEODRIVER set by the user (tests use dummy, a user may want offscreen) still runs."""
+    env = dict(_no_display_env(), SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    done = _run("demo", "--seconds", "0.5", env=env)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
+        b"I0000 00:00:1796031573.977821   14968 port.cc:153] oneDNN custom operations are on.\n",
+        b"I0000 00:00:1796031573.978225   14968 cudart_stub.cc:31] Could not find cuda drivers\n",
+        b"E1130 09:30:02.123456   14968 cuda_dnn.cc:8310] Unable to register cuDNN factory\n",
+        b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n",
+    ],
+)
+def test_native_log_lines_are_recognised(line: bytes) -> None:
+    assert NATIVE_LOG_LINE.match(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"error: The MobileNet weights are not available\n",
+        b"Traceback (most recent call last):\n",
+        b"F0000 00:00:1796031573.977821   14968 check.cc:1] Check failed: fatal\n",
+        b"saved /tmp/p (validation accuracy 0.9)\n",
+    ],
+)
+def test_other_lines_pass(line: bytes) -> None:
+    assert not NATIVE_LOG_LINE.match(line)
+
+
+def test_tensorflow_log_lines_only_with_verbose(tmp_path: Path) -> None:
+    """doctor loads TensorFlow: its C++ lines reach the terminal with --verbose only."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), GESTURE_PACMAN_MODELS=str(tmp_path))
+    quiet = _run("doctor", env=env, timeout=180)
+    loud = _run("doctor", "--verbose", env=env, timeout=180)
+    assert quiet.returncode == 0 and loud.returncode == 0
+    # The guard: TensorFlow does print such lines here, so their absence below means something.
+    assert any(NATIVE_LOG_LINE.match(line.encode() + b"\n") for line in loud.stderr.splitlines())
+    assert quiet.stderr.strip() == "", quiet.stderr
+    assert quiet.stdout.splitlines()[0].startswith("Python")
