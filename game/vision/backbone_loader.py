@@ -97,7 +97,7 @@ class BackboneLoader:
         lower_current_thread_priority()
         started = time.perf_counter()
         try:
-            weights = self.weights or vf.cached_weights_path()
+            weights = self.weights or vf.default_weights_path()
             if weights is None:
                 self.stage = "Downloading MobileNet weights (first run only)"
             elif not vf.litert_cache_path(self.models, vf.file_sha256(weights)).is_file():
