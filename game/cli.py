@@ -21,7 +21,7 @@ from game.input.gesture import DEFAULT_SMOOTHING, DEFAULT_THRESHOLD
 COMMANDS = ("play", "calibrate", "demo", "train", "evaluate", "bench", "doctor")
 
 
-#: Shown in ``train --help``; tests/e2e/test_cli_terminal.py checks them against training.DEFAULT
+#: Shown in ``train --help``; tests/test_cli.py checks them against training.DEFAULT
 #: (not imported here: it loads OpenCV, which the parser of every command should not wait for).
 TRAIN_DEFAULTS = {"epochs": 20, "lr": 3e-4, "hidden": 100, "batch_fraction": 0.25}
 

@@ -19,7 +19,7 @@ import game
 from game.cli import TRAIN_DEFAULTS, HelpFormatter, build_parser
 from game.commands.terminal import NATIVE_LOG_LINE
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(
