@@ -50,6 +50,9 @@ class KeyboardHelpPanel:
     def pause_reason(self) -> str | None:
         return None
 
+    def waiting(self) -> bool:
+        return False
+
     def banner(self) -> str | None:
         return None
 
@@ -74,8 +77,11 @@ class KeyboardHelpPanel:
         y = rect.y + 10 * scale
         blit_text(surface, self._title, 7 * scale, PACMAN_YELLOW, (x, y))
         y += 16 * scale
-        for label, value in (("Level", str(world.level)), ("Lives", str(max(0, world.lives))),
-                             ("Score", str(world.score))):
+        for label, value in (
+            ("Level", str(world.level)),
+            ("Lives", str(max(0, world.lives))),
+            ("Score", str(world.score)),
+        ):
             blit_text(surface, label, 5 * scale, PANEL_DIM, (x, y))
             blit_text(surface, value, 5 * scale, PANEL_TEXT, (rect.right - 8 * scale, y), "topright")
             y += 10 * scale

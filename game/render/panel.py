@@ -1,7 +1,9 @@
 """The side panel contract: what the play scene asks of whatever fills the 160-pixel column on the right.
 
 The keyboard help panel and the gesture HUD both implement it. A panel can freeze the game
-(``pause_reason``, e.g. the camera is lost) or show a non-blocking message over the maze (``banner``).
+(``pause_reason``, e.g. the camera is lost), hold it quietly while it gets ready (``waiting``, e.g.
+the gesture model is loading: the panel itself shows that, nothing is drawn over the maze) or show a
+non-blocking message over the maze (``banner``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ class SidePanel(Protocol):
 
     def pause_reason(self) -> str | None:
         """A reason the world must not advance (shown as a banner), or None to play on."""
+        ...
+
+    def waiting(self) -> bool:
+        """True while the world must wait for the panel, which shows why (no banner over the maze)."""
         ...
 
     def banner(self) -> str | None:

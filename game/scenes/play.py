@@ -5,8 +5,11 @@ with a direction. The keyboard only has one while a direction key is held or was
 it overrides gestures while used and leaves them in charge otherwise. The rules keep the last
 request buffered, so "no direction" means "keep going".
 
-The world does not advance while the game is paused (P / Esc) or while the side panel gives a
-``pause_reason`` (e.g. the camera is lost); the keyboard keeps working meanwhile.
+The world does not advance while the game is paused (P / Esc), while the side panel gives a
+``pause_reason`` (e.g. the camera is lost) or while it is ``waiting`` (the gesture model is
+loading); the keyboard keeps working meanwhile. While the player has paused, the panel is not
+updated either: it keeps showing the moment of the pause, so its picture, bars and held direction
+agree with each other and with the frozen maze.
 """
 
 from __future__ import annotations
@@ -136,10 +139,11 @@ class PlayScene(Scene):
     @property
     def frozen(self) -> bool:
         """The world is not advancing: paused by the player or by the panel."""
-        return self.paused or self.panel.pause_reason() is not None
+        return self.paused or self.panel.waiting() or self.panel.pause_reason() is not None
 
     def update(self, dt: float) -> None:
-        self.panel.update(dt)
+        if not self.paused:
+            self.panel.update(dt)
         if self.frozen:
             self.clock.accumulator = 0.0  # resume cleanly, without a burst of catch-up steps
             return

@@ -36,10 +36,12 @@ class FreezingPanel:
     def __init__(self) -> None:
         self.reason: str | None = None
         self.message: str | None = None
+        self.wait = False
         self.draws = 0
+        self.updates = 0
 
     def update(self, dt: float) -> None:
-        pass
+        self.updates += 1
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         self.draws += 1
@@ -50,6 +52,9 @@ class FreezingPanel:
 
     def pause_reason(self) -> str | None:
         return self.reason
+
+    def waiting(self) -> bool:
+        return self.wait
 
     def banner(self) -> str | None:
         return self.message
@@ -133,6 +138,48 @@ def test_a_panel_pause_reason_freezes_the_world_and_p_still_works(tmp_path: Path
     panel.message = "Low confidence - press C to recalibrate"
     run_frames(manager, 5)
     assert state_hash(scene.world) != frozen, "a banner does not pause"
+
+
+def test_a_waiting_panel_holds_the_world_without_a_banner_over_the_maze(tmp_path: Path) -> None:
+    manager = open_manager()
+    pygame.event.clear()
+    panel = FreezingPanel()
+    panel.wait = True
+    scene = PlayScene(seed=1, panel=panel, high_score=HighScore(tmp_path / "h.json"))
+    manager.push(scene)
+    start = state_hash(scene.world)
+    run_frames(manager, 300)  # five seconds: longer than READY!
+    assert state_hash(scene.world) == start and scene.world.phase is Phase.READY
+    arcade = pygame.Rect(0, 0, manager.surface.get_width() - 160 * 3, manager.surface.get_height())
+    waiting = pygame.surfarray.array3d(manager.surface.subsurface(arcade)).copy()
+    panel.wait = False
+    scene.draw(manager.surface)
+    assert (pygame.surfarray.array3d(manager.surface.subsurface(arcade)) == waiting).all(), "no banner"
+    panel.reason = "Camera lost - retrying"
+    scene.draw(manager.surface)
+    assert (pygame.surfarray.array3d(manager.surface.subsurface(arcade)) != waiting).any(), (
+        "a pause reason shows"
+    )
+    panel.reason = None
+    run_frames(manager, 300)
+    assert state_hash(scene.world) != start, "the game runs once the panel is ready"
+
+
+def test_the_panel_is_not_updated_while_the_player_has_paused(tmp_path: Path) -> None:
+    manager = open_manager()
+    pygame.event.clear()
+    panel = FreezingPanel()
+    scene = PlayScene(seed=1, panel=panel, high_score=HighScore(tmp_path / "h.json"))
+    manager.push(scene)
+    run_frames(manager, 5)
+    post_key(pygame.K_p)
+    run_frames(manager, 1)
+    updates = panel.updates
+    run_frames(manager, 30)
+    assert scene.paused and panel.updates == updates and panel.draws > 30
+    post_key(pygame.K_p)
+    run_frames(manager, 5)
+    assert panel.updates > updates
 
 
 def test_q_returns_to_the_scene_below(tmp_path: Path) -> None:

@@ -157,15 +157,16 @@ class GestureHud:
     def _camera_lost(self) -> bool:
         return self._stats is not None and self._stats.state is PredictorState.LOST
 
+    def waiting(self) -> bool:
+        # The game waits for the model and the camera, so that gestures steer from the first
+        # step; the panel's picture box says what it is waiting for, the maze shows READY!.
+        stats = self._stats
+        return stats is None or stats.state in (PredictorState.LOADING, PredictorState.STARTING)
+
     def pause_reason(self) -> str | None:
         # A failed model, an ended video or a camera that never opened does not freeze the game:
         # the keyboard still steers and the panel says what happened. A camera lost mid-game
         # does, so that Pac-Man is not left running blind; K plays on with the keyboard.
-        stats = self._stats
-        if stats is None or stats.state is PredictorState.LOADING:
-            return "Loading the gesture model…"
-        if stats.state is PredictorState.STARTING:
-            return "Starting the camera…"
         if self._camera_lost and self._camera_seen and not self._keyboard_while_lost:
             return "Camera lost — retrying (K: keyboard)"
         return None

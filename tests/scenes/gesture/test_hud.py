@@ -189,10 +189,10 @@ def test_a_camera_that_never_opened_does_not_block_keyboard_play() -> None:
     feed.current_stats = replace(feed.current_stats, state=PredictorState.STARTING)
     hud = make_hud(feed)
     hud.update(1 / 60)
-    assert hud.pause_reason() is not None  # opening: wait for it
+    assert hud.waiting() and hud.pause_reason() is None  # opening: wait for it, quietly
     lost(feed, "Cannot open camera 5: no such device")
     hud.update(1 / 60)
-    assert hud.pause_reason() is None
+    assert hud.pause_reason() is None and not hud.waiting()
     banner = hud.banner()
     assert banner is not None and "arrow keys" in banner
 
@@ -228,3 +228,20 @@ def test_bars_follow_the_model_and_are_empty_while_the_camera_is_lost() -> None:
     hud.draw(surface, rect)
     assert count_color(surface, bars, widgets.ACCENT) == 0
     assert count_color(surface, bars, widgets.BAR_BG) > 50  # the empty bars are still there
+
+
+def test_while_loading_the_game_waits_and_only_the_panel_says_so() -> None:
+    feed = FakeFeed()
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.LOADING)
+    hud = make_hud(feed)
+    hud.update(1 / 60)
+    assert hud.waiting() and hud.pause_reason() is None and hud.banner() is None
+    surface = pygame.Surface((384, 288))
+    rect = pygame.Rect(224, 0, 160, 288)
+    hud.draw(surface, rect)
+    assert count_color(surface, rect, widgets.BAR_FG) > 0, "the panel shows a loading bar"
+    assert count_color(surface, rect, widgets.BAD) == 0, "loading is not an error"
+    feed.show("up", 0.9)
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.RUNNING)
+    hud.update(1 / 60)
+    assert not hud.waiting()

@@ -81,10 +81,11 @@ def test_loads_in_the_background_then_steers_and_closes_the_camera() -> None:
     sources: list[CountingSource] = []
     live = make_live(loads, sources).start()
     live.hud.update(0.0)
-    assert live.hud.pause_reason() == "Loading the gesture model…"  # returned before loading finished
+    assert live.hud.waiting()  # returned before loading finished: the game waits, no banner
+    assert live.hud.pause_reason() is None
     assert wait_for(lambda: live.stats().state is PredictorState.RUNNING and live.latest() is not None)
     live.hud.update(1 / 60)
-    assert live.hud.pause_reason() is None
+    assert live.hud.pause_reason() is None and not live.hud.waiting()
     assert live.input.poll(None).direction is Direction.LEFT  # type: ignore[arg-type]
     live.close()
     assert sources[0].closed >= 1
