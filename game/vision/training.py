@@ -48,6 +48,11 @@ class HeadConfig:
     #: After the split has measured the recipe, train the returned head again, from scratch, on
     #: every sample: with ~20 samples per class, the held-out 15% are worth more as training data.
     refit: bool = False
+    #: "mlp": pooling -> Dense(hidden, relu) -> Dense(softmax, no bias), mini-batch Adam (the seed's
+    #: shape); "linear": pooling -> standardised features -> Dense(softmax), full-batch Adam with
+    #: ``steps_per_epoch`` steps per epoch (game/vision/linear_head.py). Profiles without it are "mlp".
+    kind: str = "mlp"
+    steps_per_epoch: int = 1
 
     def __post_init__(self) -> None:
         if self.epochs < 1:
@@ -62,6 +67,10 @@ class HeadConfig:
             raise TrainingError(f"dropout must be in [0, 1), got {self.dropout}")
         if self.pooling not in ("flatten", "avg"):
             raise TrainingError(f"pooling must be 'flatten' or 'avg', got {self.pooling!r}")
+        if self.kind not in ("mlp", "linear"):
+            raise TrainingError(f"head kind must be 'mlp' or 'linear', got {self.kind!r}")
+        if self.steps_per_epoch < 1:
+            raise TrainingError(f"steps per epoch must be at least 1, got {self.steps_per_epoch}")
         if not 0 <= self.validation_fraction < 0.5:
             raise TrainingError(f"validation fraction must be in [0, 0.5), got {self.validation_fraction}")
 
@@ -148,17 +157,21 @@ def check_samples(labels: np.ndarray, classes: Sequence[str], minimum: int = MIN
         )
 
 
-def stratified_split(
-    labels: np.ndarray, n_classes: int, fraction: float, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (train, validation) holding out ``fraction`` of each class (at least one per class)."""
+def tail_split(labels: np.ndarray, n_classes: int, fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, validation): the last ``fraction`` of each class's samples, in their order, held out.
+
+    Samples are kept in the order they were recorded (calibration) or named (image folders), so
+    the held-out ones are the end of each class's recording: frames taken later than the ones
+    the head learns from, never near-twins picked at random from between them. At least one per
+    class is held out, and at least one is kept for training.
+    """
     train: list[np.ndarray] = []
     val: list[np.ndarray] = []
     for c in range(n_classes):
-        idx = rng.permutation(np.flatnonzero(labels == c))
-        n_val = max(1, round(len(idx) * fraction))
-        val.append(idx[:n_val])
-        train.append(idx[n_val:])
+        idx = np.flatnonzero(labels == c)
+        n_val = min(max(1, round(len(idx) * fraction)), len(idx) - 1)
+        train.append(idx[: len(idx) - n_val])
+        val.append(idx[len(idx) - n_val :])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
 
 
@@ -248,13 +261,19 @@ def train_head(
     counts = np.bincount(labels, minlength=n_classes)
     note = ""
     if config.validation_fraction > 0 and counts.min() >= MIN_SAMPLES_FOR_VALIDATION:
-        train_idx, val_idx = stratified_split(labels, n_classes, config.validation_fraction, rng)
+        train_idx, val_idx = tail_split(labels, n_classes, config.validation_fraction)
     else:
         train_idx, val_idx = np.arange(len(labels)), np.empty(0, dtype=np.int64)
         if config.validation_fraction > 0:
+            short = [
+                f"{name} ({int(counts[i])})"
+                for i, name in enumerate(classes)
+                if counts[i] < MIN_SAMPLES_FOR_VALIDATION
+            ]
             note = (
-                f"no validation split: every class needs {MIN_SAMPLES_FOR_VALIDATION} samples "
-                f"(fewest: {int(counts.min())})"
+                f"no validation figure: too few samples to hold any out for checking "
+                f"(every class needs {MIN_SAMPLES_FOR_VALIDATION}; short: {', '.join(short)}); "
+                "the head was trained on every sample"
             )
 
     def training_set(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -270,11 +289,12 @@ def train_head(
     x_val = features[val_idx].astype(np.float32)
     y_val = labels[val_idx]
 
-    head = build_head(n_classes, config, seed)
-    history = _fit(head, x_train, y_train, x_val, y_val, n_classes, config, rng, on_epoch, should_stop)
+    head, history, probs = _train_once(
+        x_train, y_train, x_val, y_val, n_classes, config, seed, rng, on_epoch, should_stop
+    )
 
     x_eval, y_eval = (x_val, y_val) if len(val_idx) else (features.astype(np.float32), labels)
-    pred = np.argmax(head(x_eval, training=False).numpy(), axis=1)
+    pred = np.argmax(probs(x_eval), axis=1)
     confusion = _confusion(y_eval, pred, n_classes)
 
     refitted = False
@@ -286,9 +306,8 @@ def train_head(
         # Same recipe and epoch count as the run just measured, now on every sample.
         x_all, y_all = training_set(np.arange(len(labels)))
         empty = np.empty((0, *FEATURE_SHAPE), dtype=np.float32)
-        refit_head = build_head(n_classes, config, seed)
-        refit_history = _fit(
-            refit_head, x_all, y_all, empty, y_val[:0], n_classes, config, rng, on_refit_epoch, should_stop
+        refit_head, refit_history, _ = _train_once(
+            x_all, y_all, empty, y_val[:0], n_classes, config, seed, rng, on_refit_epoch, should_stop
         )
         if not stopped(refit_history):  # a refit cut short keeps the measured head
             head, refitted = refit_head, True
@@ -304,6 +323,59 @@ def train_head(
         note=note,
         refitted=refitted,
     )
+
+
+def _train_once(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    n_classes: int,
+    config: HeadConfig,
+    seed: int,
+    rng: np.random.Generator,
+    on_epoch: EpochCallback | None,
+    should_stop: StopCheck | None,
+) -> tuple[Any, list[EpochReport], Callable[[np.ndarray], np.ndarray]]:
+    """One training run of ``config``'s head: (Keras head, epoch reports, probabilities function)."""
+    if config.kind == "linear":
+        return _fit_linear(x_train, y_train, x_val, y_val, n_classes, config, seed, on_epoch, should_stop)
+    head = build_head(n_classes, config, seed)
+    history = _fit(head, x_train, y_train, x_val, y_val, n_classes, config, rng, on_epoch, should_stop)
+    return head, history, lambda x: np.asarray(head(x, training=False).numpy())
+
+
+def _fit_linear(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    n_classes: int,
+    config: HeadConfig,
+    seed: int,
+    on_epoch: EpochCallback | None,
+    should_stop: StopCheck | None,
+) -> tuple[Any, list[EpochReport], Callable[[np.ndarray], np.ndarray]]:
+    from game.vision.linear_head import LinearFit
+
+    fit = LinearFit(x_train, y_train, n_classes, config.pooling, seed)
+    history: list[EpochReport] = []
+    for epoch in range(1, config.epochs + 1):
+        loss, accuracy = fit.epoch(
+            config.steps_per_epoch, config.learning_rate, config.l2, config.label_smoothing
+        )
+        val_loss = val_acc = None
+        if len(x_val):
+            probs = fit.probabilities(x_val)
+            val_loss = float(-np.mean(np.log(np.maximum(probs[np.arange(len(y_val)), y_val], 1e-7))))
+            val_acc = float(np.mean(np.argmax(probs, axis=1) == y_val))
+        report = EpochReport(epoch, config.epochs, loss, accuracy, val_loss, val_acc)
+        history.append(report)
+        if on_epoch is not None:
+            on_epoch(report)
+        if should_stop is not None and should_stop():
+            break
+    return fit.keras_head(), history, fit.probabilities
 
 
 class _FusedAdam:

@@ -14,7 +14,7 @@ from game.vision.training import (
     EpochReport,
     HeadConfig,
     TrainingError,
-    stratified_split,
+    tail_split,
     train_head,
 )
 
@@ -38,7 +38,7 @@ def test_random_labels_do_not_generalise(split: dict[str, Any]) -> None:
     assert _held_out_accuracy(shuffled, DEFAULT.replace(epochs=20), seed=0) < 0.5
 
 
-def test_reports_every_epoch_and_a_stratified_validation(split: dict[str, Any]) -> None:
+def test_reports_every_epoch_and_a_validation_split(split: dict[str, Any]) -> None:
     reports: list[EpochReport] = []
     config = DEFAULT.replace(epochs=4)
     result = train_head(split["x_train"], split["y_train"], split["classes"], config, on_epoch=reports.append)
@@ -111,7 +111,18 @@ def test_few_samples_train_without_a_split_and_say_so(split: dict[str, Any]) -> 
     result = train_head(
         split["x_train"][picks], split["y_train"][picks], split["classes"], DEFAULT.replace(epochs=2)
     )
-    assert result.val_accuracy is None and "no validation split" in result.note
+    assert result.val_accuracy is None and "no validation figure" in result.note
+    assert all(f"{name} (6)" in result.note for name in split["classes"])
+    assert "trained on every sample" in result.note
+
+
+def test_only_the_classes_too_small_to_hold_out_are_named() -> None:
+    rng = np.random.default_rng(0)
+    features = rng.random((28, 7, 7, 256), dtype=np.float32)
+    labels = np.array([0] * 12 + [1] * 6 + [2] * 10)
+    result = train_head(features, labels, ["up", "down", "left"], DEFAULT.replace(epochs=1))
+    assert result.val_accuracy is None and not result.refitted
+    assert "down (6)" in result.note and "up (" not in result.note and "left (" not in result.note
 
 
 def test_a_class_without_samples_is_named() -> None:
@@ -128,11 +139,43 @@ def test_a_class_with_too_few_samples_is_named() -> None:
         train_head(features, labels, ["up", "down"], DEFAULT)
 
 
-def test_stratified_split_holds_out_each_class() -> None:
-    labels = np.repeat(np.arange(3), 20)
-    train, val = stratified_split(labels, 3, 0.15, np.random.default_rng(0))
-    assert len(np.intersect1d(train, val)) == 0 and len(train) + len(val) == 60
-    assert np.bincount(labels[val]).tolist() == [3, 3, 3]
+def test_tail_split_holds_out_the_end_of_each_class_never_interleaved() -> None:
+    # Classes recorded one after another and interleaved (as topping a class up later gives).
+    labels = np.concatenate([np.repeat([0, 1, 2], 8), np.tile([0, 1, 2], 6)])
+    train, val = tail_split(labels, 3, 0.25)
+    assert len(np.intersect1d(train, val)) == 0 and len(train) + len(val) == len(labels)
+    for c in range(3):
+        own = np.flatnonzero(labels == c)
+        held = np.intersect1d(own, val)
+        assert len(held) == round(len(own) * 0.25) == 4
+        # The held-out samples are exactly the last ones of the class, in recording order.
+        assert held.tolist() == own[-len(held) :].tolist()
+        assert np.intersect1d(own, train).max() < held.min()
+
+
+def test_tail_split_keeps_one_to_train_and_holds_out_at_least_one() -> None:
+    labels = np.array([0, 0, 1, 1, 1, 1, 1, 1, 1, 1])
+    train, val = tail_split(labels, 2, 0.45)
+    assert val.tolist() == [1, 6, 7, 8, 9] and train.tolist() == [0, 2, 3, 4, 5]
+    train, val = tail_split(labels, 2, 0.01)
+    assert val.tolist() == [1, 9]
+
+
+def test_validation_figure_is_measured_on_the_last_samples(split: dict[str, Any]) -> None:
+    # The reported figure is that of the tail of each class: swap the tail's labels between two
+    # classes and it drops, while swapping the same number of the first samples changes nothing.
+    x, y, classes = split["x_train"], split["y_train"].copy(), split["classes"]
+    config = DEFAULT.replace(epochs=8, refit=False)
+    base = train_head(x, y, classes, config, seed=0).val_accuracy
+    n_val = round(int(np.sum(y == 0)) * config.validation_fraction)
+    tail0, tail1 = np.flatnonzero(y == 0)[-n_val:], np.flatnonzero(y == 1)[-n_val:]
+    swapped = y.copy()
+    swapped[tail0], swapped[tail1] = 1, 0
+    # Positions matter, not labels: rebuild the order so the swapped rows stay last in their class.
+    order = np.concatenate([np.setdiff1d(np.arange(len(y)), np.concatenate([tail0, tail1])), tail1, tail0])
+    moved = train_head(x[order], swapped[order], classes, config, seed=0).val_accuracy
+    assert base is not None and moved is not None
+    assert moved <= base - 0.3, (base, moved)
 
 
 def test_bad_hyper_parameters_are_rejected() -> None:
