@@ -51,6 +51,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "l2": (0.0, 10.0),
     "label_smoothing": (0.0, 1.0),
     "validation_fraction": (0.0, 0.5),
+    "steps_per_epoch": (1, 10_000),
     "preprocess_size": (16, 1024),
     "seed": (0, 2**32 - 1),
 }
@@ -219,6 +220,8 @@ HEAD_FIELDS: tuple[Field, ...] = (
     Field("label_smoothing", _limit("label_smoothing", "float", high_open=True)),
     Field("validation_fraction", _limit("validation_fraction", "float", high_open=True)),
     Field("refit", boolean),
+    Field("kind", choice("mlp", "linear")),
+    Field("steps_per_epoch", _limit("steps_per_epoch")),
 )
 
 PREPROCESS_FIELDS: tuple[Field, ...] = (
