@@ -186,7 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile", metavar="DIR", help="gesture profile directory (default: models/profiles/default)"
     )
     play.add_argument("--keyboard", action="store_true", help="keyboard only; do not open the camera")
-    play.add_argument("--no-title", action="store_true", help="skip the title screen")
+    play.add_argument(
+        "--no-title", action="store_true", help="with no command: start a game instead of the title screen"
+    )
     play.add_argument(
         "--headless", action="store_true", help="no window: one video frame per game step (needs --video)"
     )
@@ -341,16 +343,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options of ``gesture-pacman`` itself; any other leading option belongs to the default command, play.
+_TOP_LEVEL_OPTIONS = frozenset({"-h", "--help", "--version", "-v", "--verbose"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Called with ``argv=None`` (the real command line), it also sets up the
     terminal: TensorFlow's C++ log lines are filtered out unless ``--verbose``."""
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    # No command (nothing, or play's options such as `--camera 1`): the game from its title screen.
+    bare = not words or (words[0].startswith("-") and words[0] not in _TOP_LEVEL_OPTIONS)
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-        if args.command is None:
-            args = parser.parse_args(["play", *(sys.argv[1:] if argv is None else argv)])
+        args = parser.parse_args(["play", *words] if bare else words)
+        if args.command is None:  # only top-level options, e.g. `--verbose`
+            args, bare = parser.parse_args(["play", *words]), True
     except SystemExit as exc:  # --help, --version, or a one-line option error (status 2)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    args.title = bare  # plain `gesture-pacman` opens at the title; `play` starts a game at once
     from game.commands.terminal import setup_logging
 
     setup_logging(verbose=args.verbose, filter_native=argv is None)

@@ -1,4 +1,4 @@
-"""``gesture-pacman play`` (and plain ``gesture-pacman``): the game window, from the title screen.
+"""``gesture-pacman play`` (a game at once) and plain ``gesture-pacman`` (the title screen first).
 
 The pieces are built by small functions so each kind of input can be added in one place:
 ``build_controls`` decides between keyboard and gesture play, ``make_play_scene`` builds a game,
@@ -123,7 +123,8 @@ def make_calibration_scene(args: argparse.Namespace, back_to_game: bool = False)
 
 
 def first_scene(args: argparse.Namespace) -> Scene:
-    if getattr(args, "no_title", False):
+    """The title screen for plain ``gesture-pacman`` (``args.title``), else the game itself."""
+    if not getattr(args, "title", False) or getattr(args, "no_title", False):
         return make_play_scene(args)
     from game.scenes.title import TitleInfo, TitleScene
 

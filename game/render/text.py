@@ -33,8 +33,15 @@ def font(pixel_height: int) -> pygame.font.Font:
 
 @lru_cache(maxsize=1024)
 def render(text: str, pixel_height: int, color: Color) -> pygame.Surface:
-    """``text`` rendered once and reused (score digits, labels, menu items)."""
-    return font(pixel_height).render(text, True, color)
+    """``text`` rendered once and reused (score digits, labels, menu items).
+
+    Drawn at twice the size and smoothly halved: at small sizes the default font's glyph advances
+    are rounded to whole pixels, which spaced letters unevenly ("f ront", "key board").
+    """
+    big = font(2 * pixel_height).render(text, True, color)
+    if big.get_width() < 2 or big.get_height() < 2:  # "" renders 0 pixels wide: nothing to scale
+        return font(pixel_height).render(text, True, color)
+    return pygame.transform.smoothscale(big, (big.get_width() // 2, big.get_height() // 2))
 
 
 def blit_text(

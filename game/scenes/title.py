@@ -2,7 +2,8 @@
 
 Arrow keys (or W/S) and Enter, or a mouse click, pick an item. Calibrate builds its scene through
 a factory that imports the vision stack only when chosen; if that fails the reason is shown here
-and keyboard play still works.
+and keyboard play still works. Building the next scene can take seconds (OpenCV, the camera), so
+the title first shows "LOADING..." in place of its menu hint.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from game.render.palette import (
     TEXT_RED,
     WALL_BLUE,
     WHITE,
+    Color,
 )
 from game.render.text import blit_text
 from game.scenes.base import Scene
@@ -51,6 +53,13 @@ _PARADE_SPEED = 60.0
 
 
 _KEYS = (("Arrows / WASD", "steer"), ("P / Esc", "pause"), ("M", "sound"), ("Q", "title"))
+#: The side panel's text: arcade pixels of capital height, and of line height, for body and headings.
+_BODY, _BODY_LINE = 6, 12
+_HEAD, _HEAD_LINE = 8, 16
+#: Arcade pixels: the most space between sections (the rest centres the text in the panel).
+_MAX_GAP = 22
+#: Green for "ready", as the calibration screen uses.
+_READY_GREEN: Color = (120, 255, 120)
 
 
 class MenuItem(Enum):
@@ -81,6 +90,8 @@ class TitleScene(Scene):
         self.selected = 0
         #: A problem to show under the menu (e.g. calibration could not start).
         self.message: str | None = None
+        #: Shown instead of the menu hint while the chosen scene is being built.
+        self.busy: str | None = None
         self.profile_trained = False
         self.high_score = 0
         self._time = 0.0
@@ -118,12 +129,17 @@ class TitleScene(Scene):
     def choose(self, item: MenuItem) -> None:
         self.message = None
         if item is MenuItem.PLAY:
-            self.manager.push(self._play())
+            self._show_busy("LOADING THE GAME...")
+            try:
+                self.manager.push(self._play())
+            finally:
+                self.busy = None
         elif item is MenuItem.QUIT:
             self.manager.quit()
         elif self._calibrate is None:
             self.message = "Calibration is not available in this build"
         else:
+            self._show_busy("OPENING CALIBRATION...")
             try:
                 scene = self._calibrate()
             except ImportError as exc:
@@ -132,7 +148,16 @@ class TitleScene(Scene):
             except (OSError, RuntimeError, ValueError) as exc:
                 self.message = f"Calibration could not start: {exc}"
                 return
+            finally:
+                self.busy = None
             self.manager.push(scene)
+
+    def _show_busy(self, text: str) -> None:
+        """Put ``text`` on screen now: the frame loop is blocked until the next scene is built."""
+        self.busy = text
+        self.draw(self.manager.surface)
+        pygame.display.flip()
+        pygame.event.pump()
 
     def item_rects(self, layout: ScreenLayout) -> list[pygame.Rect]:
         """Clickable rectangles of the menu items, in window pixels."""
@@ -232,43 +257,54 @@ class TitleScene(Scene):
         if self.message:
             where = (arcade.centerx, arcade.y + 262 * scale)
             blit_text(surface, self.message, 5 * scale, TEXT_RED, where, "center")
-        hint = "ARROWS + ENTER, OR CLICK"
-        blit_arcade(surface, hint, scale, PANEL_DIM, (arcade.centerx, arcade.y + 276 * scale), "center")
+        hint, color = (self.busy, PACMAN_YELLOW) if self.busy else ("ARROWS + ENTER, OR CLICK", PANEL_DIM)
+        blit_arcade(surface, hint, scale, color, (arcade.centerx, arcade.y + 276 * scale), "center")
 
     def _draw_panel(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
+        """Three sections (how to play, keys, gestures) spread evenly down the full panel."""
         scale = layout.scale
         rect = layout.panel_rect
         surface.fill(PANEL_BG, rect)
         pygame.draw.line(surface, WALL_BLUE, rect.topleft, rect.bottomleft, max(1, scale))
-        x, y = rect.x + 8 * scale, rect.y + 10 * scale
-        blit_text(surface, "HOW TO PLAY", 7 * scale, PACMAN_YELLOW, (x, y))
-        y += 16 * scale
-        for line in ("Steer Pac-Man with hand", "signs in front of your", "webcam, or the keyboard."):
-            blit_text(surface, line, 5 * scale, PANEL_TEXT, (x, y))
-            y += 9 * scale
-        y += 6 * scale
-        for keys, action in _KEYS:
-            blit_text(surface, keys, 5 * scale, PANEL_TEXT, (x, y))
-            blit_text(surface, action, 5 * scale, PANEL_DIM, (x + 84 * scale, y))
-            y += 9 * scale
-        y += 8 * scale
-        blit_text(surface, "GESTURES", 7 * scale, TEXT_CYAN, (x, y))
-        y += 14 * scale
-        status: tuple[str, ...]
+        sections = [self._section_how(), self._section_keys(), self._section_gestures()]
+        heights = [sum(line_h for _, _, _, line_h in section) for section in sections]
+        spare = rect.height // scale - sum(heights)
+        gap = max(6, min(_MAX_GAP, spare // (len(sections) + 1)))
+        top = max(6, (spare - gap * (len(sections) - 1)) // 2)
+        x, y = rect.x + 10 * scale, rect.y + top * scale
+        key_col = x + 84 * scale
+        for section in sections:
+            for text, size, color, line_h in section:
+                keys, _, action = text.partition("\t")
+                blit_text(surface, keys, size * scale, color, (x, y))
+                if action:
+                    blit_text(surface, action, size * scale, PANEL_DIM, (key_col, y))
+                y += line_h * scale
+            y += gap * scale
+
+    def _section_how(self) -> list[tuple[str, int, Color, int]]:
+        lines = ("Steer Pac-Man with hand", "signs in front of your", "webcam, or with the keys.")
+        return [("HOW TO PLAY", _HEAD, PACMAN_YELLOW, _HEAD_LINE)] + [
+            (line, _BODY, PANEL_TEXT, _BODY_LINE) for line in lines
+        ]
+
+    def _section_keys(self) -> list[tuple[str, int, Color, int]]:
+        rows = [(f"{keys}\t{action}", _BODY, PANEL_TEXT, _BODY_LINE) for keys, action in _KEYS]
+        return [("KEYS", _HEAD, PACMAN_YELLOW, _HEAD_LINE), *rows]
+
+    def _section_gestures(self) -> list[tuple[str, int, Color, int]]:
+        lines: list[tuple[str, int, Color, int]] = [("GESTURES", _HEAD, TEXT_CYAN, _HEAD_LINE)]
         if self.profile_trained:
-            status = ("Profile trained:", "gestures steer in Play.", "Calibrate to top it up.")
-            color = (120, 255, 120)
+            status = ("Profile trained: your", "gestures steer in PLAY.", "CALIBRATE tops it up.")
+            lines += [(line, _BODY, _READY_GREEN, _BODY_LINE) for line in status]
         else:
-            status = ("No profile yet.", "Choose Calibrate to", "teach the game your", "hand signs.")
-            color = TEXT_RED
-        for line in status:
-            blit_text(surface, line, 5 * scale, color, (x, y))
-            y += 9 * scale
+            lines.append(("No profile yet.", _BODY, PANEL_TEXT, _BODY_LINE))
+            status = ("Choose CALIBRATE to teach", "the game your hand signs;", "PLAY works with the keys.")
+            lines += [(line, _BODY, TEXT_CYAN, _BODY_LINE) for line in status]
         if self.info.profile_dir is not None:
-            y += 4 * scale
-            for line in _tail_lines(str(self.info.profile_dir), 26):
-                blit_text(surface, line, 4 * scale, PANEL_DIM, (x, y))
-                y += 7 * scale
+            lines.append(("", _BODY, PANEL_DIM, 4))
+            lines += [(line, 5, PANEL_DIM, 9) for line in _tail_lines(str(self.info.profile_dir), 26)]
+        return lines
 
 
 def _tail_lines(path: str, width: int, max_lines: int = 3) -> list[str]:

@@ -12,6 +12,8 @@ import pygame
 import pytest
 from scene_support import Marker, open_manager, post_key, run_frames
 
+from game.render.layout import ScreenLayout
+from game.render.palette import PACMAN_YELLOW, TEXT_CYAN, TEXT_RED
 from game.scenes.base import Scene, SceneManager
 from game.scenes.title import MenuItem, TitleInfo, TitleScene
 
@@ -116,8 +118,10 @@ def test_the_title_and_keyboard_play_come_up_without_importing_tensorflow(tmp_pa
         "from game.commands import play\n"
         "from game.app import open_window\n"
         "args = build_parser().parse_args(['play'])\n"
+        "args.title = True\n"
         "surface, scale = open_window(2, False)\n"
         "title = play.first_scene(args)\n"
+        "assert type(title).__name__ == 'TitleScene'\n"
         "game = play.make_play_scene(args)\n"
         "heavy = [m for m in ('tensorflow', 'keras', 'ai_edge_litert') if m in sys.modules]\n"
         "print('heavy:', heavy)\n"
@@ -129,3 +133,64 @@ def test_the_title_and_keyboard_play_come_up_without_importing_tensorflow(tmp_pa
     )
     assert result.returncode == 0, result.stderr
     assert "heavy: []" in result.stdout
+
+
+def test_choosing_an_item_shows_loading_before_the_next_scene_is_built() -> None:
+    seen: list[tuple[str | None, bool]] = []
+    manager: SceneManager | None = None
+
+    def slow_play() -> Scene:
+        # What the window shows while the factory imports and opens things: the title, flipped
+        # to the display, with its hint replaced by the loading line.
+        assert manager is not None
+        shown = pygame.display.get_surface().copy()
+        seen.append((scene.busy, (pygame.surfarray.array3d(shown) == PACMAN_YELLOW).all(axis=-1).any()))
+        return Marker()
+
+    manager = open_manager()
+    pygame.event.clear()
+    scene = TitleScene(slow_play, Marker, TitleInfo())
+    manager.push(scene)
+    run_frames(manager, 2)
+    layout = ScreenLayout.for_surface(manager.surface, manager.scale)
+    hint_row = pygame.Rect(layout.arcade_rect.x, layout.arcade_rect.y + 270 * 3, layout.arcade_rect.w, 12 * 3)
+    before = pygame.surfarray.array3d(manager.surface.subsurface(hint_row)).copy()
+    scene.busy = "LOADING THE GAME..."
+    scene.draw(manager.surface)
+    loading = pygame.surfarray.array3d(manager.surface.subsurface(hint_row)).copy()
+    scene.busy = None
+    assert (loading != before).any() and (loading == PACMAN_YELLOW).all(axis=-1).any()
+    post_key(pygame.K_RETURN)
+    run_frames(manager, 1)
+    assert seen == [("LOADING THE GAME...", True)]
+    assert scene.busy is None, "the loading line is gone when the player comes back"
+
+
+def test_without_a_profile_the_panel_says_what_to_do_without_alarm_red(tmp_path: Path) -> None:
+    manager, scene = title_with(Factories(), TitleInfo(profile_dir=tmp_path / "none"))
+    run_frames(manager, 2)
+    assert not scene.profile_trained
+    panel = ScreenLayout.for_surface(manager.surface, manager.scale).panel_rect
+    pixels = pygame.surfarray.array3d(manager.surface.subsurface(panel))
+    assert not (pixels == TEXT_RED).all(axis=-1).any()
+    assert (pixels == TEXT_CYAN).all(axis=-1).sum() > 500, "the advice is drawn"
+
+
+def test_play_starts_the_game_and_only_the_bare_command_opens_the_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from game import cli
+    from game.commands import play
+    from game.scenes.play import PlayScene
+
+    seen: list[object] = []
+    monkeypatch.setattr(play, "run", lambda args: seen.append(args) or 0)
+    models = ["--models", str(tmp_path)]
+    assert cli.main(["play", "--keyboard", *models]) == 0
+    assert cli.main(["--keyboard", *models]) == 0
+    assert cli.main(["--no-title", "--keyboard", *models]) == 0
+    open_manager()
+    played, titled, skipped = (play.first_scene(args) for args in seen)  # type: ignore[arg-type]
+    assert isinstance(played, PlayScene)
+    assert isinstance(titled, TitleScene)
+    assert isinstance(skipped, PlayScene)
