@@ -317,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure speed; prints figures as ratios against a baseline")
     bench.add_argument(
         "--suite",
-        choices=("vision", "memory", "accuracy", "rooms", "game", "calibration", "play", "soak"),
+        choices=("vision", "memory", "accuracy", "rooms", "game", "calibration", "play", "soak", "photos"),
         default="vision",
         help="what to measure (default: vision)",
     )
@@ -361,6 +361,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a one-line option error (status 2)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     args.title = bare  # plain `gesture-pacman` opens at the title; `play` starts a game at once
+    if args.command != "doctor" and hasattr(args, "models"):  # doctor reports it instead
+        from game.config import check_models_dir, models_dir
+
+        problem = check_models_dir(models_dir(args.models))
+        if problem is not None:
+            print(f"gesture-pacman {args.command}: {problem}", file=sys.stderr)
+            return 2
     from game.commands.terminal import setup_logging
 
     setup_logging(verbose=args.verbose, filter_native=argv is None)

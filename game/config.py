@@ -9,7 +9,9 @@ Resolution order:
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -18,6 +20,15 @@ MODELS_ENV = "GESTURE_PACMAN_MODELS"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ASSETS_DIR = REPO_ROOT / "assets"
 DEFAULT_PROFILE_NAME = "default"
+
+
+def _resolve(path: str | os.PathLike[str]) -> Path:
+    """``path`` absolute with links resolved; a symbolic link loop is left unresolved (absolute), so
+    that the command using it reports the loop with its own message instead of a traceback here."""
+    try:
+        return Path(path).expanduser().resolve()
+    except (RuntimeError, OSError):  # RuntimeError: "Symlink loop" (Python < 3.13)
+        return Path(os.path.abspath(Path(path).expanduser()))
 
 
 def _checkout_models_dir() -> Path | None:
@@ -29,10 +40,10 @@ def _checkout_models_dir() -> Path | None:
 def models_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """The directory holding profiles, converted backbones and the high score."""
     if cli_value:
-        return Path(cli_value).expanduser().resolve()
+        return _resolve(cli_value)
     env = os.environ.get(MODELS_ENV)
     if env:
-        return Path(env).expanduser().resolve()
+        return _resolve(env)
     checkout = _checkout_models_dir()
     if checkout is not None:
         return checkout
@@ -50,6 +61,60 @@ def models_dir_source(cli_value: str | os.PathLike[str] | None = None) -> str:
     return "per-user data directory"
 
 
+def check_models_dir(models: Path) -> str | None:
+    """Why ``models`` cannot be the models directory (one line), or None. Nothing is created.
+
+    Catches before any work what would otherwise fail mid-way: a file (or a device) where the
+    folder should be, a file among its parents, a symbolic link loop.
+    """
+    return _check_folder_path(models, "the models directory")
+
+
+def _check_folder_path(folder: Path, what: str) -> str | None:
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{what} {folder} is a symbolic link loop"
+        if exc.errno != errno.ENOTDIR:
+            return f"{what} {folder} cannot be used ({exc.strerror})"
+        info = None
+    if info is not None:
+        return None if stat.S_ISDIR(info.st_mode) else f"{what} {folder} is not a folder"
+    blocker = next((p for p in folder.parents if os.path.lexists(p) and not p.is_dir()), None)
+    if blocker is not None:
+        return f"{what} {folder} cannot be created: {blocker} is not a folder"
+    return None
+
+
+def check_output_file(path: str | os.PathLike[str], what: str) -> str | None:
+    """Why ``path`` cannot receive a file written by a command (one line), or None.
+
+    An existing entry must be a regular file (it is replaced by a new one): a device, a folder
+    or a symbolic link there is refused, so that writing never replaces or follows them. The
+    folder must exist.
+    """
+    target = Path(path).expanduser()
+    if os.path.islink(target):
+        return f"{what} {target} is a symbolic link; give the path of a regular file"
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        return f"{what} {target} cannot be used ({exc.strerror})"
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        return f"{what} {target} is a folder; give a file name"
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        return f"{what} {target} is not a regular file (a device or a pipe)"
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        return f"cannot write {what} {target}: the folder {folder} does not exist"
+    return None
+
+
 def profiles_dir(models: Path) -> Path:
     return models / "profiles"
 
@@ -61,7 +126,7 @@ def default_profile_dir(models: Path) -> Path:
 def profile_dir(profile: str | os.PathLike[str] | None, models: Path) -> Path:
     """The profile a command works on: ``--profile DIR`` when given, else the models directory's default."""
     if profile:
-        return Path(profile).expanduser().resolve()
+        return _resolve(profile)
     return default_profile_dir(models)
 
 

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(problem)
     from game.bench.gesture_fixture import FixtureError
     from game.bench.gesture_video import VideoBuildError
+    from game.bench.photos import PhotosBenchError
     from game.vision.camera import CameraError
     from game.vision.features import WeightsUnavailableError
     from game.vision.gesture_setup import GestureSetupError
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         CameraError,
         FixtureError,
         VideoBuildError,
+        PhotosBenchError,
     ) as exc:
         return _fail(str(exc))
     print(json.dumps(result))

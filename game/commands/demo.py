@@ -38,9 +38,11 @@ def _check(args: argparse.Namespace) -> None:
     if args.scale is not None and not 1 <= args.scale <= 8:
         raise DemoError(f"--scale must be between 1 and 8, got {args.scale}")
     if args.screenshot is not None:
-        folder = Path(args.screenshot).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise DemoError(f"cannot save the screenshot: the folder {folder} does not exist")
+        from game.config import check_output_file
+
+        problem = check_output_file(args.screenshot, "the screenshot")
+        if problem is not None:
+            raise DemoError(problem)
 
 
 def _run_headless(args: argparse.Namespace) -> int:

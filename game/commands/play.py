@@ -146,6 +146,12 @@ def check_args(args: argparse.Namespace) -> str | None:
         return str(exc)
     if getattr(args, "log", None) and not getattr(args, "headless", False):
         return "--log records a --headless run; add --headless (and --video FILE)"
+    if getattr(args, "log", None):
+        from game.config import check_output_file
+
+        problem = check_output_file(args.log, "the log")
+        if problem is not None:
+            return problem
     seconds = getattr(args, "seconds", None)
     if seconds is not None and seconds <= 0:
         return f"--seconds must be positive, got {seconds}"

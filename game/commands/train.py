@@ -125,7 +125,9 @@ def _train(args: argparse.Namespace) -> int:
     )
     bars = bars_enabled(args.json)
 
-    data = load_labelled_folder(args.images)
+    # The pipeline uses a square crop of the preprocessing size (and a smaller thumbnail): twice
+    # that on the short side is all that is kept of each photo.
+    data = load_labelled_folder(args.images, short_side=2 * DEFAULT_PREPROCESS.size)
     counts = ", ".join(f"{c} {int((data.labels == i).sum())}" for i, c in enumerate(data.classes))
     _say(f"{len(data)} images ({counts})" + (f"; {data.skipped_summary()}" if data.skipped else ""))
     if base is not None:

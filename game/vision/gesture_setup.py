@@ -56,7 +56,7 @@ def load_gesture_classifier(
     from game.vision.features import LiteRTBackbone, WeightsUnavailableError
     from game.vision.profile import ProfileError, find_profile, load_profile
 
-    if find_profile(profile_dir) is None and not profile_dir.exists():
+    if find_profile(profile_dir) is None and not os.path.lexists(profile_dir):
         raise GestureSetupError(
             f"No gesture profile at {profile_dir}. Run `gesture-pacman calibrate` to record your "
             "gestures, or `gesture-pacman train --images DIR` to train one from photos."
@@ -69,3 +69,8 @@ def load_gesture_classifier(
         return GestureClassifier(profile, backbone)
     except (ProfileError, WeightsUnavailableError) as exc:
         raise GestureSetupError(str(exc)) from None
+    except OSError as exc:  # the converted backbone cannot be cached: read-only or full models folder
+        where = exc.filename or models_dir(models)
+        raise GestureSetupError(
+            f"cannot write in {where} ({exc.strerror or exc}); free space or choose --models DIR"
+        ) from None

@@ -110,14 +110,21 @@ def image_size(path: Path) -> tuple[str, int, int]:
         raise ImageSkipped("not an image file") from None
 
 
-def _reduction(fmt: str, width: int, height: int) -> int:
-    """1, 2, 4 or 8: how much a JPEG can be shrunk while decoding and stay above ``WORK_SIDE``."""
+def _reduction(fmt: str, width: int, height: int, short_side: int | None) -> int:
+    """1, 2, 4 or 8: how much a JPEG can be shrunk while decoding and stay above what is kept."""
     if fmt not in ("JPEG", "MPO"):
         return 1
     factor = 1
-    while factor < 8 and max(width, height) // (factor * 2) >= WORK_SIDE:
+    while factor < 8 and _fits(width // (factor * 2), height // (factor * 2), short_side):
         factor *= 2
     return factor
+
+
+def _fits(width: int, height: int, short_side: int | None) -> bool:
+    """True when a ``width`` x ``height`` image is still at least what :func:`shrink` keeps."""
+    if short_side is not None:
+        return min(width, height) >= short_side
+    return max(width, height) >= WORK_SIDE
 
 
 _REDUCED = {
@@ -128,18 +135,22 @@ _REDUCED = {
 }
 
 
-def shrink(image: np.ndarray, side: int = WORK_SIDE) -> np.ndarray:
-    """``image`` with its longest side at most ``side`` (area interpolation), else unchanged."""
+def shrink(image: np.ndarray, short_side: int | None = None) -> np.ndarray:
+    """``image`` shrunk (area interpolation) to what the pipeline needs, else unchanged.
+
+    With ``short_side``, its shorter side becomes at most ``short_side`` (a pipeline that only
+    uses a square crop of known size); otherwise its longer side becomes at most :data:`WORK_SIDE`.
+    """
     h, w = image.shape[:2]
-    if max(h, w) <= side:
+    scale = short_side / min(h, w) if short_side is not None else WORK_SIDE / max(h, w)
+    if scale >= 1:
         return image
-    scale = side / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
-def decode_image(path: Path) -> np.ndarray:
-    """An image file as RGB ``uint8``, its longest side at most :data:`WORK_SIDE`.
+def decode_image(path: Path, short_side: int | None = None) -> np.ndarray:
+    """An image file as RGB ``uint8``, shrunk as :func:`shrink` says as soon as it is decoded.
 
     Checked before decoding: a regular file of at most :data:`MAX_FILE_BYTES`, with a header of
     at most :data:`MAX_DECODED_PIXELS` (after a JPEG's reduction while decoding). Raises
@@ -154,7 +165,7 @@ def decode_image(path: Path) -> np.ndarray:
     if info.st_size > MAX_FILE_BYTES:
         raise ImageSkipped(f"{info.st_size / 2**20:.0f} MB, over the {MAX_FILE_BYTES >> 20} MB limit")
     fmt, width, height = image_size(path)
-    factor = _reduction(fmt, width, height)
+    factor = _reduction(fmt, width, height, short_side)
     decoded = (width // factor) * (height // factor)
     if width * height > MAX_HEADER_PIXELS or decoded > MAX_DECODED_PIXELS:
         raise ImageSkipped(
@@ -168,7 +179,7 @@ def decode_image(path: Path) -> np.ndarray:
     del data
     if bgr is None or bgr.ndim != 3 or bgr.shape[2] != 3:
         raise ImageSkipped("OpenCV cannot decode it")
-    return cv2.cvtColor(shrink(bgr), cv2.COLOR_BGR2RGB)
+    return cv2.cvtColor(shrink(bgr, short_side), cv2.COLOR_BGR2RGB)
 
 
 def read_rgb(path: Path) -> np.ndarray | None:
@@ -201,8 +212,13 @@ def class_folders(root: Path, classes: list[str] | None = None) -> list[tuple[st
     return found
 
 
-def load_labelled_folder(root: str | Path, classes: list[str] | None = None) -> LabelledImages:
-    """Read ``root/<class>/*``; ``classes`` fixes the class list and order (e.g. a profile's)."""
+def load_labelled_folder(
+    root: str | Path, classes: list[str] | None = None, short_side: int | None = None
+) -> LabelledImages:
+    """Read ``root/<class>/*``; ``classes`` fixes the class list and order (e.g. a profile's).
+
+    ``short_side``: what the caller's pipeline needs of each image (see :func:`shrink`).
+    """
     root = Path(root).expanduser()
     folders = class_folders(root, classes)
     images: list[np.ndarray] = []
@@ -216,7 +232,7 @@ def load_labelled_folder(root: str | Path, classes: list[str] | None = None) -> 
         rank = 0
         for path in files:
             try:
-                image = decode_image(path)
+                image = decode_image(path, short_side)
             except ImageSkipped as exc:
                 skipped.append(path)
                 reasons.append(str(exc))

@@ -1,0 +1,156 @@
+"""``bench --suite photos``: peak resident memory of ``evaluate`` over a folder of big photos.
+
+Builds, in a temporary folder, ``--frames`` (default 50) twelve-megapixel JPEGs (4000x3000) made
+from real photos (``--images DIR``, else ``../shared/data/rooms``) upscaled with a little noise,
+so they compress like camera photos (a few MB each), filed under the gesture class folders. A
+profile with an untrained head for those classes is saved beside them. Then ``gesture-pacman
+evaluate`` runs twice in a child process, once on the big photos and once on the same photos at
+their original size (the baseline: TensorFlow, the backbone and the head), and the child's peak
+resident memory is read from ``wait4``. Evaluating big photos must stay under 1 GB resident.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from game.config import REPO_ROOT
+
+Log = Callable[[str], None]
+
+LIMIT_MB = 1024.0
+BIG = (4000, 3000)  # width, height: 12 megapixels
+CLASSES = ("up", "down", "left", "right")
+
+
+class PhotosBenchError(RuntimeError):
+    """The suite cannot run (no photos, no weights); the message says what is missing."""
+
+
+def _sources(images: str | None) -> list[Path]:
+    from game.vision.camera import list_images
+
+    root = Path(images).expanduser() if images else REPO_ROOT.parent / "shared" / "data" / "rooms"
+    if not root.is_dir():
+        raise PhotosBenchError(f"no photos to build from: {root} is not a folder (give --images DIR)")
+    found = sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".jpg", ".jpeg", ".png")
+    )
+    files = [p for p in found if p in set(list_images(p.parent))]
+    if not files:
+        raise PhotosBenchError(f"no JPEG or PNG photos under {root}")
+    return files
+
+
+def _build(sources: list[Path], count: int, folder: Path, size: tuple[int, int] | None) -> int:
+    """``count`` photos in ``folder/<class>/``, each upscaled to ``size`` (None: as they are).
+
+    Returns the bytes written.
+    """
+    import cv2
+
+    rng = np.random.default_rng(0)
+    written = 0
+    step = max(1, len(sources) // count)
+    for i in range(count):
+        image = cv2.imread(str(sources[(i * step) % len(sources)]), cv2.IMREAD_COLOR)
+        if image is None:
+            continue
+        if size is not None:
+            image = cv2.resize(image, size, interpolation=cv2.INTER_CUBIC)
+            noise = np.asarray(rng.normal(0.0, 3.0, image.shape), dtype=np.float32)
+            image = np.clip(image.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+        path = folder / CLASSES[i % len(CLASSES)] / f"photo{i:03d}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+        if not ok:
+            raise PhotosBenchError(f"OpenCV could not encode {path}")
+        path.write_bytes(data.tobytes())
+        written += len(data)
+    return written
+
+
+def _profile(folder: Path, weights: str | None) -> None:
+    from game.vision.features import backbone_id, cached_weights_path, file_sha256
+    from game.vision.profile import Profile, save_profile
+    from game.vision.training import DEFAULT, build_head
+
+    path = Path(weights).expanduser() if weights else cached_weights_path()
+    if path is None or not path.is_file():
+        raise PhotosBenchError("MobileNet weights not found: give --weights FILE")
+    sha = file_sha256(path)
+    head = build_head(len(CLASSES), DEFAULT, seed=0)
+    save_profile(Profile(list(CLASSES), backbone_id(sha), sha, head=head), folder)
+
+
+def _peak_rss_mb(argv: list[str]) -> tuple[float, float, str]:
+    """(peak resident MiB, seconds, stdout) of ``python -m game ARGV`` in a child process."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen([sys.executable, "-m", "game", *argv], stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            tail = err.read().decode(errors="replace").strip().splitlines()[-1:]
+            raise PhotosBenchError(f"evaluate failed ({child.returncode}): {' '.join(tail)}")
+        stdout = out.read().decode(errors="replace")
+    # ru_maxrss is in KiB on Linux.
+    return usage.ru_maxrss / 1024, seconds, stdout
+
+
+def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
+    import json
+
+    count = args.frames or 50
+    sources = _sources(args.images)
+    with tempfile.TemporaryDirectory(prefix="gesture-pacman-photos-") as tmp:
+        root = Path(tmp)
+        log(f"building {count} photos of {BIG[0]}x{BIG[1]} from {len(sources)} real photos")
+        big_bytes = _build(sources, count, root / "big", BIG)
+        _build(sources, count, root / "small", None)
+        try:
+            _profile(root / "profile", args.weights)
+        except Exception as exc:
+            if isinstance(exc, PhotosBenchError):
+                raise
+            raise PhotosBenchError(f"cannot build the test profile ({type(exc).__name__}: {exc})") from None
+        common = ["--profile", str(root / "profile"), "--json"]
+        if args.weights:
+            common += ["--weights", str(args.weights)]
+        results = {}
+        for name in ("small", "big"):
+            log(f"evaluate on the {name} photos ...")
+            peak, seconds, stdout = _peak_rss_mb(["evaluate", "--images", str(root / name), *common])
+            report = json.loads(stdout.strip().splitlines()[-1])
+            results[name] = (peak, seconds, report)
+            log(
+                f"  peak RSS {peak:.0f} MiB, {seconds:.1f} s, "
+                f"{report['n']} photos, {report['skipped']} skipped"
+            )
+    (small_peak, _, _), (big_peak, big_seconds, big_report) = results["small"], results["big"]
+    return {
+        "photos": count,
+        "photo_size": f"{BIG[0]}x{BIG[1]}",
+        "photo_mb_on_disk": round(big_bytes / count / 2**20, 2),
+        "evaluated": big_report["n"],
+        "skipped": big_report["skipped"],
+        "peak_rss_mb": round(big_peak, 1),
+        "baseline_peak_rss_mb": round(small_peak, 1),
+        "extra_for_big_photos_mb": round(big_peak - small_peak, 1),
+        "evaluate_seconds": round(big_seconds, 1),
+        "limit_mb": LIMIT_MB,
+        "within_limit": big_peak < LIMIT_MB,
+    }
