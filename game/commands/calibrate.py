@@ -38,6 +38,13 @@ def run(args: argparse.Namespace) -> int:
     profile = profile_dir(args.profile, models)
     if profile.exists() and not profile.is_dir():
         return _fail(f"--profile {profile} is a file, not a directory")
+    from game.vision.profile_format import ProfileError
+    from game.vision.profile_store import check_target
+
+    try:
+        check_target(profile)  # saving comes minutes later: a folder it may not use is said now
+    except ProfileError as exc:
+        return _fail(str(exc))
     options = CalibrationOptions(
         profile_dir=profile,
         models=models,

@@ -139,9 +139,11 @@ def _weights_lines(explicit: str | None) -> list[str]:
 
 def _profile_state(profile: Path) -> str:
     """Whether the default profile is trained, without loading TensorFlow's copy of the head."""
-    from game.vision.profile import HEAD_FILE, PROFILE_FILE, SAMPLES_FILE
+    from game.vision.profile_format import HEAD_FILE, PROFILE_FILE, SAMPLES_FILE
+    from game.vision.profile_store import find_profile
 
-    if not profile.is_dir():
+    found = find_profile(profile)  # an interrupted save is recovered, as every loader does
+    if found is None and not profile.is_dir():
         return "not trained yet"
     missing = [name for name in (PROFILE_FILE, HEAD_FILE, SAMPLES_FILE) if not (profile / name).is_file()]
     if missing:

@@ -145,9 +145,9 @@ def test_train_with_a_models_path_that_is_a_file_fails_before_training(
 ) -> None:
     a_file = tmp_path / "models.txt"
     a_file.write_text("not a folder")
-    assert main(["train", "--images", str(tmp_path / "missing"), "--models", str(a_file)]) == 1
+    assert main(["train", "--images", str(tmp_path / "missing"), "--models", str(a_file)]) == 2
     err = capsys.readouterr().err
-    assert "is a file, not a folder" in err and "Traceback" not in err
+    assert "models directory" in err and "is not a folder" in err and "Traceback" not in err
 
 
 def test_negative_camera_index_is_refused_by_the_parser(capsys: pytest.CaptureFixture[str]) -> None:

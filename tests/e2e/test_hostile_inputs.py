@@ -9,6 +9,7 @@ except the profile folder itself is fingerprinted before and after.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -508,4 +509,38 @@ def test_hostile_input_is_one_line_and_changes_nothing(
     assert len(lines) == 1, f"{len(lines)} lines: {captured.err!r}"
     assert "Traceback" not in captured.err
     assert probe.expect in lines[0], lines[0]
+    assert _fingerprint(tmp_path, place.profile) == before
+
+
+@pytest.mark.parametrize(
+    ("errno_", "strerror"),
+    [(errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system")],
+    ids=["models-full", "models-read-only"],
+)
+def test_play_with_a_models_folder_that_cannot_be_written_is_one_line(
+    errno_: int,
+    strerror: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Converting the backbone writes into the models folder; when that fails, play says so once.
+
+    (A full or read-only disk cannot be made here, and as root permissions do not stop a write, so
+    the write itself fails as it would there.)
+    """
+    from game.vision import features
+
+    place = _place(tmp_path)
+    _with_head(_nothing)(place)
+
+    def cannot_write(*args: object, **kwargs: object) -> None:
+        raise OSError(errno_, strerror, str(place.models / "backbones"))
+
+    monkeypatch.setattr(features.LiteRTBackbone, "load", cannot_write)
+    before = _fingerprint(tmp_path, place.profile)
+    code = main(_play(place, "--models", str(place.models)))
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code != 0 and len(lines) == 1, lines
+    assert strerror in lines[0] and str(place.models) in lines[0]
     assert _fingerprint(tmp_path, place.profile) == before
