@@ -111,15 +111,13 @@ def draw_progress_bar(
 ) -> None:
     """A bar filled to ``fraction`` (0-1) with an optional centred label.
 
-    ``fraction=None`` means "busy, amount unknown" (loading a model): a block sweeps across the
-    track, positioned by ``phase`` in seconds so that the caller's clock drives the animation.
+    ``fraction=None`` means "busy, amount unknown" (loading a model): slanted stripes over the
+    whole track drift to the right, moved by ``phase`` in seconds so that the caller's clock
+    drives the animation. (A block sweeping back and forth read as progress going backwards.)
     """
     pygame.draw.rect(surface, BAR_BG, rect)
     if fraction is None:
-        block_w = max(2, rect.width // 4)
-        t = (math.sin(phase * 2.5) + 1) / 2
-        x = rect.x + round((rect.width - block_w) * t)
-        pygame.draw.rect(surface, color, (x, rect.y, block_w, rect.height))
+        _draw_busy_stripes(surface, rect, color, phase)
     else:
         f = min(1.0, max(0.0, fraction))
         if f > 0:
@@ -127,6 +125,27 @@ def draw_progress_bar(
     pygame.draw.rect(surface, PANEL_EDGE, rect, width=1)
     if font is not None and label:
         blit_text(surface, font, fit_text(font, label, rect.width - 4), TEXT, rect.center, "center")
+
+
+#: The busy stripes: their period as a multiple of the bar's height, and their drift in periods a second.
+_STRIPE_PERIOD = 2
+_STRIPE_SPEED = 1.5
+
+
+def _draw_busy_stripes(surface: pygame.Surface, rect: pygame.Rect, color: Color, phase: float) -> None:
+    height = max(1, rect.height)
+    period = max(4, _STRIPE_PERIOD * height)
+    offset = round((phase * _STRIPE_SPEED % 1.0) * period)
+    clip = surface.get_clip()
+    surface.set_clip(rect.clip(clip))
+    x = rect.x - period - height + offset
+    while x < rect.right:
+        # A parallelogram half a period wide, leaning right: bottom edge behind the top edge.
+        top_left, top_right = (x + height, rect.y), (x + height + period // 2, rect.y)
+        bottom_right, bottom_left = (x + period // 2, rect.bottom - 1), (x, rect.bottom - 1)
+        pygame.draw.polygon(surface, color, [top_left, top_right, bottom_right, bottom_left])
+        x += period
+    surface.set_clip(clip)
 
 
 @dataclass(frozen=True)

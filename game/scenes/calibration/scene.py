@@ -159,7 +159,8 @@ class CalibrationScene(Scene):
         if self.job is not None and self.job.state is JobState.RUNNING:
             return "training…"
         if not self.backbone.ready:
-            return "MobileNet is still loading" if self.backbone.state is LoadState.LOADING else "no backbone"
+            loading = self.backbone.state is LoadState.LOADING
+            return "MobileNet is still loading" if loading else "MobileNet did not load"
         missing = self.book.missing()
         if missing:
             others = len(missing) - 1

@@ -49,10 +49,10 @@ INSTRUCTIONS: tuple[str, ...] = (
 
 
 def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
-    """Greedy word wrap to ``width`` pixels."""
+    """Greedy word wrap to ``width`` pixels; a word wider than that (a long path) is broken up."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in (piece for whole in text.split() for piece in _split_wide(font, whole, width)):
         candidate = f"{line} {word}".strip()
         if font.size(candidate)[0] <= width or not line:
             line = candidate
@@ -62,6 +62,20 @@ def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
     if line:
         lines.append(line)
     return lines
+
+
+def _split_wide(font: pygame.font.Font, word: str, width: int) -> list[str]:
+    """``word`` in pieces no wider than ``width``, each ending after a "/" where one fits."""
+    pieces: list[str] = []
+    while font.size(word)[0] > width and len(word) > 1:
+        cut = 1
+        while cut < len(word) and font.size(word[: cut + 1])[0] <= width:
+            cut += 1
+        slash = word.rfind("/", 0, cut)
+        cut = slash + 1 if slash > 0 else cut
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word] if word else pieces
 
 
 class CalibrationView:
@@ -234,8 +248,11 @@ class CalibrationView:
 
     def _draw_loading(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
         s = self.scale
-        stage = widgets.fit_text(self.normal, f"{scene.backbone.stage}…", rect.width)
-        y = widgets.blit_text(surface, self.normal, stage, widgets.ACCENT, rect.topleft).bottom + 2 * s
+        # Wrapped, never cut short: "Converting MobileNet for the per-frame runtime (first run
+        # only)" is the one that tells a first-time player why this takes a while.
+        stage = pygame.Rect(rect.x, rect.y, rect.width, 2 * self.normal.get_linesize())
+        y = self._draw_lines(surface, stage, [scene.backbone.stage], widgets.ACCENT, self.normal)
+        y += 2 * s
         bar = pygame.Rect(rect.x, y, rect.width, 7 * s)
         widgets.draw_progress_bar(surface, bar, None, phase=scene.elapsed)
         text_rect = pygame.Rect(rect.x, bar.bottom + 4 * s, rect.width, rect.bottom - bar.bottom - 4 * s)
@@ -317,7 +334,7 @@ class CalibrationView:
         s = self.scale
         title = "TRAINING SETTINGS for the next training"
         widgets.blit_text(surface, self.small, title, widgets.ACCENT, (rect.x + 4 * s, rect.y + 3 * s))
-        hint = "(default)   keys 1-8"
+        hint = "(default)   keys 1-8   Esc closes"
         widgets.blit_text(
             surface, self.small, hint, widgets.TEXT_DIM, (rect.right - 4 * s, rect.y + 3 * s), "topright"
         )
