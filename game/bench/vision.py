@@ -2,8 +2,12 @@
 
 Figures (one JSON object):
 
-* ``frame_ms_p50`` / ``frame_ms_p95``: one frame through the per-frame path (preprocess, LiteRT
-  features, numpy head), batch 1;
+* ``frame_ms_p50`` / ``frame_ms_p95``: one 640x480 BGR camera frame through the per-frame path of
+  the whole-frame recognizer exactly as play runs it (the camera's colour conversion and mirror,
+  preprocessing, LiteRT features, numpy head), batch 1, with play's thread count (``threads``);
+* ``backbone_fp32_ms_p50``: the float32 LiteRT backbone's invoke alone, same interpreter and
+  threads, timed in the same loop as the frames (alternating), and ``frame_to_backbone`` =
+  frame_ms_p50 / backbone_fp32_ms_p50: what the per-frame path adds on top of the network;
 * ``predict_ms_p50``: preprocess + Keras ``Model.predict`` of backbone + head on the same frame,
   and ``speedup`` = predict_ms_p50 / frame_ms_p50 (the baseline the per-frame path replaces);
 * ``images_per_second``: features for training from image files (decode, preprocess, TensorFlow
@@ -11,7 +15,8 @@ Figures (one JSON object):
 * ``train_seconds_400``: the default head trained on 400 samples (and the original recipe's time
   on the same samples as its baseline).
 
-With ``--images DIR`` real labelled photos are used; otherwise generated frames.
+With ``--images DIR`` real labelled photos are used (the timed frame is the first one, scaled to
+640x480 like a webcam picture); otherwise generated frames.
 """
 
 from __future__ import annotations
@@ -74,6 +79,21 @@ def _time_images_per_second(files: list[Path], extractor: Any) -> float:
     return len(images) / (time.perf_counter() - start)
 
 
+def _time_alternating(
+    first: Callable[[], object], second: Callable[[], object], count: int
+) -> tuple[list[float], list[float]]:
+    """Time ``first`` and ``second`` in turn, ``count`` times each, so that both see the same load."""
+    a, b = [], []
+    for _ in range(count):
+        start = time.perf_counter()
+        first()
+        middle = time.perf_counter()
+        second()
+        a.append(middle - start)
+        b.append(time.perf_counter() - middle)
+    return a, b
+
+
 def _time_frames(fn: Callable[[], object], count: int) -> list[float]:
     times = []
     for _ in range(count):
@@ -86,6 +106,8 @@ def _time_frames(fn: Callable[[], object], count: int) -> list[float]:
 def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     import keras
 
+    from game.gesture_setup import live_inference_threads
+    from game.vision.camera import _to_rgb as camera_to_rgb
     from game.vision.classifier import GestureClassifier
     from game.vision.features import FeatureExtractor, LiteRTBackbone, load_backbone
     from game.vision.images import read_rgb
@@ -96,24 +118,38 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     frames = args.frames or 500
     backbone = load_backbone(Path(args.weights) if args.weights else None)
     extractor = FeatureExtractor(backbone)
-    runtime = LiteRTBackbone.from_backbone(backbone, models_dir(args.models))
+    # Play's thread count (all cores but one): the figures describe the path as play runs it.
+    runtime = LiteRTBackbone.from_backbone(backbone, models_dir(args.models), live_inference_threads())
     log(f"TensorFlow on {extractor.device}; per-frame runtime LiteRT/XNNPACK, {runtime.num_threads} threads")
 
     with tempfile.TemporaryDirectory(prefix="gesture-bench-") as tmp:
         files = _image_files(args, Path(tmp), log)
         sample_files = files[:: max(1, len(files) // 400)][:400]
         samples = [im for im in (read_rgb(f) for f in sample_files) if im is not None]
-        frame = samples[0] if args.images else generated_frame(np.random.default_rng(1))
+        picture = (
+            cv2.resize(samples[0], (640, 480), interpolation=cv2.INTER_LINEAR)
+            if args.images
+            else generated_frame(np.random.default_rng(1))
+        )
+        # What a webcam delivers: BGR; the webcam source converts it and mirrors it, as timed below.
+        camera_bgr = cv2.cvtColor(picture, cv2.COLOR_RGB2BGR)
+        frame = camera_to_rgb(camera_bgr, True)
 
         # The per-frame path first, while TensorFlow's thread pools are idle, as they are during play.
         classes = ["up", "down", "left", "right"]
         head = build_head(len(classes), DEFAULT, seed=0)
         profile = Profile(classes, backbone.backbone_id, backbone.weights_sha256, head=head)
         classifier = GestureClassifier(profile, runtime)
-        for _ in range(20):
-            classifier.predict(frame)
-        frame_s = _time_frames(lambda: classifier.predict(frame), frames)
-        log(f"per-frame path: p50 {_percentile_ms(frame_s, 50):.2f} ms over {frames} frames of {frame.shape}")
+
+        def frame_path() -> None:
+            classifier.predict(camera_to_rgb(camera_bgr, True))
+
+        _time_alternating(frame_path, runtime.invoke, 20)
+        frame_s, backbone_s = _time_alternating(frame_path, runtime.invoke, frames)
+        log(
+            f"per-frame path: p50 {_percentile_ms(frame_s, 50):.2f} ms over {frames} frames of "
+            f"{camera_bgr.shape}; backbone invoke alone {_percentile_ms(backbone_s, 50):.2f} ms"
+        )
 
         full = keras.Sequential([backbone.model, head])
         full.predict(preprocess(frame)[None], verbose=0)
@@ -132,17 +168,21 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     log(f"original recipe on {len(features)} samples: {original.seconds:.2f} s")
 
     frame_p50 = _percentile_ms(frame_s, 50)
+    backbone_p50 = _percentile_ms(backbone_s, 50)
     predict_p50 = _percentile_ms(predict_s, 50)
     return {
         "frame_ms_p50": round(frame_p50, 3),
         "frame_ms_p95": round(_percentile_ms(frame_s, 95), 3),
+        "backbone_fp32_ms_p50": round(backbone_p50, 3),
+        "frame_to_backbone": round(frame_p50 / backbone_p50, 3),
+        "threads": runtime.num_threads,
         "predict_ms_p50": round(predict_p50, 3),
         "speedup": round(predict_p50 / frame_p50, 1),
         "images_per_second": round(images_per_second, 1),
         "train_seconds_400": round(result.seconds, 3),
         "train_seconds_400_original": round(original.seconds, 3),
         "train_samples": len(features),
-        "frame_shape": list(frame.shape),
+        "frame_shape": list(camera_bgr.shape),
         "runtime": f"LiteRT XNNPACK, {runtime.num_threads} threads",
         "device": extractor.device,
         "images": str(args.images) if args.images else "generated",

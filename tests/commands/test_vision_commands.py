@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
+from game.gesture_setup import live_inference_threads
 from game.vision.images import KNOWN_CLASSES
 
 
@@ -107,6 +108,12 @@ def test_bench_vision_reports_consistent_figures(
     assert main(["bench", "--suite", "vision", "--images", str(images), "--frames", "40", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert 0 < figures["frame_ms_p50"] <= figures["frame_ms_p95"]
+    # The bare backbone is part of the per-frame path, so it cannot take longer than the whole path.
+    assert 0 < figures["backbone_fp32_ms_p50"] < figures["frame_ms_p50"]
+    assert figures["frame_to_backbone"] == pytest.approx(
+        figures["frame_ms_p50"] / figures["backbone_fp32_ms_p50"], rel=0.01
+    )
+    assert figures["threads"] == live_inference_threads() and figures["frame_shape"] == [480, 640, 3]
     assert figures["speedup"] == pytest.approx(figures["predict_ms_p50"] / figures["frame_ms_p50"], rel=0.01)
     assert figures["images_per_second"] > 0 and figures["train_seconds_400"] > 0
     assert figures["train_samples"] == 40
