@@ -8,6 +8,8 @@ Figures (one JSON object):
 * ``backbone_fp32_ms_p50``: the float32 LiteRT backbone's invoke alone, same interpreter and
   threads, timed in the same loop as the frames (alternating), and ``frame_to_backbone`` =
   frame_ms_p50 / backbone_fp32_ms_p50: what the per-frame path adds on top of the network;
+* ``frame_parts_ms_p50``: the same steps timed one by one in a separate loop (camera conversion,
+  preprocessing into the interpreter's input, invoke, head), to show where the frame's time goes;
 * ``predict_ms_p50``: preprocess + Keras ``Model.predict`` of backbone + head on the same frame,
   and ``speedup`` = predict_ms_p50 / frame_ms_p50 (the baseline the per-frame path replaces);
 * ``images_per_second``: features for training from image files (decode, preprocess, TensorFlow
@@ -103,6 +105,30 @@ def _time_frames(fn: Callable[[], object], count: int) -> list[float]:
     return times
 
 
+def _time_parts(camera_bgr: np.ndarray, classifier: Any, count: int) -> dict[str, float]:
+    """Median ms of each step of the per-frame path, run in order as the path runs them."""
+    from game.vision.camera import _to_rgb as camera_to_rgb
+    from game.vision.preprocess import preprocess
+
+    runtime, config = classifier.backbone, classifier.preprocess_config
+    size = config.size
+    work = np.empty((size, size, 3), np.uint8)
+    times: dict[str, list[float]] = {"camera_convert": [], "preprocess": [], "invoke": [], "head": []}
+    for _ in range(count):
+        t0 = time.perf_counter()
+        rgb = camera_to_rgb(camera_bgr, True)
+        t1 = time.perf_counter()
+        runtime.fill_input(lambda x, rgb=rgb: preprocess(rgb, config, out=x[0], work=work))
+        t2 = time.perf_counter()
+        runtime.invoke()
+        t3 = time.perf_counter()
+        runtime.read_output(classifier.head.single)  # the head on the output buffer, in place
+        t4 = time.perf_counter()
+        for name, seconds in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            times[name].append(seconds)
+    return {name: round(_percentile_ms(values, 50), 3) for name, values in times.items()}
+
+
 def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     import keras
 
@@ -151,6 +177,9 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
             f"{camera_bgr.shape}; backbone invoke alone {_percentile_ms(backbone_s, 50):.2f} ms"
         )
 
+        parts = _time_parts(camera_bgr, classifier, frames)
+        log("parts: " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in parts.items()))
+
         full = keras.Sequential([backbone.model, head])
         full.predict(preprocess(frame)[None], verbose=0)
         # Same work as the per-frame path: preprocessing included, only the inference differs.
@@ -176,6 +205,7 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
         "backbone_fp32_ms_p50": round(backbone_p50, 3),
         "frame_to_backbone": round(frame_p50 / backbone_p50, 3),
         "threads": runtime.num_threads,
+        "frame_parts_ms_p50": parts,
         "predict_ms_p50": round(predict_p50, 3),
         "speedup": round(predict_p50 / frame_p50, 1),
         "images_per_second": round(images_per_second, 1),

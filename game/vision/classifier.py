@@ -1,11 +1,14 @@
 """The per-frame classifier: preprocess -> LiteRT features -> the head evaluated in numpy.
 
-Keras is used only to read the head's weights once; each frame then costs a LiteRT invoke and
-two small matrix products, with no Keras ``predict`` (slow per call, and it grows memory).
+Each frame is resized straight into the interpreter's input buffer, the backbone runs, and the
+head reads the interpreter's output buffer in place: one LiteRT invoke and two small matrix
+products, no Keras ``predict`` and no TensorFlow (the head's weights come from the profile's
+``head.npz``, or from a Keras head already in memory).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
+from game.vision.head_arrays import HeadArrays, HeadArraysError, arrays_from_keras
 from game.vision.preprocess import preprocess
 from game.vision.profile import Profile, ProfileError
 
@@ -29,72 +33,87 @@ class Prediction:
     latency_ms: float
 
 
-def _relu(x: np.ndarray) -> np.ndarray:
-    return np.maximum(x, 0.0, out=x)
+_blas_limited = threading.Event()
 
 
-def _softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+def limit_blas_threads() -> None:
+    """Keep numpy's BLAS (OpenBLAS) on the calling thread, process-wide; done once.
+
+    The head is one matrix-vector product per frame. OpenBLAS would split it over a thread pool
+    whose threads then spin on the cores that XNNPACK and the render loop need (measured: frame
+    p50 9 ms instead of under 1). Single-threaded BLAS is still twice as fast as ``einsum`` for it.
+    """
+    if _blas_limited.is_set():
+        return
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    _blas_limited.set()
 
 
-def _identity(x: np.ndarray) -> np.ndarray:
-    return x
-
-
-_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "relu": _relu,
-    "softmax": _softmax,
-    "linear": _identity,
-}
+def _activate(y: np.ndarray, activation: str) -> None:
+    """Apply ``activation`` in place along the last axis."""
+    if activation == "relu":
+        np.maximum(y, 0.0, out=y)
+    elif activation == "softmax":
+        y -= y.max(axis=-1, keepdims=True)
+        np.exp(y, out=y)
+        y /= y.sum(axis=-1, keepdims=True)
 
 
 class NumpyHead:
-    """A Keras head (Flatten or average pooling, Dropout, Dense layers) evaluated with numpy."""
+    """A head's dense layers evaluated with numpy, from its arrays (or a Keras head's weights).
 
-    def __init__(self, head: Any) -> None:
-        self._steps: list[Callable[[np.ndarray], np.ndarray]] = []
-        for layer in head.layers:
-            kind = type(layer).__name__
-            if kind in ("InputLayer", "Dropout"):  # dropout is the identity at inference
-                continue
-            if kind == "Flatten":
-                self._steps.append(lambda x: x.reshape(x.shape[0], -1))
-            elif kind == "GlobalAveragePooling2D":
-                self._steps.append(lambda x: x.mean(axis=(1, 2)))
-            elif kind == "Dense":
-                self._steps.append(self._dense(layer))
-            else:
-                raise ProfileError(
-                    f"the head has a layer this runtime cannot evaluate: {kind} ({layer.name})"
-                )
+    Kernels are kept transposed (units x inputs, contiguous), so one frame costs one contiguous
+    matrix-vector product per layer, written into buffers allocated here, once.
+    """
 
-    @staticmethod
-    def _dense(layer: Any) -> Callable[[np.ndarray], np.ndarray]:
-        weights = [np.asarray(w, dtype=np.float32) for w in layer.get_weights()]
-        kernel = weights[0]
-        bias = weights[1] if len(weights) > 1 else None
-        name = layer.activation.__name__
-        if name not in _ACTIVATIONS:
-            raise ProfileError(f"the head uses an activation this runtime cannot evaluate: {name}")
-        activation = _ACTIVATIONS[name]
+    def __init__(self, head: HeadArrays | Any) -> None:
+        try:
+            self.arrays = head if isinstance(head, HeadArrays) else arrays_from_keras(head)
+        except HeadArraysError as exc:
+            raise ProfileError(str(exc)) from None
+        limit_blas_threads()
+        self._pooling = self.arrays.pooling
+        self._kernels_t = [np.ascontiguousarray(layer.kernel.T) for layer in self.arrays.layers]
+        self._biases = [layer.bias for layer in self.arrays.layers]
+        self._activations = [layer.activation for layer in self.arrays.layers]
+        self._pooled = np.empty(FEATURE_SHAPE[-1], dtype=np.float32)
+        self._outputs = [np.empty(k.shape[0], dtype=np.float32) for k in self._kernels_t]
 
-        def step(x: np.ndarray) -> np.ndarray:
-            # einsum without optimisation runs on this thread; ``@`` would wake OpenBLAS's thread
-            # pool, which fights XNNPACK's threads for the cores and multiplies frame latency.
-            y = np.einsum("ni,ij->nj", x, kernel, optimize=False)
-            if bias is not None:
-                y += bias
-            return activation(y)
-
-        return step
+    @property
+    def n_classes(self) -> int:
+        return self.arrays.n_classes
 
     def __call__(self, features: np.ndarray) -> np.ndarray:
         """(N, 7, 7, 256) float32 -> (N, classes) probabilities."""
         x = np.asarray(features, dtype=np.float32)
-        for step in self._steps:
-            x = step(x)
+        x = x.reshape(x.shape[0], -1) if self._pooling == "flatten" else x.mean(axis=(1, 2))
+        for kernel_t, bias, activation in zip(self._kernels_t, self._biases, self._activations, strict=True):
+            x = x @ kernel_t.T
+            if bias is not None:
+                x += bias
+            _activate(x, activation)
         return x
+
+    def single(self, features: np.ndarray) -> np.ndarray:
+        """One frame's (7, 7, 256) features (any float32 view, read in place) -> (classes,) probabilities.
+
+        The result is a fresh array; nothing else is allocated.
+        """
+        if self._pooling == "flatten":
+            x = features.reshape(-1)
+        else:
+            x = np.mean(features.reshape(-1, FEATURE_SHAPE[-1]), axis=0, out=self._pooled)
+        for kernel_t, bias, activation, y in zip(
+            self._kernels_t, self._biases, self._activations, self._outputs, strict=True
+        ):
+            np.dot(kernel_t, x, out=y)
+            if bias is not None:
+                y += bias
+            _activate(y, activation)
+            x = y
+        return x.copy()
 
 
 class GestureClassifier:
@@ -104,7 +123,7 @@ class GestureClassifier:
     """
 
     def __init__(self, profile: Profile, backbone: LiteRTBackbone) -> None:
-        if profile.head is None:
+        if profile.head is None and profile.head_arrays is None:
             raise ProfileError("the profile has no trained head yet: calibrate or train it first")
         if profile.backbone_id != backbone.backbone_id:
             raise ProfileError(
@@ -114,15 +133,30 @@ class GestureClassifier:
         self.classes = list(profile.classes)
         self.preprocess_config = profile.preprocess
         self.backbone = backbone
-        self.head = NumpyHead(profile.head)
+        self.head = NumpyHead(profile.head if profile.head is not None else profile.head_arrays)
+        if self.head.n_classes != len(self.classes):
+            raise ProfileError(
+                f"the head predicts {self.head.n_classes} classes but the profile lists {len(self.classes)}"
+            )
         size = profile.preprocess.size
-        self._input = np.empty((1, size, size, 3), dtype=np.float32)
+        if backbone.input_shape != (1, size, size, 3):
+            raise ProfileError(
+                f"the profile preprocesses to {size}x{size}, the backbone takes {backbone.input_shape}"
+            )
+        self._work = np.empty((size, size, 3), dtype=np.uint8)
+
+    def _fill(self, image_rgb: np.ndarray) -> Callable[[np.ndarray], object]:
+        """Writes the preprocessed frame straight into the interpreter's input."""
+        return lambda x: preprocess(image_rgb, self.preprocess_config, out=x[0], work=self._work)
 
     def probabilities(self, image_rgb: np.ndarray) -> np.ndarray:
         """Class probabilities (in ``classes`` order) for one RGB ``uint8`` frame."""
-        preprocess(image_rgb, self.preprocess_config, out=self._input[0])
-        features = self.backbone.features(self._input)
-        return self.head(features.reshape(1, *FEATURE_SHAPE))[0]
+        return self.backbone.run(self._fill(image_rgb), self.head.single)
+
+    def features(self, image_rgb: np.ndarray) -> np.ndarray:
+        """The (7, 7, 256) features this path computes for a frame (a copy; tests compare them with
+        training's)."""
+        return self.backbone.run(self._fill(image_rgb), lambda f: f[0].copy())
 
     def predict(self, image_rgb: np.ndarray, timestamp: float | None = None) -> Prediction:
         """The prediction for one frame; ``timestamp`` defaults to now (monotonic seconds)."""

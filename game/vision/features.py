@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -29,6 +29,8 @@ from game.config import REPO_ROOT, backbones_dir
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess_batch
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 WEIGHTS_FILE = "mobilenet_2_5_224_tf_no_top.h5"
 ALPHA = 0.25
@@ -277,8 +279,14 @@ class LiteRTBackbone:
         self.num_threads = num_threads or os.cpu_count() or 1
         self._interpreter = Interpreter(model_path=str(model_path), num_threads=self.num_threads)
         self._interpreter.allocate_tensors()
-        self._input = self._interpreter.get_input_details()[0]["index"]
+        details = self._interpreter.get_input_details()[0]
+        self._input = details["index"]
+        self.input_shape: tuple[int, ...] = tuple(int(n) for n in details["shape"])
         self._output = self._interpreter.get_output_details()[0]["index"]
+        # Functions giving numpy views of the interpreter's own buffers; a view must not outlive
+        # the call that uses it (the interpreter refuses to run while one exists).
+        self._input_view = self._interpreter.tensor(self._input)
+        self._output_view = self._interpreter.tensor(self._output)
 
     @property
     def backbone_id(self) -> str:
@@ -310,6 +318,24 @@ class LiteRTBackbone:
             if cached.is_file():
                 return cls(cached, sha, num_threads)
         return cls.from_backbone(load_backbone(weights), models, num_threads)
+
+    def run(self, fill: Callable[[np.ndarray], object], read: Callable[[np.ndarray], T]) -> T:
+        """One frame without copies: ``fill`` writes the (1, 224, 224, 3) input in place, the backbone
+        runs, and ``read`` gets the (1, 7, 7, 256) output in place and returns what to keep.
+
+        Neither callback may keep the array it is given (it is the interpreter's own memory).
+        """
+        self.fill_input(fill)
+        self._interpreter.invoke()
+        return self.read_output(read)
+
+    def fill_input(self, fill: Callable[[np.ndarray], object]) -> None:
+        """The first step of :meth:`run` alone (the bench times the steps one by one)."""
+        fill(self._input_view())
+
+    def read_output(self, read: Callable[[np.ndarray], T]) -> T:
+        """The last step of :meth:`run` alone: ``read`` gets the output of the last invoke, in place."""
+        return read(self._output_view())
 
     def invoke(self) -> None:
         """Run the backbone on whatever its input holds (the bench times the bare invoke with it)."""

@@ -62,7 +62,8 @@ def load_gesture_classifier(
             "gestures, or `gesture-pacman train --images DIR` to train one from photos."
         )
     try:
-        profile = load_profile(profile_dir)
+        # The head's numpy form: play never imports TensorFlow (unless a profile predates head.npz).
+        profile = load_profile(profile_dir, keras_head=False)
         backbone = LiteRTBackbone.load(
             models_dir(models), Path(weights) if weights else None, threads or live_inference_threads()
         )

@@ -5,6 +5,9 @@ Layout::
     profile.json   format version, classes, backbone id and weights hash, preprocessing, head
                    hyper-parameters, metrics, creation time
     head.keras     the trained head (current Keras format, loaded with safe_mode=True)
+    head.npz       the same head as plain float32 arrays (``game.vision.head_arrays``), which is
+                   what play reads, so that a game never imports TensorFlow; a profile saved
+                   before it existed is given one the first time play loads it
     samples.npz    features (float16), labels, thumbnails (loaded with allow_pickle=False)
 
 Saving writes a staging sibling directory and swaps it in, so a crash mid-save leaves the
@@ -16,6 +19,7 @@ before reading, and raises :class:`ProfileError` with one clear message. No pick
 from __future__ import annotations
 
 import json
+import logging
 import os
 import stat
 import zipfile
@@ -28,9 +32,17 @@ import numpy as np
 
 from game.vision import profile_store
 from game.vision.features import FEATURE_SHAPE
+from game.vision.head_arrays import (
+    HeadArrays,
+    HeadArraysError,
+    arrays_from_keras,
+    head_arrays_bytes,
+    load_head_arrays,
+)
 from game.vision.preprocess import PreprocessConfig
 from game.vision.profile_format import (
     FORMAT_VERSION,
+    HEAD_ARRAYS_FILE,
     HEAD_FILE,
     MAX_SAMPLES,
     PARTS,
@@ -47,8 +59,11 @@ from game.vision.profile_format import (
 )
 from game.vision.training import DEFAULT, EpochCallback, HeadConfig, StopCheck, TrainResult, train_head
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "FORMAT_VERSION",
+    "HEAD_ARRAYS_FILE",
     "HEAD_FILE",
     "PROFILE_FILE",
     "PROFILE_KIND",
@@ -98,7 +113,9 @@ class Samples:
 
 @dataclass
 class Profile:
-    """A user's trained gestures. ``head`` is a Keras model (None before the first training)."""
+    """A user's trained gestures. ``head`` is a Keras model (None before the first training, and
+    when the profile was loaded for play without Keras); ``head_arrays`` is the head's numpy form
+    when it was loaded that way. A Keras ``head``, when present, is what counts (see :meth:`numpy_head`)."""
 
     classes: list[str]
     backbone_id: str
@@ -106,6 +123,7 @@ class Profile:
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     head_config: HeadConfig = field(default_factory=HeadConfig)
     head: Any = None
+    head_arrays: HeadArrays | None = None
     samples: Samples = field(default_factory=Samples)
     metrics: dict[str, Any] = field(default_factory=dict)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -126,10 +144,23 @@ class Profile:
         }
 
 
+    def numpy_head(self) -> HeadArrays | None:
+        """The head as arrays: taken from the Keras head when there is one, else ``head_arrays``."""
+        if self.head is not None:
+            try:
+                return arrays_from_keras(self.head)
+            except HeadArraysError as exc:
+                raise ProfileError(str(exc)) from None
+        return self.head_arrays
+
+
 def _write_parts(profile: Profile, folder: Path) -> None:
     (folder / PROFILE_FILE).write_text(json.dumps(profile.metadata(), indent=2) + "\n", encoding="utf-8")
     if profile.head is not None:
         profile.head.save(str(folder / HEAD_FILE))
+    arrays = profile.numpy_head()
+    if arrays is not None:
+        (folder / HEAD_ARRAYS_FILE).write_bytes(head_arrays_bytes(arrays))
     np.savez(
         folder / SAMPLES_FILE,
         features=profile.samples.features.astype(np.float16),
@@ -303,27 +334,65 @@ def _load_head(path: Path, n_classes: int) -> Any:
     return head
 
 
-def load_profile(folder: str | os.PathLike[str], load_head: bool = True) -> Profile:
+def load_profile(folder: str | os.PathLike[str], load_head: bool = True, keras_head: bool = True) -> Profile:
     """Load and validate a profile directory; raises :class:`ProfileError` with one clear message.
 
     An interrupted save is recovered first (the one rule, :func:`profile_store.settle`), and a
     save that swaps the folder while it is read makes the read start again.
+
+    With ``keras_head`` the head is loaded as a Keras model (``head``: for training and anything
+    that needs Keras). Without it only ``head_arrays`` is loaded, from head.npz, and TensorFlow
+    stays unimported: what play does. A profile saved before head.npz existed is read through
+    Keras once in that case and saved again with head.npz, so the next game needs no Keras.
     """
     target = profile_store.resolve(folder)
     profile_store.settle(target)
-    return profile_store.read_consistent(target, lambda t: _read(t, load_head))
+    profile = profile_store.read_consistent(target, lambda t: _read(t, load_head, keras_head))
+    if load_head and not keras_head and profile.head is not None:
+        _add_head_arrays(profile, target)
+    return profile
 
 
-def _read(target: Path, load_head: bool) -> Profile:
+def _read(target: Path, load_head: bool, keras_head: bool = True) -> Profile:
     meta = _read_metadata(target)
     profile = _parse_metadata(meta, target / PROFILE_FILE)
     profile.samples = _load_samples(target / SAMPLES_FILE, len(profile.classes))
-    head_path = target / HEAD_FILE
-    if load_head and os.path.lexists(head_path):
+    if not load_head:
+        return profile
+    head_path, arrays_path = target / HEAD_FILE, target / HEAD_ARRAYS_FILE
+    n = len(profile.classes)
+    if not keras_head and os.path.lexists(arrays_path):
+        profile.head_arrays = _load_head_arrays(arrays_path, n)
+    elif os.path.lexists(head_path):
         if not stat.S_ISREG(head_path.lstat().st_mode):
             raise ProfileError(f"{head_path} is not a regular file. Retrain the profile.")
-        profile.head = _load_head(head_path, len(profile.classes))
+        profile.head = _load_head(head_path, n)
+    elif os.path.lexists(arrays_path):  # only the arrays (saved by a game without Keras)
+        profile.head_arrays = _load_head_arrays(arrays_path, n)
     return profile
+
+
+def _load_head_arrays(path: Path, n_classes: int) -> HeadArrays:
+    try:
+        return load_head_arrays(path, n_classes)
+    except HeadArraysError as exc:
+        raise ProfileError(f"{path} is damaged or not a gesture head ({exc}). Retrain the profile.") from None
+
+
+def _add_head_arrays(profile: Profile, target: Path) -> None:
+    """A profile from before head.npz, loaded for play: keep the head's arrays only, and save the
+    profile again with them (through the store, atomically) so that later games skip Keras."""
+    arrays = profile.numpy_head()
+    if arrays is not None:
+        try:
+            arrays.check(len(profile.classes))
+        except HeadArraysError as exc:
+            raise ProfileError(f"{target / HEAD_FILE}: {exc}. Retrain the profile.") from None
+    try:
+        save_profile(profile, target)
+    except (ProfileError, OSError) as exc:
+        log.info("could not add %s to %s (%s): Keras reads the head again", HEAD_ARRAYS_FILE, target, exc)
+    profile.head, profile.head_arrays = None, arrays
 
 
 def train_profile(
@@ -349,6 +418,7 @@ def train_profile(
         on_refit_epoch=on_refit_epoch,
     )
     profile.head = result.head
+    profile.head_arrays = None  # the new Keras head is the one that counts from now on
     profile.head_config = config
     profile.metrics = {
         "val_accuracy": result.val_accuracy,

@@ -25,6 +25,8 @@ PROFILE_KIND = "gesture-pacman-profile"
 FORMAT_VERSION = 1
 PROFILE_FILE = "profile.json"
 HEAD_FILE = "head.keras"
+#: The head's weights as plain arrays, which play reads instead of head.keras (no TensorFlow).
+HEAD_ARRAYS_FILE = "head.npz"
 SAMPLES_FILE = "samples.npz"
 THUMBNAIL_SIZE = 48
 
@@ -33,6 +35,7 @@ THUMBNAIL_SIZE = 48
 PARTS: dict[str, int] = {
     PROFILE_FILE: 1 << 20,
     HEAD_FILE: 256 << 20,
+    HEAD_ARRAYS_FILE: 256 << 20,
     SAMPLES_FILE: 512 << 20,
 }
 
@@ -228,6 +231,8 @@ PREPROCESS_FIELDS: tuple[Field, ...] = (
     Field("size", _limit("preprocess_size")),
     Field("crop", choice("center", "none")),
     Field("scale", choice("minus1_1")),
+    # Absent in profiles saved before it existed: PreprocessConfig.from_dict gives those their resize.
+    Field("resize", choice("area", "area_then_linear")),
 )
 
 _fraction = optional(number(0.0, 1.0))

@@ -9,7 +9,14 @@ import cv2
 import numpy as np
 import pytest
 
-from game.vision.camera import CameraError, ImageFolderSource, VideoFileSource, WebcamSource, open_source
+from game.vision.camera import (
+    CameraError,
+    ImageFolderSource,
+    VideoFileSource,
+    WebcamSource,
+    _to_rgb,
+    open_source,
+)
 
 
 def test_camera_that_does_not_open_names_the_index() -> None:
@@ -82,3 +89,16 @@ def test_image_folder_without_images(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(CameraError, match="No images"):
         ImageFolderSource(tmp_path)
+
+
+@pytest.mark.parametrize("shape", [(480, 640, 3), (7, 5, 3), (4, 6), (4, 6, 4)])
+@pytest.mark.parametrize("mirror", [True, False])
+def test_conversion_equals_a_colour_conversion_then_a_flip(shape: tuple[int, ...], mirror: bool) -> None:
+    bgr = np.random.default_rng(len(shape)).integers(0, 256, size=shape, dtype=np.uint8)
+    channels = 1 if len(shape) == 2 else shape[2]
+    code = {1: cv2.COLOR_GRAY2RGB, 3: cv2.COLOR_BGR2RGB, 4: cv2.COLOR_BGRA2RGB}[channels]
+    expected = cv2.cvtColor(bgr, code)
+    if mirror:
+        expected = cv2.flip(expected, 1)
+    got = _to_rgb(bgr, mirror)
+    assert got.shape == (*shape[:2], 3) and np.array_equal(got, expected)

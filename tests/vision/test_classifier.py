@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 
 from game.vision.classifier import GestureClassifier, NumpyHead
-from game.vision.features import Backbone, LiteRTBackbone
-from game.vision.images import LabelledImages
-from game.vision.profile import Profile, ProfileError, train_profile
+from game.vision.features import Backbone, FeatureExtractor, LiteRTBackbone
+from game.vision.images import LabelledImages, read_rgb
+from game.vision.profile import Profile, ProfileError, load_profile, save_profile, train_profile
 from game.vision.training import DEFAULT, HeadConfig, build_head
 
 
@@ -63,3 +65,43 @@ def test_refuses_an_untrained_profile(profile: Profile, litert: LiteRTBackbone) 
     untrained = Profile(profile.classes, profile.backbone_id, profile.weights_sha256)
     with pytest.raises(ProfileError, match="no trained head"):
         GestureClassifier(untrained, litert)
+
+
+def _room_frames(shared_dir: Path, count: int) -> list[np.ndarray]:
+    files = sorted((shared_dir / "data" / "rooms").glob("*/*/*.jpg"))
+    if not files:
+        pytest.skip("no room frames in ../shared/data/rooms")
+    frames = [read_rgb(f) for f in files[:: max(1, len(files) // count)][:count]]
+    return [f for f in frames if f is not None]
+
+
+def test_per_frame_path_gives_the_features_training_computes(
+    profile: Profile, litert: LiteRTBackbone, extractor: FeatureExtractor, shared_dir: Path
+) -> None:
+    # Real 640x480 webcam frames (and a 1280x720 and a 1920x1080 copy): the path play runs (resize
+    # into the interpreter's buffer, LiteRT) against the batched training path (preprocess_batch,
+    # TensorFlow), both with the profile's preprocessing.
+    frames = _room_frames(shared_dir, 6)
+    frames += [cv2.resize(frames[0], (1280, 720)), cv2.resize(frames[1], (1920, 1080))]
+    classifier = GestureClassifier(profile, litert)
+    training = extractor.from_images(frames, profile.preprocess)
+    for frame, reference in zip(frames, training, strict=True):
+        live = classifier.features(frame)
+        assert np.abs(live - reference).max() < 1e-3 * np.abs(reference).max(), frame.shape
+    # Guard: the comparison can fail; other frames give clearly other features.
+    assert np.abs(training[0] - training[1]).max() > 0.1 * np.abs(training[0]).max()
+
+
+def test_a_head_loaded_as_arrays_predicts_what_the_keras_head_predicts(
+    profile: Profile, litert: LiteRTBackbone, tmp_path: Path, signdigits_images: LabelledImages
+) -> None:
+    saved = save_profile(profile, tmp_path / "p")
+    as_arrays = load_profile(saved, keras_head=False)
+    assert as_arrays.head is None and as_arrays.head_arrays is not None
+    with_keras, with_arrays = GestureClassifier(profile, litert), GestureClassifier(as_arrays, litert)
+    for image in signdigits_images.images[::97]:
+        expected = with_keras.probabilities(image)
+        assert np.allclose(with_arrays.probabilities(image), expected, atol=1e-6)
+    x = signdigits_images.images[0]
+    reference = profile.head(with_keras.features(x)[None], training=False).numpy()[0]
+    assert np.allclose(with_arrays.probabilities(x), reference, atol=1e-5)

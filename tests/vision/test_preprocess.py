@@ -6,7 +6,15 @@ import cv2
 import numpy as np
 import pytest
 
-from game.vision.preprocess import PreprocessConfig, center_square, preprocess, preprocess_batch, thumbnail
+from game.vision.preprocess import (
+    PreprocessConfig,
+    Resize,
+    center_square,
+    preprocess,
+    preprocess_batch,
+    resize_square,
+    thumbnail,
+)
 
 
 def _frame(h: int, w: int, seed: int = 0) -> np.ndarray:
@@ -68,12 +76,55 @@ def test_rejects_non_rgb_input() -> None:
         preprocess(np.zeros((10, 10, 3), np.float32))
 
 
-def test_large_frames_stay_close_to_a_direct_area_resize() -> None:
-    # Webcam frames are shrunk by a whole factor first (for speed); the result must stay within
-    # a couple of grey levels of a single INTER_AREA resize of the same crop.
-    small = np.random.default_rng(5).integers(0, 256, size=(30, 40, 3), dtype=np.uint8)
-    frame = cv2.resize(small, (640, 480), interpolation=cv2.INTER_CUBIC)
+def _webcam_like(h: int, w: int, seed: int = 5) -> np.ndarray:
+    small = np.random.default_rng(seed).integers(0, 256, size=(h // 16, w // 16, 3), dtype=np.uint8)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+
+
+def test_profiles_from_before_the_resize_setting_keep_their_resize() -> None:
+    # Saved profiles have no "resize" key; their features were made with area-then-bilinear, which
+    # must stay within a couple of grey levels of a single INTER_AREA resize of the whole square.
+    legacy = PreprocessConfig.from_dict({"size": 224, "crop": "center", "scale": "minus1_1"})
+    assert legacy.resize == Resize.AREA_THEN_LINEAR.value
+    frame = _webcam_like(480, 640)
     direct = cv2.resize(frame[:, 80:560], (224, 224), interpolation=cv2.INTER_AREA)
     expected = direct.astype(np.float32) / 127.5 - 1.0
-    difference = np.abs(preprocess(frame) - expected)
+    difference = np.abs(preprocess(frame, legacy) - expected)
     assert difference.mean() < 1.0 / 127.5 and difference.max() < 8.0 / 127.5
+    assert not np.array_equal(preprocess(frame, legacy), preprocess(frame))
+
+
+@pytest.mark.parametrize(("h", "w", "side"), [(480, 640, 448), (720, 1280, 672), (960, 1280, 896)])
+def test_webcam_frames_get_one_area_resize_of_a_trimmed_square(h: int, w: int, side: int) -> None:
+    # The default: the centre square trimmed to a whole multiple of 224, then one INTER_AREA step.
+    frame = _webcam_like(h, w)
+    top, left = (h - side) // 2, (w - side) // 2
+    square = frame[top : top + side, left : left + side]
+    expected = cv2.resize(square, (224, 224), interpolation=cv2.INTER_AREA).astype(np.float32) / 127.5 - 1.0
+    assert np.allclose(preprocess(frame), expected, atol=1e-6)
+
+
+def test_no_trim_that_would_cut_more_than_a_tenth() -> None:
+    # 1080 -> 896 would lose 17% of the side: the whole square is used (area, then bilinear).
+    frame = _webcam_like(1080, 1440)
+    whole = cv2.resize(frame[:, 180:1260], (224, 224), interpolation=cv2.INTER_AREA).astype(np.float32)
+    trimmed = cv2.resize(frame[92:988, 272:1168], (224, 224), interpolation=cv2.INTER_AREA).astype(np.float32)
+    to_whole = np.abs(preprocess(frame) - (whole / 127.5 - 1.0)).mean()
+    to_trimmed = np.abs(preprocess(frame) - (trimmed / 127.5 - 1.0)).mean()
+    assert to_whole < 2.0 / 127.5 and to_trimmed > 3 * to_whole
+
+
+def test_config_without_resize_round_trips_and_new_configs_say_theirs() -> None:
+    assert PreprocessConfig().to_dict()["resize"] == Resize.AREA.value
+    assert PreprocessConfig.from_dict(PreprocessConfig().to_dict()) == PreprocessConfig()
+    with pytest.raises(ValueError):
+        PreprocessConfig(resize="cubic")
+
+
+def test_writes_into_given_buffers_without_allocating_new_ones() -> None:
+    frame = _webcam_like(480, 640)
+    out = np.empty((224, 224, 3), np.float32)
+    work = np.empty((224, 224, 3), np.uint8)
+    assert preprocess(frame, out=out, work=work) is out
+    assert np.array_equal(out, preprocess(frame))
+    assert np.array_equal(work, resize_square(frame))

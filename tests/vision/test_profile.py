@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 from game.vision import profile as profile_module
+from game.vision.classifier import NumpyHead
 from game.vision.features import Backbone
+from game.vision.head_arrays import HEAD_ARRAYS_FILE
 from game.vision.preprocess import PreprocessConfig
 from game.vision.profile import (
     FORMAT_VERSION,
@@ -205,3 +207,76 @@ def test_damaged_parts_get_messages_that_do_not_mislead(saved: Path) -> None:
     with pytest.raises(ProfileError, match="damaged or not a Keras head") as head_error:
         load_profile(saved)
     assert "not found" not in str(head_error.value).lower()
+
+
+def _keras_output(trained: Profile, x: np.ndarray) -> np.ndarray:
+    return np.asarray(trained.head(x, training=False).numpy())
+
+
+def test_the_numpy_head_is_saved_and_loads_without_keras(
+    trained: Profile, saved: Path, split: dict[str, Any]
+) -> None:
+    loaded = load_profile(saved, keras_head=False)
+    assert loaded.head is None and loaded.head_arrays is not None
+    x = split["x_test"][:16]
+    assert np.allclose(NumpyHead(loaded.head_arrays)(x), _keras_output(trained, x), atol=1e-5)
+    with np.load(saved / HEAD_ARRAYS_FILE, allow_pickle=False) as data:
+        assert all(data[name].dtype != object for name in data.files)
+
+
+def test_a_profile_without_the_numpy_head_gets_it_once(
+    trained: Profile, saved: Path, split: dict[str, Any]
+) -> None:
+    (saved / HEAD_ARRAYS_FILE).unlink()  # as saved by a version before head.npz
+    first = load_profile(saved, keras_head=False)
+    assert (saved / HEAD_ARRAYS_FILE).is_file() and first.head_arrays is not None
+    second = load_profile(saved, keras_head=False)
+    x = split["x_test"][:8]
+    assert second.head_arrays is not None
+    assert np.allclose(NumpyHead(second.head_arrays)(x), _keras_output(trained, x), atol=1e-5)
+
+
+def test_retraining_replaces_the_numpy_head_too(saved: Path, split: dict[str, Any]) -> None:
+    profile = load_profile(saved)
+    train_profile(profile, QUICK, seed=7)
+    again = save_profile(profile, saved)
+    x = split["x_test"][:8]
+    arrays = load_profile(again, keras_head=False).head_arrays
+    assert arrays is not None
+    assert np.allclose(NumpyHead(arrays)(x), _keras_output(profile, x), atol=1e-5)
+
+
+def _rewrite_arrays(saved: Path, **changes: Any) -> None:
+    with np.load(saved / HEAD_ARRAYS_FILE, allow_pickle=False) as data:
+        entries = {name: data[name] for name in data.files}
+    entries.update(changes)
+    np.savez(saved / HEAD_ARRAYS_FILE, **{k: v for k, v in entries.items() if v is not None})
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kernel_1": np.zeros((100, 3), np.float32)}, "predicts 3 classes"),
+        ({"kernel_0": np.zeros((1024, 100), np.float32)}, r"expected float32 \(12544, units\)"),
+        ({"kernel_0": np.zeros((12544, 100), np.float64)}, "float64"),
+        ({"bias_0": np.full(100, np.nan, np.float32)}, "not finite"),
+        ({"activations": np.asarray(["relu", "sigmoid"])}, "sigmoid"),
+        ({"pooling": np.asarray("max")}, "unknown pooling"),
+        ({"kernel_1": None}, "kernel_1 is missing"),
+        ({"extra": np.zeros(3)}, "unexpected contents: extra"),
+        ({"kernel_0": np.asarray([{"a": 1}], dtype=object)}, r"not a readable head file \(ValueError\)"),
+    ],
+)
+def test_a_bad_numpy_head_gets_one_clear_message(saved: Path, changes: dict[str, Any], message: str) -> None:
+    _rewrite_arrays(saved, **changes)
+    with pytest.raises(ProfileError, match=message) as error:
+        load_profile(saved, keras_head=False)
+    assert str(error.value).startswith(str(saved / HEAD_ARRAYS_FILE))
+    assert "allow_pickle" not in str(error.value)
+
+
+def test_a_truncated_numpy_head(saved: Path) -> None:
+    data = (saved / HEAD_ARRAYS_FILE).read_bytes()
+    (saved / HEAD_ARRAYS_FILE).write_bytes(data[:5000])
+    with pytest.raises(ProfileError, match="damaged or not a gesture head"):
+        load_profile(saved, keras_head=False)
