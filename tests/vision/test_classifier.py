@@ -11,7 +11,7 @@ import pytest
 
 from game.vision.classifier import GestureClassifier, NumpyHead
 from game.vision.features import Backbone, FeatureExtractor, LiteRTBackbone
-from game.vision.images import LabelledImages, read_rgb
+from game.vision.images import LabelledImages
 from game.vision.profile import Profile, ProfileError, load_profile, save_profile, train_profile
 from game.vision.training import DEFAULT, HeadConfig, build_head
 
@@ -67,22 +67,15 @@ def test_refuses_an_untrained_profile(profile: Profile, litert: LiteRTBackbone) 
         GestureClassifier(untrained, litert)
 
 
-def _room_frames(shared_dir: Path, count: int) -> list[np.ndarray]:
-    files = sorted((shared_dir / "data" / "rooms").glob("*/*/*.jpg"))
-    if not files:
-        pytest.skip("no room frames in ../shared/data/rooms")
-    frames = [read_rgb(f) for f in files[:: max(1, len(files) // count)][:count]]
-    return [f for f in frames if f is not None]
-
-
 def test_per_frame_path_gives_the_features_training_computes(
-    profile: Profile, litert: LiteRTBackbone, extractor: FeatureExtractor, shared_dir: Path
+    profile: Profile, litert: LiteRTBackbone, extractor: FeatureExtractor, signdigits_images: LabelledImages
 ) -> None:
-    # Real 640x480 webcam frames (and a 1280x720 and a 1920x1080 copy): the path play runs (resize
-    # into the interpreter's buffer, LiteRT) against the batched training path (preprocess_batch,
-    # TensorFlow), both with the profile's preprocessing.
-    frames = _room_frames(shared_dir, 6)
-    frames += [cv2.resize(frames[0], (1280, 720)), cv2.resize(frames[1], (1920, 1080))]
+    # Webcam-sized frames of real hands (640x480, one 1280x720, one 1920x1080): the path play runs
+    # (resize into the interpreter's buffer, LiteRT) against the batched training path
+    # (preprocess_batch, TensorFlow), both with the profile's preprocessing.
+    photos = signdigits_images.images[::40][:6]
+    frames = [cv2.resize(p, (640, 480), interpolation=cv2.INTER_CUBIC) for p in photos]
+    frames += [cv2.resize(photos[0], (1280, 720)), cv2.resize(photos[1], (1920, 1080))]
     classifier = GestureClassifier(profile, litert)
     training = extractor.from_images(frames, profile.preprocess)
     for frame, reference in zip(frames, training, strict=True):
