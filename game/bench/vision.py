@@ -132,10 +132,10 @@ def _time_parts(camera_bgr: np.ndarray, classifier: Any, count: int) -> dict[str
 def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     import keras
 
-    from game.gesture_setup import live_inference_threads
     from game.vision.camera import _to_rgb as camera_to_rgb
     from game.vision.classifier import GestureClassifier
     from game.vision.features import FeatureExtractor, LiteRTBackbone, load_backbone
+    from game.vision.gesture_setup import live_inference_threads
     from game.vision.images import read_rgb
     from game.vision.preprocess import preprocess
     from game.vision.profile import Profile

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from game.cli import main
-from game.gesture_setup import live_inference_threads
+from game.vision.gesture_setup import live_inference_threads
 from game.vision.images import KNOWN_CLASSES
 
 
