@@ -1,6 +1,7 @@
 """Loads the per-frame MobileNet backbone (and then the saved profile, whose head needs Keras) in a
 background thread so the calibration window and its camera preview appear at once; the scene
-shows ``stage`` with a busy indicator meanwhile.
+shows ``stage`` and a bar filled to ``progress`` (the share of the loading steps done), and
+records meanwhile (the camera thread keeps those frames until the backbone is ready).
 
 ``game.vision.features`` imports TensorFlow lazily, and only this thread calls into it (which
 imports it only when the LiteRT conversion is not cached yet), so the UI thread never does.
@@ -63,7 +64,13 @@ class BackboneLoader:
         self.profile_error = ""
         self.preprocess_config = preprocess_config
         self.state = LoadState.LOADING
-        self.stage = "starting"
+        self.stage = "Finding the MobileNet weights"
+        #: Loading steps: which one is under way (1-based) and how many there are; ``progress``
+        #: is the share of them done, for the bar on screen.
+        self.step = 0
+        self.steps = 1
+        self.progress = 0.0
+        self.step_started = time.monotonic()
         self.message = ""
         self.seconds: float | None = None
         self.backbone: vf.LiteRTBackbone | None = None
@@ -97,23 +104,33 @@ class BackboneLoader:
         lower_current_thread_priority()
         started = time.perf_counter()
         try:
+            has_profile = self.profile_dir is not None and find_profile(self.profile_dir) is not None
             weights = self.weights or vf.default_weights_path()
-            if weights is None:
-                self.stage = "Downloading MobileNet weights (first run only)"
-            elif not vf.litert_cache_path(self.models, vf.file_sha256(weights)).is_file():
-                self.stage = "Converting MobileNet for the per-frame runtime (first run only)"
+            converted = weights is not None and vf.litert_cache_path(self.models, vf.file_sha256(weights))
+            cached = bool(converted and converted.is_file())
+            # The steps are known before the first one starts, so the bar can say "step i of n".
+            self.steps = (1 if cached else 3) + (1 if has_profile else 0)
+            if cached:
+                self._begin(1, "Loading MobileNet")
+                backbone = vf.LiteRTBackbone.load(self.models, self.weights, num_threads=FRAME_THREADS)
             else:
-                self.stage = "Loading MobileNet"
-            # One thread: the other core stays free for the window and for training.
-            backbone = vf.LiteRTBackbone.load(self.models, self.weights, num_threads=FRAME_THREADS)
+                self._begin(1, "Importing TensorFlow to prepare MobileNet (first run only)")
+                _prepare_tensorflow()
+                fetch = "Downloading MobileNet weights" if weights is None else "Building MobileNet"
+                self._begin(2, f"{fetch} (first run only)")
+                network = vf.load_backbone(self.weights)
+                self._begin(3, "Converting MobileNet for the per-frame runtime (first run only)")
+                # One thread: the other core stays free for the window and for training.
+                backbone = vf.LiteRTBackbone.from_backbone(network, self.models, num_threads=FRAME_THREADS)
             self.seconds = time.perf_counter() - started
         except Exception as exc:  # the message is shown on screen; recording stays disabled
             self.message = str(exc) or type(exc).__name__
             self.state = LoadState.FAILED
             return
-        if self.profile_dir is not None and find_profile(self.profile_dir) is not None:
-            # Before READY, so that samples recorded meanwhile cannot be replaced by the saved ones.
-            self.stage = "Loading your saved profile"
+        if has_profile and self.profile_dir is not None:
+            # Before READY, so that the saved samples come first and the frames recorded meanwhile
+            # (kept by the camera thread) are added after them.
+            self._begin(self.steps, "Loading your saved profile (TensorFlow, for its head)")
             _prepare_tensorflow()  # the saved head is a Keras model
             try:
                 self.saved = load_calibration(self.profile_dir)
@@ -121,6 +138,7 @@ class BackboneLoader:
                 self.profile_error = str(exc)
         # Published last: the scene reads the profile fields once it sees READY.
         self.backbone = backbone
+        self.progress = 1.0
         self.state = LoadState.READY
         # Importing TensorFlow holds the interpreter lock for long stretches; doing it now, while
         # the player records, keeps that hitch out of the training the player is watching.
@@ -129,6 +147,12 @@ class BackboneLoader:
         self.stage = "Preparing training"
         _prepare_tensorflow()
         self.warm = True
+
+    def _begin(self, step: int, stage: str) -> None:
+        self.step, self.stage = step, stage
+        self.steps = max(self.steps, step)
+        self.progress = (step - 1) / self.steps
+        self.step_started = time.monotonic()
 
     def features(self, image_rgb: np.ndarray) -> np.ndarray:
         """One RGB ``uint8`` frame -> float32 (7, 7, 256), exactly as play computes them."""

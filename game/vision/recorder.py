@@ -2,9 +2,11 @@
 while a class is being recorded, and runs the trained classifier for the live test.
 
 Everything slow (opening a webcam, reading a frame, the per-frame backbone, the classifier) runs
-here so the render loop never waits. The scene talks to it through a few setters and reads the
-newest frame, the newest prediction and the queue of recorded samples, all without blocking.
-When the camera fails the worker says so, stops recording (the scene keeps the samples), and
+here so the render loop never waits. Frames recorded before the backbone is loaded are kept (as
+the 224x224 squares preprocessing makes of them, so their features come out exactly as they
+would have) and turned into samples, in order, once it is. The scene talks to it through a few
+setters and reads the newest frame, the newest prediction and the queue of recorded samples, all
+without blocking. When the camera fails the worker says so, stops recording (the scene keeps the samples), and
 tries to reopen it every ``retry_interval`` seconds.
 """
 
@@ -19,11 +21,16 @@ from typing import Protocol
 import numpy as np
 
 from game.vision.camera import CameraError, Frame, FrameSource
-from game.vision.preprocess import thumbnail
+from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, resize_square, thumbnail
 from game.vision.profile import THUMBNAIL_SIZE as THUMB_SIZE
 
 RETRY_INTERVAL_S = 1.0
 JOIN_TIMEOUT_S = 5.0
+#: Frames kept while the backbone loads (150 KB each as 224x224 squares): 20 s of a 30 fps camera.
+MAX_PENDING = 600
+#: Kept frames turned into samples per camera frame once the backbone is ready (a few ms each),
+#: so the preview keeps its pace while the backlog drains.
+PENDING_PER_FRAME = 6
 
 
 class FeatureFn(Protocol):
@@ -61,6 +68,16 @@ class RecordedSample:
 
 
 @dataclass(frozen=True)
+class PendingFrame:
+    """A frame recorded before the backbone was ready: the square preprocessing makes of it."""
+
+    label: str
+    square: np.ndarray
+    thumbnail: np.ndarray
+    burst_id: int
+
+
+@dataclass(frozen=True)
 class LiveResult:
     """The classifier's answer for one frame and which frame it was."""
 
@@ -72,8 +89,18 @@ class LiveResult:
 class CameraWorker:
     """One daemon thread that owns the frame source; see the module docstring."""
 
-    def __init__(self, opener: Callable[[], FrameSource], retry_interval: float = RETRY_INTERVAL_S) -> None:
+    def __init__(
+        self,
+        opener: Callable[[], FrameSource],
+        retry_interval: float = RETRY_INTERVAL_S,
+        preprocess_config: PreprocessConfig = DEFAULT_PREPROCESS,
+    ) -> None:
         self._opener = opener
+        #: The preprocessing the backbone will use: kept frames are stored already cropped and resized.
+        self.preprocess_config = preprocess_config
+        self._pending: list[PendingFrame] = []
+        #: Frames recorded while the backbone loaded that did not fit in ``MAX_PENDING``.
+        self.pending_dropped = 0
         self._retry_interval = retry_interval
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -154,6 +181,28 @@ class CameraWorker:
         rec = self._recording
         return rec[0] if rec is not None else None
 
+    @property
+    def pending(self) -> int:
+        """Recorded frames waiting for the backbone (they become samples once it is loaded)."""
+        return len(self._pending)
+
+    def discard_pending(self, label: str | None = None, burst_id: int | None = None) -> int:
+        """Drop kept frames of ``label`` (all labels when None) or of one burst; returns how many."""
+        with self._lock:
+            keep = [
+                p
+                for p in self._pending
+                if not ((label is None or p.label == label) and (burst_id is None or p.burst_id == burst_id))
+            ]
+            dropped, self._pending = len(self._pending) - len(keep), keep
+        return dropped
+
+    def last_pending_burst(self) -> tuple[str, int] | None:
+        """The label and burst id of the newest kept frame, or None when nothing is waiting."""
+        with self._lock:
+            last = self._pending[-1] if self._pending else None
+        return None if last is None else (last.label, last.burst_id)
+
     def drain_samples(self) -> list[RecordedSample]:
         with self._lock:
             samples, self._samples = self._samples, []
@@ -179,6 +228,7 @@ class CameraWorker:
                     self._recording = None
                     ended = f"{source.description or 'the video'} ended"
                     self._state, self._message = CameraState.ENDED, ended
+                    self._drain_without_frames()
                     self._stop.wait(self._retry_interval)
                     continue
                 self._frame = frame
@@ -205,6 +255,7 @@ class CameraWorker:
         self._recording = None
         self._state, self._message = CameraState.LOST, message
         self._close()
+        self._drain_without_frames()
         self._stop.wait(self._retry_interval)
 
     def _close(self) -> None:
@@ -213,15 +264,48 @@ class CameraWorker:
         if source is not None:
             source.close()
 
+    def _keep(self, frame: Frame, recording: tuple[str, int]) -> None:
+        """Record ``frame`` for later: the backbone is not loaded yet, or older kept frames come first."""
+        if len(self._pending) >= MAX_PENDING:
+            self.pending_dropped += 1
+            return
+        square = resize_square(frame.image, self.preprocess_config)
+        kept = PendingFrame(recording[0], square, thumbnail(frame.image, THUMB_SIZE), recording[1])
+        with self._lock:
+            self._pending.append(kept)
+
+    def _drain_without_frames(self) -> None:
+        """No camera picture to keep pace with: turn every kept frame into a sample now, if possible."""
+        features = self._features
+        try:
+            while features is not None and self._pending and not self._stop.is_set():
+                self._drain_pending(features)
+        except Exception as exc:  # shown on screen, as in _process
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def _drain_pending(self, features: FeatureFn) -> None:
+        """Turn the oldest kept frames into samples, in recording order."""
+        with self._lock:
+            batch, self._pending = self._pending[:PENDING_PER_FRAME], self._pending[PENDING_PER_FRAME:]
+        # preprocess() of a square already at the input size is that square, scaled: these
+        # features are exactly those of the whole frame.
+        samples = [RecordedSample(p.label, features(p.square), p.thumbnail, p.burst_id) for p in batch]
+        with self._lock:
+            self._samples.extend(samples)
+
     def _process(self, frame: Frame) -> None:
         recording, features, classifier = self._recording, self._features, self._classifier
         try:
-            if recording is not None and features is not None:
+            if recording is not None and (features is None or self._pending):
+                self._keep(frame, recording)
+            elif recording is not None and features is not None:
                 vector = features(frame.image)
                 thumb = thumbnail(frame.image, THUMB_SIZE)
                 sample = RecordedSample(recording[0], vector, thumb, recording[1])
                 with self._lock:
                     self._samples.append(sample)
+            if features is not None and self._pending:
+                self._drain_pending(features)
             if classifier is not None:
                 result = classifier.predict(frame.image, frame.timestamp)
                 live = LiveResult(dict(result.probs), result.top, frame.index)

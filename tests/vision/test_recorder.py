@@ -123,3 +123,70 @@ def test_stop_never_releases_a_camera_that_a_stuck_read_still_uses(
     source.release.set()
     _wait_for(lambda: source.closed >= 1, "the worker to close the source")
     assert not source.closed_while_reading
+
+
+class NumberedSource(FrameSource):
+    """640x480 frames whose pixels all hold the frame number, so each sample can be traced back."""
+
+    description = "numbered frames"
+
+    def __init__(self, limit: int) -> None:
+        self.count = 0
+        self.limit = limit
+
+    def read(self) -> Frame | None:
+        if self.count >= self.limit:
+            return None
+        time.sleep(0.002)
+        self.count += 1
+        return Frame(np.full((480, 640, 3), self.count, dtype=np.uint8), time.monotonic(), self.count)
+
+    def close(self) -> None:
+        pass
+
+
+def test_frames_recorded_before_the_backbone_is_ready_become_samples_in_order() -> None:
+    from game.vision.preprocess import preprocess
+
+    source = NumberedSource(limit=40)
+    worker = CameraWorker(lambda: source).start()
+    try:
+        worker.set_recording("up", 1)
+        _wait_for(lambda: worker.pending >= 10, "frames to be kept while no backbone is loaded")
+        worker.set_recording("down", 2)
+        _wait_for(lambda: source.count >= source.limit, "the video to end")
+        kept = worker.pending
+        assert kept > 10 and worker.drain_samples() == []  # nothing without a backbone
+
+        def features(image: np.ndarray) -> np.ndarray:
+            # Stands in for the backbone: the preprocessed input, whose first value says the frame.
+            return preprocess(image)[:1, :1, 0].copy()
+
+        worker.set_features(features)
+        samples: list = []
+        _wait_for(lambda: bool(samples.extend(worker.drain_samples())) or len(samples) >= kept, "the backlog")
+        assert worker.pending == 0 and len(samples) == kept
+        numbers = [round((float(s.features[0, 0]) + 1.0) * 127.5) for s in samples]
+        assert numbers == sorted(numbers) and len(set(numbers)) == kept  # in recording order, none lost
+        labels = [s.label for s in samples]
+        assert labels == sorted(labels, key=["up", "down"].index) and {"up", "down"} <= set(labels)
+        # Exactly the features the whole frame would have given.
+        assert np.array_equal(samples[0].features, features(np.full((480, 640, 3), numbers[0], np.uint8)))
+    finally:
+        worker.stop()
+
+
+def test_kept_frames_can_be_discarded_by_class_or_burst() -> None:
+    source = NumberedSource(limit=30)
+    worker = CameraWorker(lambda: source).start()
+    try:
+        worker.set_recording("up", 1)
+        _wait_for(lambda: worker.pending >= 5, "some up frames")
+        worker.set_recording("left", 2)
+        _wait_for(lambda: source.count >= source.limit, "the video to end")
+        assert worker.last_pending_burst() == ("left", 2)
+        left = worker.discard_pending(burst_id=2)
+        assert left > 0 and worker.last_pending_burst() == ("up", 1)
+        assert worker.discard_pending("up") > 0 and worker.pending == 0
+    finally:
+        worker.stop()

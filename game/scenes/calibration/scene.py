@@ -90,8 +90,9 @@ class CalibrationScene(Scene):
     ) -> None:
         self.options = options
         self.sources = SourceChooser(options.camera, options.video, options.mirror, override=source)
-        self.camera = CameraWorker(self.sources.opener())
         self.backbone = BackboneLoader(options.models, options.weights, profile_dir=options.profile_dir)
+        # Frames recorded while MobileNet loads are kept, preprocessed as the backbone will.
+        self.camera = CameraWorker(self.sources.opener(), preprocess_config=self.backbone.preprocess_config)
         self.book = SampleBook(MIN_SAMPLES)
         self.config: HeadConfig = DEFAULT
         self.mode = Mode.RECORD
@@ -265,9 +266,11 @@ class CalibrationScene(Scene):
         if label == IDLE_CLASS and not self.book.use_idle:
             self.book.use_idle = True
             self.flash_message("Idle class on: record a relaxed hand or no hand (O turns it off)")
-        if not self.backbone.ready:
-            self.flash_message("MobileNet is still loading; recording starts when it is ready")
+        if self.backbone.state is LoadState.FAILED:
+            self.flash_message("MobileNet could not be loaded: nothing to record with", FlashKind.ERROR)
             return
+        if not self.backbone.ready:
+            self.flash_message("Recording: these frames become samples as soon as MobileNet is loaded")
         if self.camera.state is not CameraState.RUNNING:
             self.flash_message("No camera picture: cannot record right now", FlashKind.ERROR)
             return
@@ -291,6 +294,12 @@ class CalibrationScene(Scene):
 
     def _undo(self) -> None:
         self._stop_recording()
+        waiting = self.camera.last_pending_burst()
+        if waiting is not None:  # the newest burst is still waiting for MobileNet: it goes first
+            label, burst_id = waiting
+            n = self.camera.discard_pending(burst_id=burst_id)
+            self.flash_message(f"Removed the last {n} {label} frames")
+            return
         burst = self.book.undo()
         if burst is None:
             self.flash_message("Nothing to undo")
@@ -300,7 +309,7 @@ class CalibrationScene(Scene):
     def _clear(self, label: str) -> None:
         if self.recording == label:
             self._stop_recording()
-        n = self.book.clear(label)
+        n = self.book.clear(label) + self.camera.discard_pending(label)
         self.flash_message(f"Cleared {n} {label} samples" if n else f"{label} has no samples")
 
     def _toggle_idle(self) -> None:

@@ -8,6 +8,7 @@ are drawing caches, not state the scene depends on.
 from __future__ import annotations
 
 import math
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -253,11 +254,20 @@ class CalibrationView:
         stage = pygame.Rect(rect.x, rect.y, rect.width, 2 * self.normal.get_linesize())
         y = self._draw_lines(surface, stage, [scene.backbone.stage], widgets.ACCENT, self.normal)
         y += 2 * s
-        bar = pygame.Rect(rect.x, y, rect.width, 7 * s)
-        widgets.draw_progress_bar(surface, bar, None, phase=scene.elapsed)
+        loader = scene.backbone
+        bar = pygame.Rect(rect.x, y, rect.width, 9 * s)
+        # Determinate: filled to the share of the loading steps done, the step's time so far shown.
+        seconds = max(0, int(time.monotonic() - loader.step_started))
+        label = f"Step {max(1, loader.step)} of {loader.steps} ({seconds} s)"
+        widgets.draw_progress_bar(surface, bar, loader.progress, font=self.small, label=label)
         text_rect = pygame.Rect(rect.x, bar.bottom + 4 * s, rect.width, rect.bottom - bar.bottom - 4 * s)
-        paragraphs = ["The preview runs already; recording starts once MobileNet is loaded.", *INSTRUCTIONS]
-        self._draw_lines(surface, text_rect, paragraphs, widgets.TEXT_DIM)
+        kept = scene.camera.pending
+        waiting = (
+            f"{kept} frames recorded so far: they become samples when MobileNet is ready."
+            if kept
+            else "You can record already: the frames become samples when MobileNet is ready."
+        )
+        self._draw_lines(surface, text_rect, [waiting, *INSTRUCTIONS], widgets.TEXT_DIM)
 
     def _draw_training(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
         s = self.scale

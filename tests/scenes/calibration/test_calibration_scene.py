@@ -6,7 +6,9 @@ place, no camera at all, leaving with unsaved samples)."""
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pygame
@@ -364,4 +366,48 @@ def test_key_repeat_is_one_burst_and_focus_loss_stops_recording(
         removed = scene.book.undo()
         assert removed is not None and removed.count == kept, "the whole hold is one undo step"
     finally:
+        driver.close()
+
+
+def test_recording_while_mobilenet_loads_keeps_the_frames(
+    options: CalibrationOptions, signdigits: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # MobileNet takes as long as the test says: the player records meanwhile, and those frames
+    # become samples, in order, once it is ready.
+    from game.vision import features as vf
+
+    release = threading.Event()
+    load = vf.LiteRTBackbone.load
+
+    def slow_load(*args: Any, **kwargs: Any) -> vf.LiteRTBackbone:
+        assert release.wait(LOAD_TIMEOUT)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(vf.LiteRTBackbone, "load", slow_load)
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        driver.until(lambda: scene.camera.state is CameraState.RUNNING, 30, "the first camera frame")
+        assert not scene.backbone.ready and scene.backbone.progress == 0.0
+        assert "MobileNet" in scene.backbone.stage and scene.backbone.steps == 1
+        poses.pose = "left"
+        driver.key(KEYS["left"])
+        driver.until(lambda: scene.camera.pending >= 12, 60, "frames kept while MobileNet loads")
+        driver.key(KEYS["left"], down=False)
+        driver.frames(3)
+        kept = scene.camera.pending
+        assert scene.book.count("left") == 0 and scene.recording is None
+        release.set()
+        driver.until(lambda: scene.backbone.ready, LOAD_TIMEOUT, "MobileNet to load")
+        assert scene.backbone.progress == 1.0
+        driver.until(lambda: scene.book.count("left") >= kept, 60, "the kept frames to become samples")
+        assert scene.book.count("left") == kept and scene.camera.pending == 0
+        left = np.stack(scene.book.features("left"))
+        assert left.shape[1:] == (7, 7, 256) and not np.allclose(left[0], left[-1])
+        # Undo removes that whole hold, as for any other.
+        driver.tap(pygame.K_BACKSPACE)
+        assert scene.book.count("left") == 0
+    finally:
+        release.set()
         driver.close()

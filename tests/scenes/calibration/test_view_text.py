@@ -4,6 +4,7 @@ it reads is enough: no camera, no MobileNet."""
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -34,9 +35,19 @@ def _pygame() -> object:
     pygame.quit()
 
 
-def stand_in(state: LoadState, stage: str = "", message: str = "") -> SimpleNamespace:
-    backbone = SimpleNamespace(state=state, stage=stage, message=message, ready=state is LoadState.READY)
-    return SimpleNamespace(show_advanced=False, backbone=backbone, elapsed=0.7)
+def stand_in(state: LoadState, stage: str = "", message: str = "", pending: int = 0) -> SimpleNamespace:
+    backbone = SimpleNamespace(
+        state=state,
+        stage=stage,
+        message=message,
+        ready=state is LoadState.READY,
+        step=3,
+        steps=4,
+        progress=0.5,
+        step_started=time.monotonic() - 12.3,
+    )
+    camera = SimpleNamespace(pending=pending)
+    return SimpleNamespace(show_advanced=False, backbone=backbone, camera=camera, elapsed=0.7)
 
 
 def drawn_outside(surface: pygame.Surface, inside: pygame.Rect) -> int:
@@ -110,3 +121,38 @@ def test_the_busy_bar_covers_the_track_and_only_drifts_forward() -> None:
         shifts = [s for s in range(-15, 16) if (np.roll(previous, s)[20:-20] == columns[20:-20]).all()]
         assert shifts and min(abs(s) for s in shifts) == min(shifts, key=abs) >= 0, shifts
         previous = columns
+
+
+@pytest.mark.parametrize("scale", [1, 2, 3])
+def test_the_loading_bar_says_how_far_and_what_was_recorded(
+    scale: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 14: a determinate bar (the share of the loading steps done) with the step and its
+    # time, and the frames the player has recorded meanwhile.
+    surface = pygame.Surface(window_size(scale))
+    surface.fill(widgets.BACKGROUND)
+    layout = Layout.for_surface(surface, scale)
+    view = CalibrationView(scale)
+    bars: list[tuple[float | None, str]] = []
+    real = widgets.draw_progress_bar
+
+    def spy(target: pygame.Surface, rect: pygame.Rect, fraction: float | None, **kw: object) -> None:
+        bars.append((fraction, str(kw.get("label", ""))))
+        real(target, rect, fraction, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(widgets, "draw_progress_bar", spy)
+    drawn: list[str] = []
+    real_text = widgets.blit_text
+
+    def text_spy(
+        target: pygame.Surface, font: pygame.font.Font, text: str, *a: object, **kw: object
+    ) -> pygame.Rect:
+        drawn.append(text)
+        return real_text(target, font, text, *a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(widgets, "blit_text", text_spy)
+    scene = stand_in(LoadState.LOADING, stage=STAGE, pending=42)
+    view._draw_mode_panel(surface, scene, layout, None)  # type: ignore[arg-type]
+    assert bars == [(0.5, "Step 3 of 4 (12 s)")]
+    assert "42 frames" in " ".join(drawn)
+    assert drawn_outside(surface, layout.mode_panel) == 0
