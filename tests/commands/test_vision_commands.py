@@ -114,6 +114,7 @@ def test_bench_vision_reports_consistent_figures(
         figures["frame_ms_p50"] / figures["backbone_fp32_ms_p50"], rel=0.01
     )
     assert figures["threads"] == live_inference_threads() and figures["frame_shape"] == [480, 640, 3]
+    assert 0 < figures["backbone_fp32_ms_p10"] < figures["frame_ms_p10"] <= figures["frame_ms_p50"]
     parts = figures["frame_parts_ms_p50"]
     assert set(parts) == {"camera_convert", "preprocess", "invoke", "head"} and min(parts.values()) > 0
     assert figures["speedup"] == pytest.approx(figures["predict_ms_p50"] / figures["frame_ms_p50"], rel=0.01)
