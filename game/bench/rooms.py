@@ -16,9 +16,10 @@ every seed in :data:`SEEDS`. Every recipe runs on the same features in the same 
   that report one (``no_val_runs`` counts the others).
 
 The feature step is pluggable by recognizer (:class:`RoomRecognizer`): the whole-frame MobileNet
-recognizer ``frame`` always runs; a recognizer module that provides ``room_recognizer()`` (see
-:data:`OPTIONAL_RECOGNIZERS`) is measured beside it. Features are computed once per recognizer and
-preprocessing in each run, so training dominates, not the backbone.
+recognizer ``frame`` always runs; the hand-landmark recognizer ``hand`` is measured beside it when
+``game.vision.recognizer`` provides it (a frame without a hand: left out of calibration, wrong in
+the test). Features are computed once per recognizer and preprocessing in each run, so training
+dominates, not the backbone.
 
 Images default to ``../shared/data/rooms`` next to the checkout.
 """
@@ -38,6 +39,7 @@ import numpy as np
 
 from game.config import REPO_ROOT
 from game.vision.images import DatasetError
+from game.vision.training import TrainingError
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -48,8 +50,6 @@ CALIBRATION_SIZES = (10, 20)
 MIN_TEST_PER_CLASS = 5
 CLASSES_PER_RUN = 4
 SEEDS = (0, 1, 2)
-#: Modules that may provide another recognizer through a ``room_recognizer()`` function.
-OPTIONAL_RECOGNIZERS = ("game.vision.hands",)
 
 Log = Callable[[str], None]
 
@@ -236,9 +236,19 @@ def room_protocol(
                     y_train = np.repeat(np.arange(len(choice)), n)
                     x_test = np.concatenate([r[n:] for r in rows])
                     y_test = np.concatenate([np.full(len(r) - n, i) for i, r in enumerate(rows)])
+                    # Rows of NaN: the recognizer saw nothing (no hand) there.
+                    seen = ~np.isnan(x_train.reshape(len(x_train), -1)).any(axis=1)
+                    x_train, y_train = x_train[seen], y_train[seen]
+                    test_seen = ~np.isnan(x_test.reshape(len(x_test), -1)).any(axis=1)
                     for seed in seeds:
-                        trained = recognizer.train(x_train, y_train, list(choice), recipe, seed)
-                        predicted = np.argmax(trained.predict(x_test), axis=1)
+                        try:
+                            trained = recognizer.train(x_train, y_train, list(choice), recipe, seed)
+                        except TrainingError as exc:  # too few frames with something seen
+                            log(f"{recognizer.name} {recipe} {session.name} {'/'.join(choice)}: {exc}")
+                            continue
+                        predicted = np.full(len(x_test), -1)
+                        if test_seen.any():
+                            predicted[test_seen] = np.argmax(trained.predict(x_test[test_seen]), axis=1)
                         runs[recipe].append(
                             {
                                 "session": session.name,
@@ -260,12 +270,12 @@ def room_protocol(
                 "note": f"no session has {CLASSES_PER_RUN} classes with {n + MIN_TEST_PER_CLASS}+ frames",
             }
             continue
-        summaries = {r: _summary(runs[r], seeds) for r in recipes}
+        summaries = {r: _summary(runs[r], seeds) for r in recipes if runs[r]}
         entry: dict[str, Any] = {
             "sessions": sorted({r["session"] for r in runs[recipes[0]]}),
             "recipes": summaries,
         }
-        if "original" in summaries and recipes[0] != "original":
+        if "original" in summaries and recipes[0] in summaries and recipes[0] != "original":
             entry["default_minus_original"] = _round(
                 summaries[recipes[0]]["mean"] - summaries["original"]["mean"]
             )
@@ -273,22 +283,53 @@ def room_protocol(
     return result
 
 
+@dataclass
+class HandRecognizer:
+    """The hand-landmark recognizer (issue 13), through ``game.vision.recognizer.image_features``.
+
+    A frame in which no hand is found gets a row of NaN: it is left out of calibration and counts
+    as wrong in the test (play would not steer with it)."""
+
+    image_features: Callable[..., Any]
+    default: Any  # HeadConfig for hand features
+    name: str = "hand"
+
+    def recipes(self) -> Sequence[str]:
+        return ["default", "original"]
+
+    def feature_key(self, recipe: str) -> str:
+        return "hand"
+
+    def features(self, images: Sequence[np.ndarray], recipe: str) -> np.ndarray:
+        rows = self.image_features("hand", list(images))
+        x = np.asarray(rows.features, dtype=np.float32).copy()
+        x[~np.asarray(rows.found, dtype=bool)] = np.nan
+        return x
+
+    def train(
+        self, features: np.ndarray, labels: np.ndarray, classes: Sequence[str], recipe: str, seed: int
+    ) -> Trained:
+        from game.vision.classifier import NumpyHead
+        from game.vision.training import ORIGINAL_RECIPE, train_head
+
+        config = self.default if recipe == "default" else ORIGINAL_RECIPE
+        result = train_head(features, labels, classes, config, seed=seed)
+        return Trained(NumpyHead(result.head), result.val_accuracy, result.note)
+
+
 def optional_recognizers(log: Log) -> list[RoomRecognizer]:
-    """Recognizers other modules provide (``room_recognizer()``); none when the module is absent."""
-    found = []
-    for name in OPTIONAL_RECOGNIZERS:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        factory = getattr(module, "room_recognizer", None)
-        if factory is None:
-            continue
-        recognizer = factory()
-        if recognizer is not None:
-            log(f"also measuring the {recognizer.name} recognizer from {name}")
-            found.append(recognizer)
-    return found
+    """The hand recognizer when its module is there (``image_features`` and a hand recipe)."""
+    try:
+        recognizer = importlib.import_module("game.vision.recognizer")
+        training = importlib.import_module("game.vision.training")
+    except ImportError:
+        return []
+    image_features = getattr(recognizer, "image_features", None)
+    default_recipe = getattr(training, "default_recipe", None)
+    if image_features is None or default_recipe is None:
+        return []
+    log("also measuring the hand recognizer (game.vision.recognizer)")
+    return [HandRecognizer(image_features, default_recipe("hand"))]
 
 
 def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
@@ -314,9 +355,18 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     frame = out["recognizers"]["frame"]
     for n in CALIBRATION_SIZES:
         entry = frame.get(f"n{n}", {})
-        if "recipes" in entry:
+        if {"default", "original"} <= set(entry.get("recipes", {})):
             out[f"n{n}_default_mean"] = entry["recipes"]["default"]["mean"]
             out[f"n{n}_original_mean"] = entry["recipes"]["original"]["mean"]
             out[f"n{n}_default_minus_original"] = entry["default_minus_original"]
             out[f"n{n}_default_gap_mean"] = entry["recipes"]["default"]["gap_mean"]
+    hand = out["recognizers"].get("hand", {})
+    for n in CALIBRATION_SIZES:
+        h, f = hand.get(f"n{n}", {}), frame.get(f"n{n}", {})
+        if "default" in h.get("recipes", {}) and "default" in f.get("recipes", {}):
+            out[f"n{n}_hand_default_mean"] = h["recipes"]["default"]["mean"]
+            out[f"n{n}_hand_default_gap_mean"] = h["recipes"]["default"]["gap_mean"]
+            out[f"n{n}_hand_minus_frame"] = _round(
+                h["recipes"]["default"]["mean"] - f["recipes"]["default"]["mean"]
+            )
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -289,12 +289,11 @@ def train_head(
     x_val = features[val_idx].astype(np.float32)
     y_val = labels[val_idx]
 
-    head, history, probs = _train_once(
-        x_train, y_train, x_val, y_val, n_classes, config, seed, rng, on_epoch, should_stop
-    )
+    trainer = _trainer(n_classes, config, seed)
+    history = trainer.run(x_train, y_train, x_val, y_val, rng, on_epoch, should_stop)
 
     x_eval, y_eval = (x_val, y_val) if len(val_idx) else (features.astype(np.float32), labels)
-    pred = np.argmax(probs(x_eval), axis=1)
+    pred = np.argmax(trainer.probabilities(x_eval), axis=1)
     confusion = _confusion(y_eval, pred, n_classes)
 
     refitted = False
@@ -303,14 +302,17 @@ def train_head(
         return len(run) < config.epochs or (should_stop is not None and should_stop())
 
     if config.refit and len(val_idx) and not stopped(history):
-        # Same recipe and epoch count as the run just measured, now on every sample.
+        # Same recipe, start and epoch count as the run just measured, now on every sample; the
+        # trainer's compiled steps are reused, so the refit costs its steps and no second tracing.
         x_all, y_all = training_set(np.arange(len(labels)))
-        empty = np.empty((0, *FEATURE_SHAPE), dtype=np.float32)
-        refit_head, refit_history, _ = _train_once(
-            x_all, y_all, empty, y_val[:0], n_classes, config, seed, rng, on_refit_epoch, should_stop
-        )
-        if not stopped(refit_history):  # a refit cut short keeps the measured head
-            head, refitted = refit_head, True
+        measured = trainer.snapshot()
+        trainer.restart()
+        refit_history = trainer.run(x_all, y_all, x_all[:0], y_all[:0], rng, on_refit_epoch, should_stop)
+        if stopped(refit_history):  # a refit cut short keeps the measured head
+            trainer.restore(measured)
+        else:
+            refitted = True
+    head = trainer.keras_head()
     return TrainResult(
         head=head,
         classes=list(classes),
@@ -325,57 +327,90 @@ def train_head(
     )
 
 
-def _train_once(
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
-    n_classes: int,
-    config: HeadConfig,
-    seed: int,
-    rng: np.random.Generator,
-    on_epoch: EpochCallback | None,
-    should_stop: StopCheck | None,
-) -> tuple[Any, list[EpochReport], Callable[[np.ndarray], np.ndarray]]:
-    """One training run of ``config``'s head: (Keras head, epoch reports, probabilities function)."""
+class _Trainer(Protocol):
+    """Trains one head: :meth:`run` can be called again after :meth:`restart` (the refit)."""
+
+    def run(
+        self,
+        x_train: np.ndarray,
+        y_train: np.ndarray,
+        x_val: np.ndarray,
+        y_val: np.ndarray,
+        rng: np.random.Generator,
+        on_epoch: EpochCallback | None,
+        should_stop: StopCheck | None,
+    ) -> list[EpochReport]: ...
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray: ...
+
+    def snapshot(self) -> Any: ...
+
+    def restore(self, state: Any) -> None: ...
+
+    def restart(self) -> None: ...
+
+    def keras_head(self) -> Any: ...
+
+
+def _trainer(n_classes: int, config: HeadConfig, seed: int) -> _Trainer:
     if config.kind == "linear":
-        return _fit_linear(x_train, y_train, x_val, y_val, n_classes, config, seed, on_epoch, should_stop)
-    head = build_head(n_classes, config, seed)
-    history = _fit(head, x_train, y_train, x_val, y_val, n_classes, config, rng, on_epoch, should_stop)
-    return head, history, lambda x: np.asarray(head(x, training=False).numpy())
+        return _LinearTrainer(n_classes, config, seed)
+    return _MlpTrainer(build_head(n_classes, config, seed), n_classes, config)
 
 
-def _fit_linear(
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
-    n_classes: int,
-    config: HeadConfig,
-    seed: int,
-    on_epoch: EpochCallback | None,
-    should_stop: StopCheck | None,
-) -> tuple[Any, list[EpochReport], Callable[[np.ndarray], np.ndarray]]:
-    from game.vision.linear_head import LinearFit
+class _LinearTrainer:
+    """The linear head (game/vision/linear_head.py): each run is a new fit; the compiled program is shared."""
 
-    fit = LinearFit(x_train, y_train, n_classes, config.pooling, seed)
-    history: list[EpochReport] = []
-    for epoch in range(1, config.epochs + 1):
-        loss, accuracy = fit.epoch(
-            config.steps_per_epoch, config.learning_rate, config.l2, config.label_smoothing
-        )
-        val_loss = val_acc = None
-        if len(x_val):
-            probs = fit.probabilities(x_val)
-            val_loss = float(-np.mean(np.log(np.maximum(probs[np.arange(len(y_val)), y_val], 1e-7))))
-            val_acc = float(np.mean(np.argmax(probs, axis=1) == y_val))
-        report = EpochReport(epoch, config.epochs, loss, accuracy, val_loss, val_acc)
-        history.append(report)
-        if on_epoch is not None:
-            on_epoch(report)
-        if should_stop is not None and should_stop():
-            break
-    return fit.keras_head(), history, fit.probabilities
+    def __init__(self, n_classes: int, config: HeadConfig, seed: int) -> None:
+        self.n_classes, self.config, self.seed = n_classes, config, seed
+        self.fit: Any = None
+
+    def run(
+        self,
+        x_train: np.ndarray,
+        y_train: np.ndarray,
+        x_val: np.ndarray,
+        y_val: np.ndarray,
+        rng: np.random.Generator,
+        on_epoch: EpochCallback | None,
+        should_stop: StopCheck | None,
+    ) -> list[EpochReport]:
+        from game.vision.linear_head import LinearFit
+
+        config = self.config
+        self.fit = fit = LinearFit(x_train, y_train, self.n_classes, config.pooling, self.seed)
+        history: list[EpochReport] = []
+        for epoch in range(1, config.epochs + 1):
+            loss, accuracy = fit.epoch(
+                config.steps_per_epoch, config.learning_rate, config.l2, config.label_smoothing
+            )
+            val_loss = val_acc = None
+            if len(x_val):
+                probs = fit.probabilities(x_val)
+                val_loss = float(-np.mean(np.log(np.maximum(probs[np.arange(len(y_val)), y_val], 1e-7))))
+                val_acc = float(np.mean(np.argmax(probs, axis=1) == y_val))
+            report = EpochReport(epoch, config.epochs, loss, accuracy, val_loss, val_acc)
+            history.append(report)
+            if on_epoch is not None:
+                on_epoch(report)
+            if should_stop is not None and should_stop():
+                break
+        return history
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(self.fit.probabilities(x))
+
+    def snapshot(self) -> Any:
+        return self.fit
+
+    def restore(self, state: Any) -> None:
+        self.fit = state
+
+    def restart(self) -> None:
+        self.fit = None
+
+    def keras_head(self) -> Any:
+        return self.fit.keras_head()
 
 
 class _FusedAdam:
@@ -395,6 +430,15 @@ class _FusedAdam:
         self.beta1_power = tf.Variable(1.0, trainable=False)
         self.beta2_power = tf.Variable(1.0, trainable=False)
         self.learning_rate = learning_rate
+
+    def reset(self) -> None:
+        """Back to Adam's starting state (no moments, bias correction from step 1)."""
+        import tensorflow as tf
+
+        for slot in (*self.m, *self.v):
+            slot.assign(tf.zeros_like(slot))
+        self.beta1_power.assign(1.0)
+        self.beta2_power.assign(1.0)
 
     def apply(self, gradients: list[Any]) -> None:
         import tensorflow as tf
@@ -416,75 +460,104 @@ class _FusedAdam:
             )
 
 
-def _fit(
-    head: Any,
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
-    n_classes: int,
-    config: HeadConfig,
-    rng: np.random.Generator,
-    on_epoch: EpochCallback | None,
-    should_stop: StopCheck | None,
-) -> list[EpochReport]:
+class _MlpTrainer:
     """Mini-batch Adam, one compiled graph call per epoch: Keras ``fit`` spends more time on
-    per-epoch bookkeeping than on these small matrix products, and training must take seconds."""
-    import keras
-    import tensorflow as tf
+    per-epoch bookkeeping than on these small matrix products, and training must take seconds.
 
-    optimizer = _FusedAdam(head.trainable_variables, config.learning_rate)
-    loss_fn = keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing)
-    variables = head.trainable_variables
-    x_spec = tf.TensorSpec([None, *FEATURE_SHAPE], tf.float32)
-    y_spec = tf.TensorSpec([None, n_classes], tf.float32)
+    The compiled epoch is traced once per head; :meth:`restart` puts the head's initial weights
+    back and clears Adam's state, so a refit reuses it instead of tracing a new head's."""
 
-    @tf.function(
-        input_signature=[x_spec, y_spec, tf.TensorSpec([None], tf.int32), tf.TensorSpec([], tf.int32)],
-    )
-    def train_epoch(x_all: Any, y_all: Any, order: Any, batch_size: Any) -> tuple[Any, Any]:
-        # The whole epoch runs in one graph call: per-batch Python round trips cost more than the maths.
-        n = tf.shape(order)[0]
-        loss_sum = tf.constant(0.0)
-        correct_sum = tf.constant(0.0)
-        for begin in tf.range(0, n, batch_size):
-            batch = order[begin : tf.minimum(begin + batch_size, n)]
-            x = tf.gather(x_all, batch)
-            y = tf.gather(y_all, batch)
-            with tf.GradientTape() as tape:
-                probs = head(x, training=True)
-                loss = loss_fn(y, probs) + tf.add_n([0.0, *head.losses])
-            optimizer.apply(tape.gradient(loss, variables))
-            loss_sum += loss * tf.cast(tf.shape(batch)[0], tf.float32)
-            correct_sum += tf.reduce_sum(tf.cast(tf.argmax(probs, 1) == tf.argmax(y, 1), tf.float32))
-        return loss_sum, correct_sum
+    def __init__(self, head: Any, n_classes: int, config: HeadConfig) -> None:
+        import keras
+        import tensorflow as tf
 
-    @tf.function(input_signature=[x_spec, y_spec], reduce_retracing=True)
-    def eval_step(x: Any, y: Any) -> tuple[Any, Any]:
-        probs = head(x, training=False)
-        correct = tf.reduce_mean(tf.cast(tf.argmax(probs, 1) == tf.argmax(y, 1), tf.float32))
-        return loss_fn(y, probs), correct
+        self.head, self.n_classes, self.config = head, n_classes, config
+        self.initial = head.get_weights()
+        self.optimizer = optimizer = _FusedAdam(head.trainable_variables, config.learning_rate)
+        loss_fn = keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing)
+        variables = head.trainable_variables
+        x_spec = tf.TensorSpec([None, *FEATURE_SHAPE], tf.float32)
+        y_spec = tf.TensorSpec([None, n_classes], tf.float32)
 
-    eye = np.eye(n_classes, dtype=np.float32)
-    x_train_t = tf.constant(x_train)
-    y_train_t = tf.constant(eye[y_train])
-    x_val_t = tf.constant(x_val)
-    y_val_t = tf.constant(eye[y_val])
-    batch_size = tf.constant(max(1, int(len(x_train) * config.batch_fraction)), tf.int32)
-    history: list[EpochReport] = []
-    for epoch in range(1, config.epochs + 1):
-        order = rng.permutation(len(x_train)).astype(np.int32)
-        loss_sum, correct_sum = (float(v) for v in train_epoch(x_train_t, y_train_t, order, batch_size))
-        val_loss = val_acc = None
-        if len(x_val):
-            v_loss, v_acc = eval_step(x_val_t, y_val_t)
-            val_loss, val_acc = float(v_loss), float(v_acc)
-        report = EpochReport(
-            epoch, config.epochs, loss_sum / len(order), correct_sum / len(order), val_loss, val_acc
+        @tf.function(
+            input_signature=[x_spec, y_spec, tf.TensorSpec([None], tf.int32), tf.TensorSpec([], tf.int32)],
         )
-        history.append(report)
-        if on_epoch is not None:
-            on_epoch(report)
-        if should_stop is not None and should_stop():
-            break
-    return history
+        def train_epoch(x_all: Any, y_all: Any, order: Any, batch_size: Any) -> tuple[Any, Any]:
+            # The whole epoch runs in one graph call: per-batch Python round trips cost more than the maths.
+            n = tf.shape(order)[0]
+            loss_sum = tf.constant(0.0)
+            correct_sum = tf.constant(0.0)
+            for begin in tf.range(0, n, batch_size):
+                batch = order[begin : tf.minimum(begin + batch_size, n)]
+                x = tf.gather(x_all, batch)
+                y = tf.gather(y_all, batch)
+                with tf.GradientTape() as tape:
+                    probs = head(x, training=True)
+                    loss = loss_fn(y, probs) + tf.add_n([0.0, *head.losses])
+                optimizer.apply(tape.gradient(loss, variables))
+                loss_sum += loss * tf.cast(tf.shape(batch)[0], tf.float32)
+                correct_sum += tf.reduce_sum(tf.cast(tf.argmax(probs, 1) == tf.argmax(y, 1), tf.float32))
+            return loss_sum, correct_sum
+
+        @tf.function(input_signature=[x_spec, y_spec], reduce_retracing=True)
+        def eval_step(x: Any, y: Any) -> tuple[Any, Any]:
+            probs = head(x, training=False)
+            correct = tf.reduce_mean(tf.cast(tf.argmax(probs, 1) == tf.argmax(y, 1), tf.float32))
+            return loss_fn(y, probs), correct
+
+        self.train_epoch, self.eval_step = train_epoch, eval_step
+
+    def run(
+        self,
+        x_train: np.ndarray,
+        y_train: np.ndarray,
+        x_val: np.ndarray,
+        y_val: np.ndarray,
+        rng: np.random.Generator,
+        on_epoch: EpochCallback | None,
+        should_stop: StopCheck | None,
+    ) -> list[EpochReport]:
+        import tensorflow as tf
+
+        config = self.config
+        eye = np.eye(self.n_classes, dtype=np.float32)
+        x_train_t = tf.constant(x_train)
+        y_train_t = tf.constant(eye[y_train])
+        x_val_t = tf.constant(x_val)
+        y_val_t = tf.constant(eye[y_val])
+        batch_size = tf.constant(max(1, int(len(x_train) * config.batch_fraction)), tf.int32)
+        history: list[EpochReport] = []
+        for epoch in range(1, config.epochs + 1):
+            order = rng.permutation(len(x_train)).astype(np.int32)
+            loss_sum, correct_sum = (
+                float(v) for v in self.train_epoch(x_train_t, y_train_t, order, batch_size)
+            )
+            val_loss = val_acc = None
+            if len(x_val):
+                v_loss, v_acc = self.eval_step(x_val_t, y_val_t)
+                val_loss, val_acc = float(v_loss), float(v_acc)
+            report = EpochReport(
+                epoch, config.epochs, loss_sum / len(order), correct_sum / len(order), val_loss, val_acc
+            )
+            history.append(report)
+            if on_epoch is not None:
+                on_epoch(report)
+            if should_stop is not None and should_stop():
+                break
+        return history
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(self.head(x, training=False).numpy())
+
+    def snapshot(self) -> Any:
+        return self.head.get_weights()
+
+    def restore(self, state: Any) -> None:
+        self.head.set_weights(state)
+
+    def restart(self) -> None:
+        self.head.set_weights(self.initial)
+        self.optimizer.reset()
+
+    def keras_head(self) -> Any:
+        return self.head

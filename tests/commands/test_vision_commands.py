@@ -119,6 +119,9 @@ def test_bench_vision_reports_consistent_figures(
     assert set(parts) == {"camera_convert", "preprocess", "invoke", "head"} and min(parts.values()) > 0
     assert figures["speedup"] == pytest.approx(figures["predict_ms_p50"] / figures["frame_ms_p50"], rel=0.01)
     assert figures["images_per_second"] > 0 and figures["train_seconds_400"] > 0
+    assert figures["train_ratio_400"] == pytest.approx(
+        figures["train_seconds_400"] / figures["train_seconds_400_original"], abs=0.01
+    )
     assert figures["train_samples"] == 40
 
 
