@@ -294,10 +294,12 @@ class CalibrationView:
         assert result is not None
         left = pygame.Rect(rect.x, rect.y, rect.width * 11 // 20, rect.height)
         right = pygame.Rect(left.right + 4 * s, rect.y, rect.right - left.right - 4 * s, rect.height)
+        # The check figure is measured on each class's last samples (recorded after the ones the
+        # head learned from); with too few to hold any out there is no check, only the fit.
         if result.val_accuracy is not None:
-            title = f"Validation accuracy {result.val_accuracy:.0%}"
+            title = f"Check on last samples: {result.val_accuracy:.0%}"
         else:
-            title = "Accuracy on the training samples"
+            title = "No check (too few samples)"
         y = widgets.blit_text(surface, self.small, title, widgets.ACCENT, left.topleft).bottom + s
         acc_w = self.small.size("100%")[0] + 2 * s
         grid = pygame.Rect(left.x, y, left.width - acc_w, left.bottom - y)
