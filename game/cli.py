@@ -24,6 +24,32 @@ COMMANDS = ("play", "calibrate", "demo", "train", "evaluate", "bench", "doctor")
 #: Shown in ``train --help``; tests/test_cli.py checks them against training.DEFAULT
 #: (not imported here: it loads OpenCV, which the parser of every command should not wait for).
 TRAIN_DEFAULTS = {"epochs": 20, "lr": 3e-4, "hidden": 100, "batch_fraction": 0.25}
+#: The same for hand profiles (training.HAND_DEFAULT), also checked by tests/test_cli.py.
+HAND_TRAIN_DEFAULTS = {"epochs": 60, "lr": 1e-3, "hidden": 100, "batch_fraction": 0.25}
+#: game.vision.recognizer's RECOGNIZERS and DEFAULT_RECOGNIZER, written out for the same reason
+#: (tests/vision/test_hand_recognizer.py checks that they agree).
+RECOGNIZERS = ("hand", "frame")
+DEFAULT_RECOGNIZER = "hand"
+
+
+def _add_recognizer(p: argparse.ArgumentParser, saved: bool = False) -> None:
+    default = (
+        f"the saved profile's, else {DEFAULT_RECOGNIZER}" if saved else DEFAULT_RECOGNIZER
+    )
+    p.add_argument(
+        "--recognizer",
+        choices=RECOGNIZERS,
+        default=None,
+        help="what the head reads: 'hand' (the hand's landmarks, found in each frame) or 'frame' "
+        f"(MobileNet on the whole frame, for gestures that are not hand shapes) (default: {default})",
+    )
+
+
+def _train_default(key: str, fmt: str = "") -> str:
+    return (
+        f"(default: {HAND_TRAIN_DEFAULTS[key]:{fmt}} for hand profiles, "
+        f"{TRAIN_DEFAULTS[key]:{fmt}} for frame ones)"
+    )
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -234,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam"
     )
+    _add_recognizer(cal, saved=True)
     _add_window(cal)
     _add_models(cal)
     _add_weights(cal)
@@ -267,27 +294,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--epochs",
         type=_head_limit("epochs", int),
         metavar="N",
-        help=f"training epochs (default: {TRAIN_DEFAULTS['epochs']})",
+        help=f"training epochs {_train_default('epochs')}",
     )
     train.add_argument(
         "--lr",
         type=LEARNING_RATE,
         metavar="F",
-        help=f"learning rate (default: {TRAIN_DEFAULTS['lr']:g})",
+        help=f"learning rate {_train_default('lr', 'g')}",
     )
     train.add_argument(
         "--hidden",
         type=_head_limit("hidden_units", int),
         metavar="N",
-        help=f"hidden units (default: {TRAIN_DEFAULTS['hidden']})",
+        help=f"hidden units {_train_default('hidden')}",
     )
     train.add_argument(
         "--batch-fraction",
         type=BATCH_FRACTION,
         metavar="F",
-        help=f"batch size as a fraction of the samples (default: {TRAIN_DEFAULTS['batch_fraction']:g})",
+        help=f"batch size as a fraction of the samples {_train_default('batch_fraction', 'g')}",
     )
     train.add_argument("--seed", type=SEED, default=0, metavar="N", help="random seed")
+    _add_recognizer(train)
     existing = train.add_mutually_exclusive_group()
     existing.add_argument(
         "--force",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import game
-from game.cli import TRAIN_DEFAULTS, HelpFormatter, build_parser
+from game.cli import HAND_TRAIN_DEFAULTS, TRAIN_DEFAULTS, HelpFormatter, build_parser
 from game.commands.terminal import NATIVE_LOG_LINE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,20 +67,22 @@ def test_help_shows_every_default(name: str, parser: argparse.ArgumentParser) ->
     assert "(default:" in parser.format_help()
 
 
-def test_train_help_defaults_are_the_training_recipe() -> None:
-    from game.vision.training import DEFAULT
+def test_train_help_defaults_are_the_training_recipes() -> None:
+    from game.vision.training import DEFAULT, HAND_DEFAULT
 
-    recipe = {
-        "epochs": DEFAULT.epochs,
-        "lr": DEFAULT.learning_rate,
-        "hidden": DEFAULT.hidden_units,
-        "batch_fraction": DEFAULT.batch_fraction,
-    }
-    assert recipe == TRAIN_DEFAULTS
+    for config, shown in ((DEFAULT, TRAIN_DEFAULTS), (HAND_DEFAULT, HAND_TRAIN_DEFAULTS)):
+        recipe = {
+            "epochs": config.epochs,
+            "lr": config.learning_rate,
+            "hidden": config.hidden_units,
+            "batch_fraction": config.batch_fraction,
+        }
+        assert recipe == shown
     done = _run("train", "--help")
     assert done.returncode == 0
     flat = " ".join(done.stdout.split())
-    assert f"(default: {DEFAULT.epochs})" in flat and "(default: 0.0003)" in flat
+    assert f"(default: {HAND_DEFAULT.epochs} for hand profiles, {DEFAULT.epochs} for frame ones)" in flat
+    assert "(default: 0.001 for hand profiles, 0.0003 for frame ones)" in flat
 
 
 def _no_display_env() -> dict[str, str]:

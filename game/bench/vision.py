@@ -20,7 +20,11 @@ Figures (one JSON object):
 * ``train_seconds_400``: the default head trained on 400 samples, ``train_seconds_400_original``
   the seed's recipe on the same samples, and ``train_ratio_400`` the first over the second (each
   the median of ``TRAIN_RUNS`` alternating runs, after a throwaway training has paid
-  TensorFlow's start-up).
+  TensorFlow's start-up);
+* ``hand_frame_ms_p50`` / ``hand_frame_ms_p95``: one 640x480 frame through the hand recognizer's
+  path (hand stage with tracking, landmark features, numpy head), with ``hand_detector_share``
+  (the share of that time spent in the palm detector), ``hand_detector_frames`` (the share of
+  frames on which it ran) and ``hand_detector_ms_p50``; see game/bench/hand_path.py.
 
 With ``--images DIR`` real labelled photos are used (the timed frame is the first one, scaled to
 640x480 like a webcam picture); otherwise generated frames.
@@ -192,6 +196,10 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
         predict_s = _time_frames(lambda: full.predict(preprocess(frame)[None], verbose=0), 30)
         log(f"Keras predict: p50 {_percentile_ms(predict_s, 50):.2f} ms")
 
+        from game.bench.hand_path import time_hand_path
+
+        hand = time_hand_path(samples if args.images else [], frames, runtime.num_threads, log)
+
         images_per_second = _time_images_per_second(files, extractor)
         log(f"training features: {images_per_second:.0f} images/s")
 
@@ -233,4 +241,5 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
         "runtime": f"LiteRT XNNPACK, {runtime.num_threads} threads",
         "device": extractor.device,
         "images": str(args.images) if args.images else "generated",
+        **hand,
     }

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         mirror=args.mirror,
         weights=Path(args.weights).expanduser() if args.weights else None,
         started_directly=True,
+        recognizer=getattr(args, "recognizer", None),
     )
 
     def first_scene() -> Scene:

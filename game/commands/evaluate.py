@@ -1,7 +1,9 @@
 """``gesture-pacman evaluate``: accuracy of a saved profile on a folder of labelled images.
 
-Images go through the profile's own preprocessing, TensorFlow features in batches and the head
-as the per-frame runtime evaluates it. Prints a per-class table, or one JSON object with
+Images go through the profile's recognizer (``frame``: its own preprocessing and TensorFlow
+features in batches; ``hand``: the hand stage on each image) and the head as the per-frame runtime
+evaluates it. An image in which a hand profile finds no hand counts as wrong ("no hand" is idle,
+never a class) and is counted in ``no_hand``. Prints a per-class table, or one JSON object with
 ``--json``, on stdout; progress bars go to stderr when it is a terminal (not with ``--json``).
 """
 
@@ -33,12 +35,13 @@ def _say(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from game.vision.features import WeightsUnavailableError
+    from game.vision.hands import HandModelError
     from game.vision.images import DatasetError
     from game.vision.profile import ProfileError
 
     try:
         report = evaluate(args)
-    except (DatasetError, ProfileError, WeightsUnavailableError, OSError) as exc:
+    except (DatasetError, ProfileError, WeightsUnavailableError, HandModelError, OSError) as exc:
         _say(f"error: {exc}")
         return 1
     if args.json:
@@ -64,10 +67,10 @@ def _evaluate(args: argparse.Namespace, folder: Path, loading: Any, bars: bool) 
     import numpy as np
 
     from game.vision.classifier import NumpyHead
-    from game.vision.features import FeatureExtractor, load_backbone
+    from game.vision.features import load_backbone
     from game.vision.images import DatasetError, class_folders, load_labelled_folder
     from game.vision.profile import ProfileError, load_profile
-    from game.vision.training import per_class_accuracy
+    from game.vision.recognizer import FRAME, image_features
 
     profile = load_profile(folder)
     loading.update(1)
@@ -87,27 +90,42 @@ def _evaluate(args: argparse.Namespace, folder: Path, loading: Any, bars: bool) 
     labels = np.asarray([profile.classes.index(data.classes[i]) for i in data.labels], dtype=np.int64)
     loading.update(1)
 
-    backbone = load_backbone(Path(args.weights) if args.weights else None)
-    if backbone.backbone_id != profile.backbone_id:
-        raise ProfileError(
-            f"{folder} was trained on {profile.backbone_id} but these weights are {backbone.backbone_id}"
-        )
-    extractor = FeatureExtractor(backbone, EVALUATE_BATCH)
+    backbone = None
+    if profile.recognizer == FRAME:
+        backbone = load_backbone(Path(args.weights) if args.weights else None)
+        if backbone.backbone_id != profile.backbone_id:
+            raise ProfileError(
+                f"{folder} was trained on {profile.backbone_id} but these weights are {backbone.backbone_id}"
+            )
     loading.update(1)
     loading.close()
     with progress(len(data), "features", "img", bars) as bar:
-        features = extractor.from_images(data.images, profile.preprocess, on_batch=bar.update)
-    pred = np.argmax(NumpyHead(profile.head)(features), axis=1)
+        rows = image_features(
+            profile.recognizer, data.images, backbone=backbone, preprocess=profile.preprocess,
+            on_batch=bar.update, batch_size=EVALUATE_BATCH,
+        )  # fmt: skip
+    if rows.backbone_id != profile.backbone_id:
+        raise ProfileError(
+            f"{folder} was trained on {profile.backbone_id} but the hand models are {rows.backbone_id}"
+        )
+    pred = np.argmax(NumpyHead(profile.head)(rows.features), axis=1)
+    pred[~rows.found] = -1  # no hand: idle, which is never the right class
     n_classes = len(profile.classes)
     confusion = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(confusion, (labels, pred), 1)
-    per_class = per_class_accuracy(confusion, profile.classes)
+    np.add.at(confusion, (labels[rows.found], pred[rows.found]), 1)
+    # Per class over all its images, a "no hand" among them counting as wrong like in ``accuracy``.
+    per_class = {
+        c: float(np.mean(pred[labels == i] == i)) if np.any(labels == i) else math.nan
+        for i, c in enumerate(profile.classes)
+    }
     return {
         "accuracy": float(np.mean(pred == labels)),
         "classes": profile.classes,
         "per_class": {c: (None if math.isnan(a) else a) for c, a in per_class.items()},
         "confusion": confusion.tolist(),
         "n": len(labels),
+        "recognizer": profile.recognizer,
+        "no_hand": int((~rows.found).sum()),
         "skipped": len(data.skipped),
     }
 
@@ -115,7 +133,9 @@ def _evaluate(args: argparse.Namespace, folder: Path, loading: Any, bars: bool) 
 def format_table(report: dict[str, Any]) -> str:
     classes: list[str] = report["classes"]
     width = max(6, *(len(c) for c in classes))
-    lines = [f"accuracy {report['accuracy']:.3f} on {report['n']} images"]
+    lines = [f"accuracy {report['accuracy']:.3f} on {report['n']} images ({report['recognizer']} recognizer)"]
+    if report["no_hand"]:
+        lines.append(f"no hand found in {report['no_hand']} images (counted as wrong)")
     if report["skipped"]:
         lines[0] += f" ({report['skipped']} files skipped: not usable images)"
     lines.append("")

@@ -1,12 +1,14 @@
 """``gesture-pacman train``: build a gesture profile from a folder of labelled images.
 
-Reads ``DIR/<class>/*``, computes MobileNet features in batches through TensorFlow, trains the
-head, saves the profile (atomically) and converts the per-frame backbone once so that play starts
-without TensorFlow. Each step shows a progress bar on stderr when it is a terminal (not with
-``--json``); ``--json`` prints a summary object last on stdout.
+Reads ``DIR/<class>/*``, computes the recognizer's features (``--recognizer hand``, the default:
+the hand stage's normalised landmarks, photos without a hand left out and counted; ``frame``:
+MobileNet features in batches through TensorFlow), trains the head, saves the profile
+(atomically) and, for ``frame``, converts the per-frame backbone once so that play starts without
+TensorFlow. Each step shows a progress bar on stderr when it is a terminal (not with ``--json``);
+``--json`` prints a summary object last on stdout.
 
 A profile that holds recorded samples is never replaced silently: ``--force`` replaces it,
-``--add`` trains on its samples plus the new images.
+``--add`` trains on its samples plus the new images (with the profile's recognizer).
 """
 
 from __future__ import annotations
@@ -85,21 +87,41 @@ def existing_profile(target: Path, args: argparse.Namespace) -> Profile | None:
     )
 
 
+def choose_recognizer(args: argparse.Namespace, base: Profile | None, target: Path) -> str:
+    """``--recognizer``, else the extended profile's (``--add``), else the default; a profile's
+    samples cannot be combined with another recognizer's features."""
+    from game.vision.profile import ProfileError
+    from game.vision.recognizer import DEFAULT_RECOGNIZER
+
+    chosen = getattr(args, "recognizer", None)
+    if base is None:
+        return str(chosen or DEFAULT_RECOGNIZER)
+    if chosen is not None and chosen != base.recognizer:
+        raise ProfileError(
+            f"{target} was recorded with the {base.recognizer} recognizer, so --add cannot train it on "
+            f"{chosen} features. Pass --force to replace it, or leave out --recognizer."
+        )
+    return base.recognizer
+
+
 def run(args: argparse.Namespace) -> int:
     from game.vision.features import WeightsUnavailableError
+    from game.vision.hands import HandModelError
     from game.vision.images import DatasetError
     from game.vision.profile import ProfileError
     from game.vision.training import TrainingError
 
     try:
         return _train(args)
-    except (DatasetError, TrainingError, ProfileError, WeightsUnavailableError, OSError) as exc:
+    except (
+        DatasetError, TrainingError, ProfileError, WeightsUnavailableError, HandModelError, OSError
+    ) as exc:  # fmt: skip
         _say(f"error: {exc}")
         return 1
 
 
 def _train(args: argparse.Namespace) -> int:
-    from game.vision.features import FeatureExtractor, LiteRTBackbone, load_backbone
+    from game.vision.features import LiteRTBackbone, load_backbone, tensorflow_device
     from game.vision.images import load_labelled_folder
     from game.vision.preprocess import DEFAULT_PREPROCESS, thumbnail
     from game.vision.profile import (
@@ -111,13 +133,15 @@ def _train(args: argparse.Namespace) -> int:
         save_profile,
         train_profile,
     )
-    from game.vision.training import DEFAULT
+    from game.vision.recognizer import FRAME, image_features
+    from game.vision.training import default_recipe
 
     start = time.perf_counter()
     models = models_dir(args.models)
     target = check_save_target(profile_dir(args.profile, models))
     base = existing_profile(target, args)
-    config = DEFAULT.replace(
+    recognizer = choose_recognizer(args, base, target)
+    config = default_recipe(recognizer).replace(
         epochs=args.epochs,
         learning_rate=args.lr,
         hidden_units=args.hidden,
@@ -133,39 +157,60 @@ def _train(args: argparse.Namespace) -> int:
     if base is not None:
         _say(f"adding them to the {describe_samples(base)} of {target}")
 
-    with progress(1, "loading MobileNet", "step", bars) as bar:
-        backbone = load_backbone(Path(args.weights) if args.weights else None)
-        extractor = FeatureExtractor(backbone)
-        bar.update(1)
-    if base is not None and base.backbone_id != backbone.backbone_id:
+    backbone = None
+    if recognizer == FRAME:
+        with progress(1, "loading MobileNet", "step", bars) as bar:
+            backbone = load_backbone(Path(args.weights) if args.weights else None)
+            bar.update(1)
+    if base is not None and backbone is not None and base.backbone_id != backbone.backbone_id:
         raise ProfileError(
             f"{target} was recorded with other MobileNet weights ({base.backbone_id}, these are "
             f"{backbone.backbone_id}): its samples cannot be combined. Pass --force to replace it."
         )
     preprocess = DEFAULT_PREPROCESS if base is None else base.preprocess
-    _say(f"computing features on {extractor.device}")
+    device = tensorflow_device()
+    if recognizer == FRAME:
+        _say(f"computing features on {device} (MobileNet, whole frame)")
+    else:
+        _say("finding the hand in each image (palm detection and landmarks on LiteRT)")
     with progress(len(data), "features", "img", bars) as bar:
-        features = extractor.from_images(data.images, preprocess, on_batch=bar.update)
+        rows = image_features(
+            recognizer, data.images, backbone=backbone, preprocess=preprocess, on_batch=bar.update
+        )
+    if base is not None and base.backbone_id != rows.backbone_id:
+        raise ProfileError(
+            f"{target} was recorded with other hand models ({base.backbone_id}, these are "
+            f"{rows.backbone_id}): its samples cannot be combined. Pass --force to replace it."
+        )
 
     import numpy as np
 
+    no_hand = int((~rows.found).sum())
+    if no_hand:
+        per_class = ", ".join(
+            f"{c} {int(((data.labels == i) & ~rows.found).sum())}" for i, c in enumerate(data.classes)
+        )
+        _say(f"no hand found in {no_hand} of {len(data)} images ({per_class}): left out")
     thumbs = np.stack([thumbnail(image, THUMBNAIL_SIZE) for image in data.images])
     if base is None:
         profile = Profile(
             classes=data.classes,
-            backbone_id=backbone.backbone_id,
-            weights_sha256=backbone.weights_sha256,
+            backbone_id=rows.backbone_id,
+            weights_sha256=rows.weights_sha256,
             preprocess=preprocess,
-            samples=Samples(),
+            samples=Samples.empty(recognizer),
+            recognizer=recognizer,
         )
     else:
         profile = base
         profile.classes = [*base.classes, *(c for c in data.classes if c not in base.classes)]
     for label, name in enumerate(data.classes):
-        mask = data.labels == label
-        profile.samples = profile.samples.add(profile.classes.index(name), features[mask], thumbs[mask])
+        mask = (data.labels == label) & rows.found
+        profile.samples = profile.samples.add(
+            profile.classes.index(name), rows.features[mask], thumbs[mask]
+        )
 
-    _say(f"training the head on {extractor.device}")
+    _say(f"training the head ({recognizer} recognizer) on {device}")
     measured = EpochProgress("training", bars)
     refit = EpochProgress("refit on every sample", bars)
     try:
@@ -178,7 +223,8 @@ def _train(args: argparse.Namespace) -> int:
     with progress(2, "saving", "step", bars) as bar:
         saved = save_profile(profile, target)
         bar.update(1)
-        LiteRTBackbone.from_backbone(backbone, models)  # so play starts without converting
+        if backbone is not None:
+            LiteRTBackbone.from_backbone(backbone, models)  # so play starts without converting
         bar.update(1)
     val = "n/a" if result.val_accuracy is None else f"{result.val_accuracy:.3f}"
     _say(f"saved {saved} (validation accuracy {val}, head trained in {result.seconds:.1f} s)")
@@ -188,8 +234,10 @@ def _train(args: argparse.Namespace) -> int:
         summary = {
             "profile": str(saved),
             "classes": profile.classes,
+            "recognizer": recognizer,
             "samples": len(profile.samples),
-            "added": len(data),
+            "added": int(rows.found.sum()),
+            "no_hand": no_hand,
             "val_accuracy": result.val_accuracy,
             "seconds": round(time.perf_counter() - start, 3),
             "skipped": len(data.skipped),

@@ -1,7 +1,13 @@
-"""Loads the per-frame MobileNet backbone (and then the saved profile, whose head needs Keras) in a
-background thread so the calibration window and its camera preview appear at once; the scene
-shows ``stage`` and a bar filled to ``progress`` (the share of the loading steps done), and
-records meanwhile (the camera thread keeps those frames until the backbone is ready).
+"""Loads the per-frame runtime (and then the saved profile, whose head needs Keras) in a background
+thread so the calibration window and its camera preview appear at once; the scene shows ``stage``
+and a bar filled to ``progress`` (the share of the loading steps done), and records meanwhile
+(the camera thread keeps those frames until the runtime is ready).
+
+The runtime is the recognizer's (``recognizer``, decided at construction): the hand stage for
+``hand`` (the default for a new profile), the LiteRT MobileNet for ``frame``. Without an explicit
+choice a saved profile keeps its own. With the hand recognizer, ``features`` is None for a frame
+without a hand (nothing is recorded), ``look`` runs the hand stage on frames that are not
+recorded, and ``last_hand`` is the newest hand result, which the preview draws.
 
 ``game.vision.features`` imports TensorFlow lazily, and only this thread calls into it (which
 imports it only when the LiteRT conversion is not cached yet), so the UI thread never does.
@@ -18,10 +24,20 @@ from pathlib import Path
 import numpy as np
 
 from game.vision import features as vf
-from game.vision.calibration_profile import ProfileError, SavedCalibration, load_calibration
+from game.vision.calibration_profile import (
+    ProfileError,
+    Runtime,
+    SavedCalibration,
+    load_calibration,
+    recognizer_of,
+)
+from game.vision.hand_features import HandFeatureExtractor
+from game.vision.hands import HandResult
 from game.vision.jobs import lower_current_thread_priority
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess
+from game.vision.profile_format import PROFILE_FILE
 from game.vision.profile_store import find_profile
+from game.vision.recognizer import DEFAULT_RECOGNIZER, HAND, RECOGNIZERS
 
 #: LiteRT threads for the per-frame backbone during calibration.
 FRAME_THREADS = 1
@@ -55,16 +71,21 @@ class BackboneLoader:
         weights: Path | None = None,
         preprocess_config: PreprocessConfig = DEFAULT_PREPROCESS,
         profile_dir: Path | None = None,
+        recognizer: str | None = None,
     ) -> None:
         self.models = models
         self.weights = weights
         self.profile_dir = profile_dir
+        #: The recognizer of the saved profile (None: no readable one).
+        self.saved_recognizer = self._saved_recognizer()
+        #: The one in use: asked for, else the saved profile's, else the default.
+        self.recognizer = recognizer or self.saved_recognizer or DEFAULT_RECOGNIZER
         #: The profile found at ``profile_dir`` (None when there is none), and why it did not load.
         self.saved: SavedCalibration | None = None
         self.profile_error = ""
         self.preprocess_config = preprocess_config
         self.state = LoadState.LOADING
-        self.stage = "Finding the MobileNet weights"
+        self.stage = "Loading the hand models" if self.recognizer == HAND else "Finding the MobileNet weights"
         #: Loading steps: which one is under way (1-based) and how many there are; ``progress``
         #: is the share of them done, for the bar on screen.
         self.step = 0
@@ -73,7 +94,7 @@ class BackboneLoader:
         self.step_started = time.monotonic()
         self.message = ""
         self.seconds: float | None = None
-        self.backbone: vf.LiteRTBackbone | None = None
+        self.backbone: Runtime | None = None
         #: True once TensorFlow is imported and set up for training (after READY).
         self.warm = False
         self._lock = threading.Lock()  # one interpreter, shared by the camera thread and the classifier
@@ -105,28 +126,58 @@ class BackboneLoader:
         started = time.perf_counter()
         try:
             has_profile = self.profile_dir is not None and find_profile(self.profile_dir) is not None
-            weights = self.weights or vf.default_weights_path()
-            converted = weights is not None and vf.litert_cache_path(self.models, vf.file_sha256(weights))
-            cached = bool(converted and converted.is_file())
-            # The steps are known before the first one starts, so the bar can say "step i of n".
-            self.steps = (1 if cached else 3) + (1 if has_profile else 0)
-            if cached:
-                self._begin(1, "Loading MobileNet")
-                backbone = vf.LiteRTBackbone.load(self.models, self.weights, num_threads=FRAME_THREADS)
-            else:
-                self._begin(1, "Importing TensorFlow to prepare MobileNet (first run only)")
-                _prepare_tensorflow()
-                fetch = "Downloading MobileNet weights" if weights is None else "Building MobileNet"
-                self._begin(2, f"{fetch} (first run only)")
-                network = vf.load_backbone(self.weights)
-                self._begin(3, "Converting MobileNet for the per-frame runtime (first run only)")
-                # One thread: the other core stays free for the window and for training.
-                backbone = vf.LiteRTBackbone.from_backbone(network, self.models, num_threads=FRAME_THREADS)
+            other = self.saved_recognizer is not None and self.saved_recognizer != self.recognizer
+            if other:
+                has_profile = False  # its samples are another recognizer's: not loaded (profile_error)
+                self.profile_error = (
+                    f"it uses the {self.saved_recognizer} recognizer and this calibration the "
+                    f"{self.recognizer} one, so its samples cannot be used; saving replaces it"
+                )
+            backbone = self._load_runtime(has_profile)
             self.seconds = time.perf_counter() - started
         except Exception as exc:  # the message is shown on screen; recording stays disabled
             self.message = str(exc) or type(exc).__name__
             self.state = LoadState.FAILED
             return
+        self._after_runtime(backbone, has_profile)
+
+    def _saved_recognizer(self) -> str | None:
+        """The recognizer field of the saved profile.json, read without loading anything else."""
+        import json
+
+        folder = find_profile(self.profile_dir) if self.profile_dir is not None else None
+        if folder is None:
+            return None
+        try:
+            meta = json.loads((Path(folder) / PROFILE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # the full load reports what is wrong with it
+        found = meta.get("recognizer", "frame") if isinstance(meta, dict) else None
+        return found if found in RECOGNIZERS else None
+
+    def _load_runtime(self, has_profile: bool) -> Runtime:
+        if self.recognizer == HAND:
+            self.steps = 1 + (1 if has_profile else 0)
+            self._begin(1, "Loading the hand models")
+            return HandFeatureExtractor(num_threads=FRAME_THREADS)
+        weights = self.weights or vf.default_weights_path()
+        converted = weights is not None and vf.litert_cache_path(self.models, vf.file_sha256(weights))
+        cached = bool(converted and converted.is_file())
+        # The steps are known before the first one starts, so the bar can say "step i of n".
+        self.steps = (1 if cached else 3) + (1 if has_profile else 0)
+        if cached:
+            self._begin(1, "Loading MobileNet")
+            return vf.LiteRTBackbone.load(self.models, self.weights, num_threads=FRAME_THREADS)
+        self._begin(1, "Importing TensorFlow to prepare MobileNet (first run only)")
+        _prepare_tensorflow()
+        fetch = "Downloading MobileNet weights" if weights is None else "Building MobileNet"
+        self._begin(2, f"{fetch} (first run only)")
+        network = vf.load_backbone(self.weights)
+        self._begin(3, "Converting MobileNet for the per-frame runtime (first run only)")
+        # One thread: the other core stays free for the window and for training.
+        return vf.LiteRTBackbone.from_backbone(network, self.models, num_threads=FRAME_THREADS)
+
+    def _after_runtime(self, backbone: Runtime, has_profile: bool) -> None:
         if has_profile and self.profile_dir is not None:
             # Before READY, so that the saved samples come first and the frames recorded meanwhile
             # (kept by the camera thread) are added after them.
@@ -154,12 +205,33 @@ class BackboneLoader:
         self.progress = (step - 1) / self.steps
         self.step_started = time.monotonic()
 
-    def features(self, image_rgb: np.ndarray) -> np.ndarray:
-        """One RGB ``uint8`` frame -> float32 (7, 7, 256), exactly as play computes them."""
+    def features(self, image_rgb: np.ndarray) -> np.ndarray | None:
+        """One RGB ``uint8`` frame -> its features, exactly as play computes them: float32
+        (7, 7, 256) for ``frame``; the hand vector for ``hand``, or None when no hand is found."""
         backbone = self.backbone
         if backbone is None:
             raise RuntimeError("the backbone is not loaded yet")
+        if isinstance(backbone, HandFeatureExtractor):
+            with self._lock:
+                vector, _ = backbone.frame(image_rgb)
+            return vector
         x = preprocess(image_rgb, self.preprocess_config)[None]
         with self._lock:
             out = backbone.features(x)
         return np.array(out[0], dtype=np.float32)
+
+    def look(self, image_rgb: np.ndarray) -> None:
+        """Run the hand stage on a frame that is not recorded, so ``last_hand`` stays current."""
+        if isinstance(self.backbone, HandFeatureExtractor):
+            with self._lock:
+                self.backbone.frame(image_rgb)
+
+    @property
+    def last_hand(self) -> HandResult | None:
+        """The newest hand stage result (hand recognizer only; None before the first), for drawing."""
+        return self.backbone.last if isinstance(self.backbone, HandFeatureExtractor) else None
+
+    @property
+    def recognizer_loaded(self) -> str | None:
+        """The recognizer of the loaded runtime, None before it is loaded."""
+        return None if self.backbone is None else recognizer_of(self.backbone)

@@ -18,6 +18,7 @@ import numpy as np
 
 from game.vision.classifier import GestureClassifier
 from game.vision.features import LiteRTBackbone
+from game.vision.hand_features import HandFeatureExtractor
 from game.vision.profile import (
     THUMBNAIL_SIZE,
     Profile,
@@ -27,6 +28,7 @@ from game.vision.profile import (
     load_profile,
     save_profile,
 )
+from game.vision.recognizer import FRAME, HAND
 from game.vision.samples import ALL_CLASSES, SampleBook
 from game.vision.training import EpochReport, HeadConfig, TrainResult
 
@@ -67,10 +69,19 @@ def _metrics(result: TrainResult) -> dict[str, Any]:
     }
 
 
+#: The per-frame runtime calibration records with: MobileNet (``frame``) or the hand stage (``hand``).
+Runtime = LiteRTBackbone | HandFeatureExtractor
+
+
+def recognizer_of(runtime: Runtime) -> str:
+    """The recognizer a runtime's features belong to."""
+    return HAND if isinstance(runtime, HandFeatureExtractor) else FRAME
+
+
 def build_profile(
     book: SampleBook,
     result: TrainResult | None,
-    backbone: LiteRTBackbone,
+    backbone: Runtime,
     config: HeadConfig | None = None,
 ) -> Profile:
     """The profile to save: the trained classes (or the active ones before any training).
@@ -87,7 +98,8 @@ def build_profile(
         feats.extend(book.features(name))
         thumbs.extend(book.thumbnails(name))
         labels.extend([index] * book.count(name))
-    samples = Samples()
+    recognizer = recognizer_of(backbone)
+    samples = Samples.empty(recognizer)
     if feats:
         samples = Samples(
             features=np.stack(feats).astype(np.float16),
@@ -99,6 +111,7 @@ def build_profile(
         backbone_id=backbone.backbone_id,
         weights_sha256=backbone.weights_sha256,
         samples=samples,
+        recognizer=recognizer,
     )
     if config is not None:
         profile.head_config = config
@@ -113,12 +126,12 @@ def save_calibration(
     folder: Path,
     book: SampleBook,
     result: TrainResult | None,
-    backbone: LiteRTBackbone | None,
+    backbone: Runtime | None,
     config: HeadConfig | None = None,
 ) -> Path:
     """Save atomically; every failure (read-only place, a file in the way, full disk) is a ProfileError."""
     if backbone is None:
-        raise ProfileError("MobileNet is not loaded, so the samples cannot be tied to a backbone")
+        raise ProfileError("the recognizer is not loaded, so the samples cannot be tied to it")
     profile = build_profile(book, result, backbone, config)
     try:
         return save_profile(profile, folder)
@@ -178,16 +191,17 @@ def load_calibration(folder: Path) -> SavedCalibration | None:
 
 
 def make_classifier(
-    backbone: LiteRTBackbone | None, result: TrainResult, saved: Profile | None = None
+    backbone: Runtime | None, result: TrainResult, saved: Profile | None = None
 ) -> GestureClassifier:
     """The vision package's per-frame classifier for a freshly trained (not yet saved) head."""
     if backbone is None:
-        raise ProfileError("MobileNet is not loaded")
+        raise ProfileError("the recognizer is not loaded")
     profile = saved or Profile(
         classes=list(result.classes),
         backbone_id=backbone.backbone_id,
         weights_sha256=backbone.weights_sha256,
         head_config=result.config,
         head=result.head,
+        recognizer=recognizer_of(backbone),
     )
     return GestureClassifier(profile, backbone)

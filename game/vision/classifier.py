@@ -1,9 +1,11 @@
-"""The per-frame classifier: preprocess -> LiteRT features -> the head evaluated in numpy.
+"""The per-frame classifier: frame -> features -> the head evaluated in numpy.
 
-Each frame is resized straight into the interpreter's input buffer, the backbone runs, and the
-head reads the interpreter's output buffer in place: one LiteRT invoke and two small matrix
-products, no Keras ``predict`` and no TensorFlow (the head's weights come from the profile's
-``head.npz``, or from a Keras head already in memory).
+Features come from the profile's recognizer. ``frame``: each frame is resized straight into the
+interpreter's input buffer, the backbone runs, and the head reads the interpreter's output buffer
+in place. ``hand``: the hand stage runs (tracked from frame to frame) and its landmarks become a
+vector (game.vision.hand_features); a frame without a hand is answered "no hand" (idle: no class
+is likely). Either way: no Keras ``predict`` and no TensorFlow (the head's weights come from the
+profile's ``head.npz``, or from a Keras head already in memory).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +22,16 @@ from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
 from game.vision.head_arrays import HeadArrays, HeadArraysError, arrays_from_keras
 from game.vision.preprocess import preprocess
 from game.vision.profile import Profile, ProfileError
+from game.vision.recognizer import HAND
+
+if TYPE_CHECKING:
+    from game.vision.hand_features import HandFeatureExtractor
+    from game.vision.hands import HandResult
+
+#: ``Prediction.top`` for a frame in which the hand recognizer found no hand.
+NO_HAND = "no hand"
+#: The class that means "keep going"; a frame without a hand counts as it.
+IDLE_CLASS = "idle"
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,13 @@ class Prediction:
     confidence: float
     timestamp: float
     latency_ms: float
+    #: The hand stage's result (hand recognizer only): box, landmarks, or "no hand".
+    hand: HandResult | None = None
+
+    @property
+    def no_hand(self) -> bool:
+        """True when the hand recognizer found no hand in the frame (the answer is then idle)."""
+        return self.hand is not None and not self.hand.found
 
 
 _blas_limited = threading.Event()
@@ -119,10 +138,13 @@ class NumpyHead:
 class GestureClassifier:
     """Turns one RGB frame into a :class:`Prediction` with the profile's head.
 
-    Reuses one input buffer and one interpreter, so use it from a single thread.
+    ``backbone`` is the profile's recognizer runtime: a :class:`LiteRTBackbone` for ``frame``
+    profiles, a :class:`~game.vision.hand_features.HandFeatureExtractor` for ``hand`` ones.
+    Reuses one input buffer and the runtime's interpreters (and, for hands, its tracker), so use
+    it from a single thread.
     """
 
-    def __init__(self, profile: Profile, backbone: LiteRTBackbone) -> None:
+    def __init__(self, profile: Profile, backbone: LiteRTBackbone | HandFeatureExtractor) -> None:
         if profile.head is None and profile.head_arrays is None:
             raise ProfileError("the profile has no trained head yet: calibrate or train it first")
         if profile.backbone_id != backbone.backbone_id:
@@ -131,6 +153,7 @@ class GestureClassifier:
                 f"{backbone.backbone_id}: retrain the profile with these weights"
             )
         self.classes = list(profile.classes)
+        self.recognizer = profile.recognizer
         self.preprocess_config = profile.preprocess
         self.backbone = backbone
         self.head = NumpyHead(profile.head if profile.head is not None else profile.head_arrays)
@@ -139,9 +162,19 @@ class GestureClassifier:
                 f"the head predicts {self.head.n_classes} classes but the profile lists {len(self.classes)}"
             )
         size = profile.preprocess.size
-        if backbone.input_shape != (1, size, size, 3):
+        self._hands: HandFeatureExtractor | None = None
+        self._frames: LiteRTBackbone | None = None
+        if isinstance(backbone, LiteRTBackbone):
+            self._frames = backbone
+        else:
+            self._hands = backbone
+        if (self.recognizer == HAND) != (self._hands is not None):
             raise ProfileError(
-                f"the profile preprocesses to {size}x{size}, the backbone takes {backbone.input_shape}"
+                f"the profile uses the {self.recognizer} recognizer but was given another runtime"
+            )
+        if self._frames is not None and self._frames.input_shape != (1, size, size, 3):
+            raise ProfileError(
+                f"the profile preprocesses to {size}x{size}, the backbone takes {self._frames.input_shape}"
             )
         self._work = np.empty((size, size, 3), dtype=np.uint8)
 
@@ -150,24 +183,47 @@ class GestureClassifier:
         return lambda x: preprocess(image_rgb, self.preprocess_config, out=x[0], work=self._work)
 
     def probabilities(self, image_rgb: np.ndarray) -> np.ndarray:
-        """Class probabilities (in ``classes`` order) for one RGB ``uint8`` frame."""
-        return self.backbone.run(self._fill(image_rgb), self.head.single)
+        """Class probabilities (in ``classes`` order) for one RGB ``uint8`` frame (all 0 for no hand)."""
+        return self._probabilities(image_rgb)[0]
+
+    def _probabilities(self, image_rgb: np.ndarray) -> tuple[np.ndarray, HandResult | None]:
+        if self._hands is not None:
+            vector, hand = self._hands.frame(image_rgb)
+            if vector is None:
+                return np.zeros(len(self.classes), dtype=np.float32), hand
+            return self.head.single(vector), hand
+        assert self._frames is not None
+        return self._frames.run(self._fill(image_rgb), self.head.single), None
 
     def features(self, image_rgb: np.ndarray) -> np.ndarray:
-        """The (7, 7, 256) features this path computes for a frame (a copy; tests compare them with
-        training's)."""
-        return self.backbone.run(self._fill(image_rgb), lambda f: f[0].copy())
+        """The (7, 7, 256) features this path computes for a frame (``frame`` profiles; a copy: tests
+        compare them with training's)."""
+        if self._frames is None:
+            raise ProfileError("a hand profile's features come from the hand stage, not MobileNet")
+        return self._frames.run(self._fill(image_rgb), lambda f: f[0].copy())
 
     def predict(self, image_rgb: np.ndarray, timestamp: float | None = None) -> Prediction:
-        """The prediction for one frame; ``timestamp`` defaults to now (monotonic seconds)."""
+        """The prediction for one frame; ``timestamp`` defaults to now (monotonic seconds).
+
+        With no hand in the frame: ``top`` is :data:`NO_HAND`, every probability 0 (the idle
+        class, if the profile has one, 1) and ``confidence`` 0, so it never steers.
+        """
         start = time.perf_counter()
-        probs = self.probabilities(image_rgb)
+        probs, hand = self._probabilities(image_rgb)
+        stamp = time.monotonic() if timestamp is None else timestamp
+        if hand is not None and not hand.found:
+            named = {name: 0.0 for name in self.classes}
+            if IDLE_CLASS in named:
+                named[IDLE_CLASS] = 1.0
+            latency_ms = (time.perf_counter() - start) * 1000.0
+            return Prediction(named, NO_HAND, 0.0, stamp, latency_ms, hand)
         best = int(np.argmax(probs))
         latency_ms = (time.perf_counter() - start) * 1000.0
         return Prediction(
             probs={name: float(p) for name, p in zip(self.classes, probs, strict=True)},
             top=self.classes[best],
             confidence=float(probs[best]),
-            timestamp=time.monotonic() if timestamp is None else timestamp,
+            timestamp=stamp,
             latency_ms=latency_ms,
+            hand=hand,
         )

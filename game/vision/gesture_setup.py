@@ -54,7 +54,10 @@ def load_gesture_classifier(
     """
     from game.vision.classifier import GestureClassifier
     from game.vision.features import LiteRTBackbone, WeightsUnavailableError
+    from game.vision.hand_features import HandFeatureExtractor
+    from game.vision.hands import HandModelError
     from game.vision.profile import ProfileError, find_profile, load_profile
+    from game.vision.recognizer import HAND
 
     if find_profile(profile_dir) is None and not os.path.lexists(profile_dir):
         raise GestureSetupError(
@@ -64,11 +67,12 @@ def load_gesture_classifier(
     try:
         # The head's numpy form: play never imports TensorFlow (unless a profile predates head.npz).
         profile = load_profile(profile_dir, keras_head=False)
-        backbone = LiteRTBackbone.load(
-            models_dir(models), Path(weights) if weights else None, threads or live_inference_threads()
-        )
+        threads = threads or live_inference_threads()
+        if profile.recognizer == HAND:
+            return GestureClassifier(profile, HandFeatureExtractor(num_threads=threads))
+        backbone = LiteRTBackbone.load(models_dir(models), Path(weights) if weights else None, threads)
         return GestureClassifier(profile, backbone)
-    except (ProfileError, WeightsUnavailableError) as exc:
+    except (ProfileError, WeightsUnavailableError, HandModelError) as exc:
         raise GestureSetupError(str(exc)) from None
     except OSError as exc:  # the converted backbone cannot be cached: read-only or full models folder
         where = exc.filename or models_dir(models)

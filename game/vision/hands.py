@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -401,6 +401,7 @@ class HandTracker:
         self.detection_threshold = detection_threshold
         self.presence_threshold = presence_threshold
         self._next_roi: Roi | None = None
+        self._zoom_next = True  # flipped before use: the first detection of a stream is plain
 
     def reset(self) -> None:
         """Forget the tracked hand: the next frame runs the detector."""
@@ -419,8 +420,26 @@ class HandTracker:
             return HandResult(found=False, presence=presence, roi=roi, landmark_ms=ms), ms
         return HandResult(True, presence, lm, handed, roi, crop=crop, landmark_ms=ms), ms
 
-    def process(self, frame_rgb: np.ndarray) -> HandResult:
-        """The hand in this frame: tracked from the last landmarks when possible, else detected."""
+    def _zoomed_out_palm(self, frame_rgb: np.ndarray) -> PalmDetection | None:
+        """The palm found in the frame shrunk into a canvas twice its size (edges replicated), in
+        the frame's own pixels: a close-up hand is larger than the detector's anchors expect."""
+        h, w = frame_rgb.shape[:2]
+        py, px = h // 2, w // 2
+        padded = cv2.copyMakeBorder(frame_rgb, py, py, px, px, cv2.BORDER_REPLICATE)
+        palm = self.models.detect(padded, self.detection_threshold)
+        if palm is None:
+            return None
+        x0, y0, x1, y1 = palm.box
+        return PalmDetection(palm.score, (x0 - px, y0 - py, x1 - px, y1 - py), palm.keypoints - [px, py])
+
+    def process(self, frame_rgb: np.ndarray, zoom_out: bool = False) -> HandResult:
+        """The hand in this frame: tracked from the last landmarks when possible, else detected.
+
+        ``zoom_out``: when that finds no hand, detect once more on the frame zoomed out 2x (for
+        photos). In a stream without it, every other frame without a hand is detected zoomed out
+        instead, so a hand close to the camera is found within two frames for the price of one
+        detector run per frame.
+        """
         _check_frame(frame_rgb)
         landmark_ms = 0.0
         if self._next_roi is not None:
@@ -430,28 +449,38 @@ class HandTracker:
                 self._next_roi = landmarks_to_roi(result.landmarks)
                 return result
             self._next_roi = None
-        start = time.perf_counter()
-        palm = self.models.detect(frame_rgb, self.detection_threshold)
-        detector_ms = (time.perf_counter() - start) * 1000.0
-        if palm is None:
-            return HandResult(found=False, detected=True, detector_ms=detector_ms, landmark_ms=landmark_ms)
-        result, ms = self._landmarks(frame_rgb, palm_to_roi(palm))
-        landmark_ms += ms
-        if not result.found:
-            return HandResult(found=False, presence=result.presence, roi=result.roi, palm=palm,
-                              detected=True, detector_ms=detector_ms, landmark_ms=landmark_ms)  # fmt: skip
-        assert result.landmarks is not None
-        self._next_roi = landmarks_to_roi(result.landmarks)
-        return HandResult(
-            True, result.presence, result.landmarks, result.handedness, result.roi, palm,
-            detected=True, crop=result.crop, detector_ms=detector_ms, landmark_ms=landmark_ms,
-        )  # fmt: skip
+        plain = lambda: self.models.detect(frame_rgb, self.detection_threshold)  # noqa: E731
+        zoomed = lambda: self._zoomed_out_palm(frame_rgb)  # noqa: E731
+        if zoom_out:
+            detectors = [plain, zoomed]
+        else:
+            self._zoom_next = not self._zoom_next
+            detectors = [zoomed if self._zoom_next else plain]
+        result = NO_HAND
+        detector_ms = 0.0
+        for detect in detectors:
+            start = time.perf_counter()
+            palm = detect()
+            detector_ms += (time.perf_counter() - start) * 1000.0
+            if palm is None:
+                continue
+            result, ms = self._landmarks(frame_rgb, palm_to_roi(palm))
+            landmark_ms += ms
+            result = replace(result, palm=palm)
+            if result.found:
+                break
+        result = replace(result, detected=True, detector_ms=detector_ms, landmark_ms=landmark_ms)
+        if result.found:
+            assert result.landmarks is not None
+            self._next_roi = landmarks_to_roi(result.landmarks)
+        return result
 
     def still(self, frame_rgb: np.ndarray, refine: int = 1) -> HandResult:
-        """The hand in a single photo: detect, then ``refine`` more landmark passes on the crop that
-        the landmarks give (what tracking would use on the next frame of a still hand)."""
+        """The hand in a single photo: detect (zooming out for close-ups), then ``refine`` more
+        landmark passes on the crop that the landmarks give (what tracking would use on the next
+        frame of a still hand)."""
         self.reset()
-        result = self.process(frame_rgb)
+        result = self.process(frame_rgb, zoom_out=True)
         for _ in range(refine):
             if not result.found:
                 break

@@ -47,7 +47,8 @@ class DenseArrays:
 
 @dataclass(frozen=True)
 class HeadArrays:
-    """Pooling of the (7, 7, 256) features, then dense layers: everything play needs from a head."""
+    """Pooling of the features ((7, 7, 256), or a hand vector), then dense layers: everything play
+    needs from a head."""
 
     pooling: str
     layers: tuple[DenseArrays, ...]
@@ -56,13 +57,14 @@ class HeadArrays:
     def n_classes(self) -> int:
         return int(self.layers[-1].kernel.shape[1])
 
-    def check(self, n_classes: int) -> None:
-        """Raise :class:`HeadArraysError` unless the layers chain from the features to ``n_classes``."""
+    def check(self, n_classes: int, feature_shape: tuple[int, ...] = FEATURE_SHAPE) -> None:
+        """Raise :class:`HeadArraysError` unless the layers chain from features of ``feature_shape``
+        (MobileNet's unless given: the hand recognizer's are vectors) to ``n_classes``."""
         if self.pooling not in POOLINGS:
             raise HeadArraysError(f"unknown pooling {self.pooling!r} (expected one of {', '.join(POOLINGS)})")
         if not self.layers:
             raise HeadArraysError("the head has no dense layer")
-        width = int(np.prod(FEATURE_SHAPE)) if self.pooling == "flatten" else FEATURE_SHAPE[-1]
+        width = int(np.prod(feature_shape)) if self.pooling == "flatten" else feature_shape[-1]
         for i, layer in enumerate(self.layers):
             if layer.activation not in ACTIVATIONS:
                 raise HeadArraysError(f"layer {i}'s activation cannot be evaluated here: {layer.activation}")
@@ -131,8 +133,11 @@ def _text(data: Any, name: str) -> list[str]:
     return [str(v) for v in np.atleast_1d(value)]
 
 
-def load_head_arrays(path: Path, n_classes: int) -> HeadArrays:
-    """Read and check ``head.npz``; raises :class:`HeadArraysError` with the reason on any fault."""
+def load_head_arrays(
+    path: Path, n_classes: int, feature_shape: tuple[int, ...] = FEATURE_SHAPE
+) -> HeadArrays:
+    """Read and check ``head.npz`` (for features of ``feature_shape``); raises
+    :class:`HeadArraysError` with the reason on any fault."""
     try:
         check_part_size(path)  # a regular file within the profile's size limit, before reading it
         with np.load(path, allow_pickle=False) as data:
@@ -154,7 +159,7 @@ def load_head_arrays(path: Path, n_classes: int) -> HeadArrays:
     if names != expected:
         raise HeadArraysError(f"unexpected contents: {', '.join(sorted(names ^ expected))}")
     arrays = HeadArrays(pooling, tuple(layers))
-    arrays.check(n_classes)
+    arrays.check(n_classes, feature_shape)
     return arrays
 
 

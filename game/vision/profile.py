@@ -2,13 +2,15 @@
 
 Layout::
 
-    profile.json   format version, classes, backbone id and weights hash, preprocessing, head
-                   hyper-parameters, metrics, creation time
+    profile.json   format version, classes, recognizer (``hand`` or ``frame``; absent in old
+                   profiles, which are ``frame``), backbone id and weights hash, preprocessing,
+                   head hyper-parameters, metrics, creation time
     head.keras     the trained head (current Keras format, loaded with safe_mode=True)
     head.npz       the same head as plain float32 arrays (``game.vision.head_arrays``), which is
                    what play reads, so that a game never imports TensorFlow; a profile saved
                    before it existed is given one the first time play loads it
-    samples.npz    features (float16), labels, thumbnails (loaded with allow_pickle=False)
+    samples.npz    features (float16; the recognizer's feature shape), labels, thumbnails
+                   (loaded with allow_pickle=False)
 
 Saving writes a staging sibling directory and swaps it in, so a crash mid-save leaves the
 previous profile intact; files of the user's in the folder are kept (``profile_store``). Loading
@@ -48,15 +50,16 @@ from game.vision.profile_format import (
     PARTS,
     PROFILE_FILE,
     PROFILE_KIND,
-    SAMPLE_ARRAYS,
     SAMPLES_FILE,
     THUMBNAIL_SIZE,
     FieldError,
     ProfileError,
     check_npz,
     check_part_size,
+    sample_arrays,
     validate_metadata,
 )
+from game.vision.recognizer import LEGACY_RECOGNIZER, check_recognizer, feature_shape
 from game.vision.training import DEFAULT, EpochCallback, HeadConfig, StopCheck, TrainResult, train_head
 
 log = logging.getLogger(__name__)
@@ -96,9 +99,14 @@ class Samples:
     def counts(self, n_classes: int) -> list[int]:
         return [int(c) for c in np.bincount(self.labels, minlength=n_classes)[:n_classes]]
 
+    @classmethod
+    def empty(cls, recognizer: str) -> Samples:
+        """No samples yet, with the feature shape of ``recognizer``."""
+        return cls(features=np.zeros((0, *feature_shape(recognizer)), dtype=np.float16))
+
     def add(self, label: int, features: np.ndarray, thumbnails: np.ndarray | None = None) -> Samples:
         """A copy with ``features`` (N, 7, 7, 256) appended under ``label``; the other classes are kept."""
-        features = np.asarray(features).reshape(-1, *FEATURE_SHAPE)
+        features = np.asarray(features).reshape(-1, *self.features.shape[1:])
         n = len(features)
         if thumbnails is None:
             thumbnails = np.zeros((n, THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3), dtype=np.uint8)
@@ -128,12 +136,20 @@ class Profile:
     metrics: dict[str, Any] = field(default_factory=dict)
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
     format_version: int = FORMAT_VERSION
+    #: ``hand`` or ``frame`` (see game.vision.recognizer); old profiles without the field are ``frame``.
+    recognizer: str = LEGACY_RECOGNIZER
+
+    def __post_init__(self) -> None:
+        check_recognizer(self.recognizer)
+        if len(self.samples) == 0 and self.samples.features.shape[1:] != feature_shape(self.recognizer):
+            self.samples = Samples.empty(self.recognizer)
 
     def metadata(self) -> dict[str, Any]:
         return {
             "kind": PROFILE_KIND,
             "format_version": self.format_version,
             "classes": list(self.classes),
+            "recognizer": self.recognizer,
             "backbone": self.backbone_id,
             "weights_sha256": self.weights_sha256,
             "preprocess": self.preprocess.to_dict(),
@@ -244,18 +260,19 @@ def _parse_metadata(meta: dict[str, Any], meta_path: Path) -> Profile:
             metrics=dict(meta["metrics"]),
             created=meta["created"],
             format_version=meta["format_version"],
+            recognizer=meta["recognizer"],
         )
     except (KeyError, TypeError, ValueError) as exc:  # TrainingError is a ValueError
         raise ProfileError(f"{meta_path} is damaged or incomplete ({type(exc).__name__}: {exc}).") from exc
 
 
-def _load_samples(path: Path, n_classes: int) -> Samples:
+def _load_samples(path: Path, n_classes: int, recognizer: str = LEGACY_RECOGNIZER) -> Samples:
     if not os.path.lexists(path):
-        return Samples()
+        return Samples.empty(recognizer)
     try:
         check_part_size(path)
         # The .npy headers first: shapes, types and sizes are checked before anything is allocated.
-        check_npz(path, SAMPLE_ARRAYS, MAX_SAMPLES)
+        check_npz(path, sample_arrays(recognizer), MAX_SAMPLES)
     except ValueError as exc:
         raise ProfileError(f"{path} is not a usable samples file: {exc}. Retrain the profile.") from None
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
@@ -279,8 +296,11 @@ def _load_samples(path: Path, n_classes: int) -> Samples:
     n = len(samples.labels)
     if n and (samples.labels.min() < 0 or samples.labels.max() >= n_classes):
         raise ProfileError(f"{path} has labels outside the profile's {n_classes} classes.")
-    if samples.features.shape[1:] != FEATURE_SHAPE:
-        raise ProfileError(f"{path} does not match the backbone's feature shape {FEATURE_SHAPE}.")
+    expected = feature_shape(recognizer)
+    if samples.features.shape[1:] != expected:
+        raise ProfileError(
+            f"{path} does not match the {recognizer} recognizer's feature shape {expected}."
+        )
     if not np.isfinite(samples.features).all():
         raise ProfileError(f"{path} holds features that are not finite numbers. Retrain the profile.")
     return samples
@@ -304,7 +324,7 @@ def _check_head_file(path: Path) -> None:
         )
 
 
-def _load_head(path: Path, n_classes: int) -> Any:
+def _load_head(path: Path, n_classes: int, recognizer: str = LEGACY_RECOGNIZER) -> Any:
     import keras
 
     _check_head_file(path)
@@ -323,10 +343,11 @@ def _load_head(path: Path, n_classes: int) -> Any:
         raise ProfileError(
             f"{path} has outputs of shape {out_shape}, not one score per class. Retrain the profile."
         )
-    if in_shape[1:] != FEATURE_SHAPE:
+    expected = feature_shape(recognizer)
+    if in_shape[1:] != expected:
         raise ProfileError(
             f"{path} was trained on features of shape {in_shape[1:]}, "
-            f"but the backbone gives {FEATURE_SHAPE}: "
+            f"but the {recognizer} recognizer gives {expected}: "
             "it belongs to another backbone. Retrain the profile."
         )
     if out_shape[-1] != n_classes:
@@ -356,25 +377,25 @@ def load_profile(folder: str | os.PathLike[str], load_head: bool = True, keras_h
 def _read(target: Path, load_head: bool, keras_head: bool = True) -> Profile:
     meta = _read_metadata(target)
     profile = _parse_metadata(meta, target / PROFILE_FILE)
-    profile.samples = _load_samples(target / SAMPLES_FILE, len(profile.classes))
+    profile.samples = _load_samples(target / SAMPLES_FILE, len(profile.classes), profile.recognizer)
     if not load_head:
         return profile
     head_path, arrays_path = target / HEAD_FILE, target / HEAD_ARRAYS_FILE
     n = len(profile.classes)
     if not keras_head and os.path.lexists(arrays_path):
-        profile.head_arrays = _load_head_arrays(arrays_path, n)
+        profile.head_arrays = _load_head_arrays(arrays_path, n, profile.recognizer)
     elif os.path.lexists(head_path):
         if not stat.S_ISREG(head_path.lstat().st_mode):
             raise ProfileError(f"{head_path} is not a regular file. Retrain the profile.")
-        profile.head = _load_head(head_path, n)
+        profile.head = _load_head(head_path, n, profile.recognizer)
     elif os.path.lexists(arrays_path):  # only the arrays (saved by a game without Keras)
-        profile.head_arrays = _load_head_arrays(arrays_path, n)
+        profile.head_arrays = _load_head_arrays(arrays_path, n, profile.recognizer)
     return profile
 
 
-def _load_head_arrays(path: Path, n_classes: int) -> HeadArrays:
+def _load_head_arrays(path: Path, n_classes: int, recognizer: str = LEGACY_RECOGNIZER) -> HeadArrays:
     try:
-        return load_head_arrays(path, n_classes)
+        return load_head_arrays(path, n_classes, feature_shape(recognizer))
     except HeadArraysError as exc:
         raise ProfileError(f"{path} is damaged or not a gesture head ({exc}). Retrain the profile.") from None
 
@@ -385,7 +406,7 @@ def _add_head_arrays(profile: Profile, target: Path) -> None:
     arrays = profile.numpy_head()
     if arrays is not None:
         try:
-            arrays.check(len(profile.classes))
+            arrays.check(len(profile.classes), feature_shape(profile.recognizer))
         except HeadArraysError as exc:
             raise ProfileError(f"{target / HEAD_FILE}: {exc}. Retrain the profile.") from None
     try:

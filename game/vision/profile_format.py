@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from game.vision.features import FEATURE_SHAPE
+from game.vision.recognizer import LEGACY_RECOGNIZER, RECOGNIZERS
 
 PROFILE_KIND = "gesture-pacman-profile"
 FORMAT_VERSION = 1
@@ -257,6 +258,8 @@ FIELDS: tuple[Field, ...] = (
     Field("kind", choice(PROFILE_KIND), required=True),
     Field("format_version", integer(1, FORMAT_VERSION), required=True),
     Field("classes", class_names, required=True),
+    # Absent in profiles saved before the hand recognizer existed: they are whole-frame ones.
+    Field("recognizer", choice(*RECOGNIZERS), default=LEGACY_RECOGNIZER),
     Field("backbone", text(200), required=True),
     Field("weights_sha256", text(128), required=True),
     Field("preprocess", table(PREPROCESS_FIELDS, allow_unknown=False), default={}),
@@ -301,6 +304,13 @@ SAMPLE_ARRAYS: dict[str, ArraySpec] = {
     "labels": ArraySpec(("<i8", "<i4", "<i2", "|i1", "|u1"), ()),
     "thumbnails": ArraySpec(("|u1",), (THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3)),
 }
+
+
+def sample_arrays(recognizer: str) -> dict[str, ArraySpec]:
+    """:data:`SAMPLE_ARRAYS` with the feature shape of ``recognizer`` (``frame``: MobileNet's)."""
+    from game.vision.recognizer import feature_shape
+
+    return {**SAMPLE_ARRAYS, "features": ArraySpec(("<f2", "<f4"), feature_shape(recognizer))}
 
 
 def check_npz(path: Path, arrays: Mapping[str, ArraySpec], max_rows: int) -> int:

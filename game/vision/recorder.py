@@ -28,15 +28,19 @@ RETRY_INTERVAL_S = 1.0
 JOIN_TIMEOUT_S = 5.0
 #: Frames kept while the backbone loads (150 KB each as 224x224 squares): 20 s of a 30 fps camera.
 MAX_PENDING = 600
+#: The same for whole 640x480 frames (900 KB each), kept for the hand recognizer, whose models load
+#: in about a second.
+MAX_PENDING_WHOLE = 90
 #: Kept frames turned into samples per camera frame once the backbone is ready (a few ms each),
 #: so the preview keeps its pace while the backlog drains.
 PENDING_PER_FRAME = 6
 
 
 class FeatureFn(Protocol):
-    """The per-frame backbone: one RGB ``uint8`` frame -> a flat feature vector."""
+    """The per-frame runtime: one RGB ``uint8`` frame -> its features, or None when the hand
+    recognizer finds no hand in it (such a frame is not recorded)."""
 
-    def __call__(self, image_rgb: np.ndarray) -> np.ndarray: ...
+    def __call__(self, image_rgb: np.ndarray) -> np.ndarray | None: ...
 
 
 class PredictionLike(Protocol):
@@ -69,7 +73,8 @@ class RecordedSample:
 
 @dataclass(frozen=True)
 class PendingFrame:
-    """A frame recorded before the backbone was ready: the square preprocessing makes of it."""
+    """A frame recorded before the backbone was ready: the square preprocessing makes of it (the
+    whole frame with ``keep_whole_frames``)."""
 
     label: str
     square: np.ndarray
@@ -98,6 +103,8 @@ class CameraWorker:
         self._opener = opener
         #: The preprocessing the backbone will use: kept frames are stored already cropped and resized.
         self.preprocess_config = preprocess_config
+        #: Keep whole frames, not preprocessed squares (the hand recognizer's features need them).
+        self.keep_whole_frames = False
         self._pending: list[PendingFrame] = []
         #: Frames recorded while the backbone loaded that did not fit in ``MAX_PENDING``.
         self.pending_dropped = 0
@@ -111,6 +118,7 @@ class CameraWorker:
         self._state = CameraState.OPENING
         self._message = ""
         self._features: FeatureFn | None = None
+        self._look: Callable[[np.ndarray], object] | None = None
         self._recording: tuple[str, int] | None = None
         self._classifier: ClassifierLike | None = None
         self._samples: list[RecordedSample] = []
@@ -166,6 +174,11 @@ class CameraWorker:
 
     def set_features(self, features: FeatureFn | None) -> None:
         self._features = features
+
+    def set_look(self, look: Callable[[np.ndarray], object] | None) -> None:
+        """Run ``look`` on frames that are neither recorded nor classified (the hand stage, so the
+        preview can show the hand between recordings)."""
+        self._look = look
 
     def set_classifier(self, classifier: ClassifierLike | None) -> None:
         with self._lock:
@@ -266,10 +279,11 @@ class CameraWorker:
 
     def _keep(self, frame: Frame, recording: tuple[str, int]) -> None:
         """Record ``frame`` for later: the backbone is not loaded yet, or older kept frames come first."""
-        if len(self._pending) >= MAX_PENDING:
+        if len(self._pending) >= (MAX_PENDING_WHOLE if self.keep_whole_frames else MAX_PENDING):
             self.pending_dropped += 1
             return
-        square = resize_square(frame.image, self.preprocess_config)
+        # The hand stage looks at the whole frame; MobileNet only at the square preprocessing cuts.
+        square = frame.image if self.keep_whole_frames else resize_square(frame.image, self.preprocess_config)
         kept = PendingFrame(recording[0], square, thumbnail(frame.image, THUMB_SIZE), recording[1])
         with self._lock:
             self._pending.append(kept)
@@ -289,7 +303,11 @@ class CameraWorker:
             batch, self._pending = self._pending[:PENDING_PER_FRAME], self._pending[PENDING_PER_FRAME:]
         # preprocess() of a square already at the input size is that square, scaled: these
         # features are exactly those of the whole frame.
-        samples = [RecordedSample(p.label, features(p.square), p.thumbnail, p.burst_id) for p in batch]
+        samples = []
+        for p in batch:
+            vector = features(p.square)
+            if vector is not None:  # None: no hand in that frame
+                samples.append(RecordedSample(p.label, vector, p.thumbnail, p.burst_id))
         with self._lock:
             self._samples.extend(samples)
 
@@ -300,10 +318,13 @@ class CameraWorker:
                 self._keep(frame, recording)
             elif recording is not None and features is not None:
                 vector = features(frame.image)
-                thumb = thumbnail(frame.image, THUMB_SIZE)
-                sample = RecordedSample(recording[0], vector, thumb, recording[1])
-                with self._lock:
-                    self._samples.append(sample)
+                if vector is not None:  # None: no hand in this frame, nothing to learn from
+                    thumb = thumbnail(frame.image, THUMB_SIZE)
+                    sample = RecordedSample(recording[0], vector, thumb, recording[1])
+                    with self._lock:
+                        self._samples.append(sample)
+            elif recording is None and classifier is None and self._look is not None:
+                self._look(frame.image)
             if features is not None and self._pending:
                 self._drain_pending(features)
             if classifier is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -108,6 +108,18 @@ DEFAULT = HeadConfig(
 )
 
 
+#: For the ``hand`` recognizer's landmark vectors (214 numbers, not 12,544): the same layers and
+#: validation, trained 3x longer at Adam's usual 1e-3. :data:`DEFAULT`'s steps, sized for MobileNet
+#: features, leave this head far from converged (room protocol, N=20: 0.72-0.89 by seed, against
+#: 0.96 with this recipe; docs/benchmarks.md, "Hand recognizer").
+HAND_DEFAULT = replace(DEFAULT, epochs=60, learning_rate=1e-3)
+
+
+def default_recipe(recognizer: str) -> HeadConfig:
+    """The head recipe new profiles of ``recognizer`` (``hand`` or ``frame``) are trained with."""
+    return HAND_DEFAULT if recognizer == "hand" else DEFAULT
+
+
 @dataclass(frozen=True)
 class EpochReport:
     """One epoch's figures; the validation ones are None when no split was held out."""
@@ -175,13 +187,18 @@ def tail_split(labels: np.ndarray, n_classes: int, fraction: float) -> tuple[np.
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
 
 
-def build_head(n_classes: int, config: HeadConfig, seed: int) -> Any:
-    """The head as a Keras model on (7, 7, 256) features."""
+def build_head(
+    n_classes: int, config: HeadConfig, seed: int, input_shape: tuple[int, ...] = FEATURE_SHAPE
+) -> Any:
+    """The head as a Keras model on features of ``input_shape`` (MobileNet's (7, 7, 256) by default;
+    the hand recognizer's vectors are one-dimensional and need ``pooling="flatten"``)."""
     import keras
 
     init = keras.initializers.VarianceScaling
     reg = keras.regularizers.L2(config.l2) if config.l2 > 0 else None
-    inputs = keras.Input(shape=FEATURE_SHAPE, name="features")
+    if config.pooling == "avg" and len(input_shape) != 3:
+        raise TrainingError(f"average pooling needs (rows, cols, channels) features, not {input_shape}")
+    inputs = keras.Input(shape=input_shape, name="features")
     x = (
         keras.layers.Flatten()(inputs)
         if config.pooling == "flatten"
@@ -246,10 +263,12 @@ def train_head(
 
     start = time.perf_counter()
     labels = np.asarray(labels, dtype=np.int64)
-    if features.ndim != 4 or features.shape[1:] != FEATURE_SHAPE:
+    if features.ndim not in (2, 4) or (features.ndim == 4 and features.shape[1:] != FEATURE_SHAPE):
         raise TrainingError(
-            f"features must be (N, {', '.join(map(str, FEATURE_SHAPE))}), got {features.shape}"
+            f"features must be (N, {', '.join(map(str, FEATURE_SHAPE))}) or (N, D) vectors, "
+            f"got {features.shape}"
         )
+    input_shape = tuple(int(d) for d in features.shape[1:])
     if len(features) != len(labels):
         raise TrainingError(f"{len(features)} feature rows but {len(labels)} labels")
     n_classes = len(classes)
@@ -289,7 +308,7 @@ def train_head(
     x_val = features[val_idx].astype(np.float32)
     y_val = labels[val_idx]
 
-    trainer = _trainer(n_classes, config, seed)
+    trainer = _trainer(n_classes, config, seed, input_shape)
     history = trainer.run(x_train, y_train, x_val, y_val, rng, on_epoch, should_stop)
 
     x_eval, y_eval = (x_val, y_val) if len(val_idx) else (features.astype(np.float32), labels)
@@ -352,10 +371,12 @@ class _Trainer(Protocol):
     def keras_head(self) -> Any: ...
 
 
-def _trainer(n_classes: int, config: HeadConfig, seed: int) -> _Trainer:
+def _trainer(
+    n_classes: int, config: HeadConfig, seed: int, input_shape: tuple[int, ...] = FEATURE_SHAPE
+) -> _Trainer:
     if config.kind == "linear":
         return _LinearTrainer(n_classes, config, seed)
-    return _MlpTrainer(build_head(n_classes, config, seed), n_classes, config)
+    return _MlpTrainer(build_head(n_classes, config, seed, input_shape), n_classes, config)
 
 
 class _LinearTrainer:
@@ -476,7 +497,7 @@ class _MlpTrainer:
         self.optimizer = optimizer = _FusedAdam(head.trainable_variables, config.learning_rate)
         loss_fn = keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing)
         variables = head.trainable_variables
-        x_spec = tf.TensorSpec([None, *FEATURE_SHAPE], tf.float32)
+        x_spec = tf.TensorSpec([None, *head.input_shape[1:]], tf.float32)
         y_spec = tf.TensorSpec([None, n_classes], tf.float32)
 
         @tf.function(

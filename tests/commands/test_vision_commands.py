@@ -29,7 +29,8 @@ def trained_profile(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) 
     root = tmp_path_factory.mktemp("cmd")
     images = _subset(signdigits, root / "train", 0, 20)
     profile = root / "profile"
-    code = main(["train", "--images", str(images), "--profile", str(profile), "--epochs", "30", "--json"])
+    argv = ["--recognizer", "frame", "--epochs", "30", "--json"]
+    code = main(["train", "--images", str(images), "--profile", str(profile), *argv])
     assert code == 0
     return profile
 
@@ -38,9 +39,8 @@ def test_train_prints_a_json_summary_last(
     signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     images = _subset(signdigits, tmp_path / "imgs", 0, 12)
-    code = main(
-        ["train", "--images", str(images), "--profile", str(tmp_path / "p"), "--epochs", "3", "--json"]
-    )
+    argv = ["--epochs", "3", "--json", "--recognizer", "frame"]
+    code = main(["train", "--images", str(images), "--profile", str(tmp_path / "p"), *argv])
     out, err = capsys.readouterr()
     assert code == 0
     summary = json.loads(out.strip().splitlines()[-1])
@@ -187,7 +187,7 @@ def test_train_and_evaluate_show_progress_bars_on_a_terminal(
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     argv = ["train", "--images", str(images), "--profile", str(tmp_path / "p"), "--epochs", "3"]
-    assert main(argv) == 0
+    assert main([*argv, "--recognizer", "frame"]) == 0
     err = terminal.getvalue()
     # Every slow step has a bar with its count and the time left (tqdm's "<" estimate).
     for step, count in (("loading MobileNet", "1/1"), ("features", "48/48"), ("training", "3/3")):
@@ -232,7 +232,7 @@ def test_train_add_keeps_the_recorded_samples_and_force_replaces_them(
     added = tmp_path / "added"
     shutil.copytree(trained_profile, added)
     images = _subset(signdigits, tmp_path / "imgs", 30, 5)
-    argv = ["train", "--images", str(images), "--epochs", "2", "--json"]
+    argv = ["train", "--images", str(images), "--epochs", "2", "--json", "--recognizer", "frame"]
     assert main([*argv, "--profile", str(added), "--add"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["samples"] == 100 and summary["added"] == 20

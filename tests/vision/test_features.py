@@ -116,6 +116,7 @@ def test_first_run_without_cache_or_network_uses_the_shipped_weights(
     images = _few_photos(signdigits, tmp_path / "photos", 12)
     profile = tmp_path / "profile"
     argv = ["train", "--images", str(images), "--profile", str(profile), "--epochs", "2", "--json"]
+    argv += ["--recognizer", "frame"]
     done = subprocess.run(
         [sys.executable, "-m", "game", *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
     )
@@ -147,7 +148,7 @@ def test_no_weights_anywhere_and_no_network_gives_one_clear_message(
     env = _offline_env(tmp_path, app)
     images = _few_photos(signdigits, tmp_path / "photos", 10)
     done = subprocess.run(
-        [sys.executable, "-m", "game", "train", "--images", str(images)],
+        [sys.executable, "-m", "game", "train", "--images", str(images), "--recognizer", "frame"],
         cwd=app,
         env=env,
         capture_output=True,

@@ -34,7 +34,7 @@ from game.vision.camera import FrameSource
 from game.vision.recorder import CameraState, CameraWorker, ClassifierLike
 from game.vision.samples import IDLE_CLASS, SampleBook
 from game.vision.sources import SourceChooser
-from game.vision.training import DEFAULT, MIN_SAMPLES_FOR_VALIDATION, HeadConfig, TrainResult
+from game.vision.training import DEFAULT, MIN_SAMPLES_FOR_VALIDATION, HeadConfig, TrainResult, default_recipe
 from game.vision.training_job import JobState, TrainingJob
 
 #: Enough per class for the validation split, so accuracy and the confusion matrix mean something.
@@ -71,6 +71,8 @@ class CalibrationOptions:
     weights: Path | None = None
     #: Leaving quits the program instead of returning to the title.
     started_directly: bool = True
+    #: ``hand`` or ``frame``; None: the saved profile's, else the default (game.vision.recognizer).
+    recognizer: str | None = None
 
 
 PlayFactory = Callable[[Path], Scene]
@@ -90,9 +92,13 @@ class CalibrationScene(Scene):
     ) -> None:
         self.options = options
         self.sources = SourceChooser(options.camera, options.video, options.mirror, override=source)
-        self.backbone = BackboneLoader(options.models, options.weights, profile_dir=options.profile_dir)
-        # Frames recorded while MobileNet loads are kept, preprocessed as the backbone will.
+        self.backbone = BackboneLoader(
+            options.models, options.weights, profile_dir=options.profile_dir, recognizer=options.recognizer
+        )
+        # Frames recorded while the recognizer loads are kept, preprocessed as the backbone will
+        # (whole, for the hand stage).
         self.camera = CameraWorker(self.sources.opener(), preprocess_config=self.backbone.preprocess_config)
+        self.camera.keep_whole_frames = self.backbone.recognizer == "hand"
         self.book = SampleBook(MIN_SAMPLES)
         self.config: HeadConfig = DEFAULT
         self.mode = Mode.RECORD
@@ -161,7 +167,8 @@ class CalibrationScene(Scene):
             return "training…"
         if not self.backbone.ready:
             loading = self.backbone.state is LoadState.LOADING
-            return "MobileNet is still loading" if loading else "MobileNet did not load"
+            what = "the hand finder" if self.backbone.recognizer == "hand" else "MobileNet"
+            return f"{what} is still loading" if loading else f"{what} did not load"
         missing = self.book.missing()
         if missing:
             others = len(missing) - 1
@@ -267,7 +274,8 @@ class CalibrationScene(Scene):
             self.book.use_idle = True
             self.flash_message("Idle class on: record a relaxed hand or no hand (O turns it off)")
         if self.backbone.state is LoadState.FAILED:
-            self.flash_message("MobileNet could not be loaded: nothing to record with", FlashKind.ERROR)
+            failed = f"The {self.backbone.recognizer} recognizer could not be loaded: nothing to record with"
+            self.flash_message(failed, FlashKind.ERROR)
             return
         if not self.backbone.ready:
             self.flash_message("Recording: these frames become samples as soon as MobileNet is loaded")
@@ -389,6 +397,9 @@ class CalibrationScene(Scene):
         self.elapsed += dt
         if self.backbone.ready and not self._has_features:
             self.camera.set_features(self.backbone.features)
+            self.camera.set_look(self.backbone.look)
+            if self.config == DEFAULT:  # not changed by the player: the recognizer's own recipe
+                self.config = default_recipe(self.backbone.recognizer)
             self._has_features = True
         if self._profile_pending and self.backbone.ready:
             self._profile_pending = False

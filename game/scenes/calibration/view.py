@@ -15,6 +15,7 @@ import numpy as np
 import pygame
 
 from game.render import widgets
+from game.render.hand_overlay import draw_hand, scaled
 from game.scenes.calibration.layout import Layout
 from game.scenes.calibration.modes import FlashKind, Mode
 from game.scenes.calibration.settings import SETTINGS
@@ -132,7 +133,8 @@ class CalibrationView:
         status = scene.sources.describe()
         if scene.backbone.ready and scene.backbone.seconds is not None:
             took = scene.backbone.seconds
-            status += f"   ·   MobileNet ready ({took:.1f} s)" if took >= 0.5 else "   ·   MobileNet ready"
+            what = "Hand finder" if scene.backbone.recognizer_loaded == "hand" else "MobileNet"
+            status += f"   ·   {what} ready ({took:.1f} s)" if took >= 0.5 else f"   ·   {what} ready"
         if scene.saved_path is not None and not scene.book.dirty:
             status += "   ·   saved"
         elif scene.book.dirty:
@@ -161,12 +163,19 @@ class CalibrationView:
             target = pygame.Rect((0, 0), size)
             target.center = rect.center
             surface.blit(pygame.transform.scale(picture, size), target)
-            # The square the backbone sees (preprocessing crops the centre): poses outside it do not count.
-            side = round(min(w, h) * fit)
-            crop = pygame.Rect(0, 0, side, side)
-            crop.center = target.center
-            if crop.width < target.width or crop.height < target.height:
-                pygame.draw.rect(surface, widgets.TEXT_DIM, crop, width=max(1, s // 2))
+            if scene.backbone.recognizer_loaded == "hand":
+                # The hand stage looks at the whole frame: show what it found there.
+                factor = target.width / w
+                hand = scene.backbone.last_hand
+                draw_hand(surface, hand, scaled(target.topleft, factor), target, self.small, s)
+            else:
+                # The square the backbone sees (preprocessing crops the centre): poses outside it
+                # do not count.
+                side = round(min(w, h) * fit)
+                crop = pygame.Rect(0, 0, side, side)
+                crop.center = target.center
+                if crop.width < target.width or crop.height < target.height:
+                    pygame.draw.rect(surface, widgets.TEXT_DIM, crop, width=max(1, s // 2))
         else:
             widgets.blit_text(
                 surface,
@@ -204,7 +213,8 @@ class CalibrationView:
         if scene.show_advanced:
             self._draw_settings(surface, scene, layout, buttons)
         elif scene.backbone.state is LoadState.FAILED:
-            self._draw_lines(surface, inner, ["Cannot load MobileNet:", scene.backbone.message], widgets.BAD)
+            failed = [f"Cannot load the {scene.backbone.recognizer} recognizer:", scene.backbone.message]
+            self._draw_lines(surface, inner, failed, widgets.BAD)
         elif not scene.backbone.ready:
             self._draw_loading(surface, scene, inner)
         elif scene.mode is Mode.TRAINING:
@@ -263,9 +273,9 @@ class CalibrationView:
         text_rect = pygame.Rect(rect.x, bar.bottom + 4 * s, rect.width, rect.bottom - bar.bottom - 4 * s)
         kept = scene.camera.pending
         waiting = (
-            f"{kept} frames recorded so far: they become samples when MobileNet is ready."
+            f"{kept} frames recorded so far: they become samples when the recognizer is ready."
             if kept
-            else "You can record already: the frames become samples when MobileNet is ready."
+            else "You can record already: the frames become samples when the recognizer is ready."
         )
         self._draw_lines(surface, text_rect, [waiting, *INSTRUCTIONS], widgets.TEXT_DIM)
 

@@ -20,6 +20,7 @@ import pygame
 from game.core.types import Direction
 from game.input.gesture import GestureInput
 from game.render import widgets
+from game.render.hand_overlay import draw_hand, scaled
 from game.vision.predictor import LivePrediction, PredictorState, PredictorStats
 from game.vision.preprocess import PreprocessConfig, resize_square
 
@@ -214,7 +215,15 @@ class GestureHud:
         latest, stats = self._latest, self._stats
         if latest is not None and stats is not None and stats.state is PredictorState.RUNNING:
             surface.blit(self._thumbnail(latest, px), box)
-            label = f"{latest.top.upper()} {round(latest.confidence * 100)}%"
+            hand = getattr(latest.result, "hand", None)  # hand profiles: box and skeleton
+            if hand is not None:
+                h, w = latest.image.shape[:2]
+                side = min(h, w)  # the thumbnail is the frame's centre square, as resize_square cuts it
+                factor = px / side
+                origin = (box.x - (w - side) // 2 * factor, box.y - (h - side) // 2 * factor)
+                draw_hand(surface, hand, scaled(origin, factor), box, small, scale, label_no_hand=False)
+            no_hand = hand is not None and not hand.found
+            label = "NO HAND" if no_hand else f"{latest.top.upper()} {round(latest.confidence * 100)}%"
             strip = pygame.Rect(
                 box.x, box.bottom - normal.get_height() - 2, box.width, normal.get_height() + 2
             )

@@ -28,7 +28,7 @@ def models(session_models_dir: Path, imagenet_weights: Path) -> Path:
 
 @pytest.fixture
 def options(tmp_path: Path, models: Path) -> CalibrationOptions:
-    return CalibrationOptions(profile_dir=tmp_path / "profile", models=models)
+    return CalibrationOptions(profile_dir=tmp_path / "profile", models=models, recognizer="frame")
 
 
 def _ready(driver: Driver, scene: CalibrationScene) -> None:

@@ -18,6 +18,7 @@ from calibration_support import CLASSES, Driver, PoseSource, source_that_never_o
 from game.scenes.base import Scene
 from game.scenes.calibration.modes import FlashKind, Mode
 from game.scenes.calibration.scene import MIN_SAMPLES, CalibrationOptions, CalibrationScene
+from game.vision.backbone_loader import LoadState
 from game.vision.profile import load_profile
 from game.vision.recorder import CameraState
 from game.vision.training import DEFAULT
@@ -40,7 +41,7 @@ def models(session_models_dir: Path, imagenet_weights: Path) -> Path:
 
 @pytest.fixture
 def options(tmp_path: Path, models: Path) -> CalibrationOptions:
-    return CalibrationOptions(profile_dir=tmp_path / "profile", models=models)
+    return CalibrationOptions(profile_dir=tmp_path / "profile", models=models, recognizer="frame")
 
 
 def _record(driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int) -> None:
@@ -244,7 +245,7 @@ def test_save_that_fails_keeps_everything_in_memory(tmp_path: Path, models: Path
     make the save fail here; a profile path whose parent is a regular file fails for everyone."""
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where a directory should be\n")
-    options = CalibrationOptions(profile_dir=blocker / "profile", models=models)
+    options = CalibrationOptions(profile_dir=blocker / "profile", models=models, recognizer="frame")
     poses = PoseSource(signdigits)
     scene = CalibrationScene(options, source=lambda: poses)
     driver = Driver(scene)
@@ -410,4 +411,45 @@ def test_recording_while_mobilenet_loads_keeps_the_frames(
         assert scene.book.count("left") == 0
     finally:
         release.set()
+        driver.close()
+
+
+def test_hand_recognizer_records_hand_vectors_and_saves_a_hand_profile(
+    tmp_path: Path, signdigits: Path
+) -> None:
+    """The default recognizer: the hand stage runs on the preview, records only frames with a
+    hand, trains with the hand recipe and saves a profile that says 'hand'."""
+    from game.vision.hand_features import HAND_FEATURE_SHAPE
+    from game.vision.training import HAND_DEFAULT
+
+    options = CalibrationOptions(profile_dir=tmp_path / "profile", models=tmp_path / "models")
+    poses = PoseSource(signdigits)
+    scene = CalibrationScene(options, source=lambda: poses)
+    driver = Driver(scene)
+    try:
+        _ready(driver, scene)
+        assert scene.backbone.recognizer == "hand" and scene.config == HAND_DEFAULT
+        driver.until(lambda: scene.backbone.last_hand is not None, 30, "the hand stage on the preview")
+        for label in CLASSES:
+            _record(driver, scene, poses, label, 12)
+        up = np.stack(scene.book.features("up"))
+        assert up.shape[1:] == HAND_FEATURE_SHAPE
+        driver.tap(pygame.K_s)
+        assert scene.flash is not None and scene.flash.kind is FlashKind.INFO, scene.flash
+    finally:
+        driver.close()
+    profile = load_profile(options.profile_dir)
+    assert profile.recognizer == "hand" and profile.samples.features.shape[1:] == HAND_FEATURE_SHAPE
+
+    # Asked for the other recognizer, calibration says why the saved samples are not loaded.
+    frame_options = CalibrationOptions(
+        profile_dir=options.profile_dir, models=options.models, recognizer="frame"
+    )
+    again = CalibrationScene(frame_options, source=lambda: PoseSource(signdigits))
+    driver = Driver(again)
+    try:
+        driver.until(lambda: again.backbone.state is not LoadState.LOADING, LOAD_TIMEOUT, "loading")
+        driver.frames(3)
+        assert "hand recognizer" in again.profile_error and again.book.total() == 0
+    finally:
         driver.close()

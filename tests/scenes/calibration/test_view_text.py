@@ -45,6 +45,7 @@ def stand_in(state: LoadState, stage: str = "", message: str = "", pending: int 
         steps=4,
         progress=0.5,
         step_started=time.monotonic() - 12.3,
+        recognizer="frame",
     )
     camera = SimpleNamespace(pending=pending)
     return SimpleNamespace(show_advanced=False, backbone=backbone, camera=camera, elapsed=0.7)
