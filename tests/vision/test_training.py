@@ -195,3 +195,20 @@ def test_same_seed_same_head_without_touching_global_random_state(split: dict[st
     second = train_head(split["x_train"], split["y_train"], split["classes"], config, seed=7)
     for a, b in zip(first.head.get_weights(), second.head.get_weights(), strict=True):
         assert np.array_equal(a, b)
+
+
+def test_linear_head_folds_its_standardisation_into_one_dense_layer(split: dict[str, Any]) -> None:
+    from game.vision.classifier import NumpyHead
+
+    config = HeadConfig(
+        kind="linear", learning_rate=1e-2, l2=0.1, epochs=20, steps_per_epoch=10, validation_fraction=0.15,
+        refit=True,
+    )  # fmt: skip
+    result = train_head(split["x_train"], split["y_train"], split["classes"], config, seed=0)
+    assert result.refitted and result.val_accuracy is not None and len(result.history) == 20
+    assert [type(layer).__name__ for layer in result.head.layers] == ["InputLayer", "Flatten", "Dense"]
+    keras_probs = result.head(split["x_test"], training=False).numpy()
+    numpy_probs = NumpyHead(result.head)(split["x_test"])
+    assert np.allclose(keras_probs, numpy_probs, atol=1e-4)
+    # Real transfer on the held-out photos (chance is 0.25).
+    assert float(np.mean(numpy_probs.argmax(axis=1) == split["y_test"])) >= 0.75
