@@ -16,11 +16,25 @@ from game.render.palette import Color
 _CAP_HEIGHT_RATIO = 0.7
 
 
+_forget_registered = False
+
+
 def _forget_fonts() -> None:
     # A font (and a surface it rendered) must not outlive ``pygame.quit``: using it after pygame is
     # initialised again crashes the interpreter.
+    global _forget_registered
+    _forget_registered = False
     font.cache_clear()
     render.cache_clear()
+
+
+def _forget_fonts_at_quit() -> None:
+    # pygame calls a registered quit function once and then drops it, so register again for every
+    # pygame session that caches a font (a second quit would otherwise keep fonts of a dead session).
+    global _forget_registered
+    if not _forget_registered:
+        pygame.register_quit(_forget_fonts)
+        _forget_registered = True
 
 
 @lru_cache(maxsize=32)
@@ -28,6 +42,7 @@ def font(pixel_height: int) -> pygame.font.Font:
     """The default font sized so capitals are about ``pixel_height`` real pixels tall."""
     if not pygame.font.get_init():
         pygame.font.init()
+    _forget_fonts_at_quit()
     return pygame.font.Font(None, max(8, round(pixel_height / _CAP_HEIGHT_RATIO)))
 
 
@@ -58,5 +73,3 @@ def blit_text(
     surface.blit(image, rect)
     return rect
 
-
-pygame.register_quit(_forget_fonts)
