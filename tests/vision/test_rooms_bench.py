@@ -52,6 +52,10 @@ def test_rooms_bench_measures_both_recipes_on_the_later_frames(
     assert default["gap_mean"] == pytest.approx(default["reported_mean"] - default["mean"], abs=2e-4)
     assert original["reported_mean"] is None and original["gap_mean"] is None
     assert out["n10_default_minus_original"] == pytest.approx(default["mean"] - original["mean"], abs=2e-4)
+    # The hand recognizer (issue 13) is measured in the same run, on the same frames.
+    hand = out["recognizers"]["hand"]["n10"]["recipes"]["default"]
+    assert hand["runs"] == 3 and 0.0 <= hand["mean"] <= 1.0
+    assert out["n10_hand_minus_frame"] == pytest.approx(hand["mean"] - default["mean"], abs=2e-4)
 
 
 def test_a_missing_rooms_folder_is_one_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
