@@ -205,7 +205,7 @@ class CalibrationScene(Scene):
 
     def _key_down(self, event: pygame.event.Event) -> None:
         key = event.key
-        if key == pygame.K_ESCAPE and self.show_advanced:
+        if key == pygame.K_ESCAPE and self.show_advanced and not self.no_camera:
             self.show_advanced = False  # Esc closes the Tune panel first, as it would a dialog
         elif key == pygame.K_ESCAPE:
             self._leave()

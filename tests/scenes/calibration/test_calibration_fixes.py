@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pygame
 import pytest
-from calibration_support import Driver, PoseSource
+from calibration_support import Driver, PoseSource, source_that_never_opens
 
 from game.scenes.calibration.scene import CalibrationOptions, CalibrationScene
 from game.vision.profile import load_profile
@@ -91,3 +91,15 @@ def test_a_save_before_training_keeps_the_panels_settings(
     finally:
         driver.close()
     assert load_profile(options.profile_dir).head_config == chosen
+
+
+def test_on_the_no_camera_screen_escape_leaves_at_once(options: CalibrationOptions) -> None:
+    scene = CalibrationScene(options, source=source_that_never_opens())
+    driver = Driver(scene)
+    try:
+        scene.show_advanced = True  # opened before the camera went away: not shown on this screen
+        driver.until(lambda: scene.no_camera, 10, "the no-camera screen")
+        driver.tap(pygame.K_ESCAPE)
+        assert driver.manager.current is None, "Esc leaves; there is no Tune panel here to close"
+    finally:
+        driver.close()
