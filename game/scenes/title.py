@@ -36,6 +36,7 @@ from game.render.palette import (
 )
 from game.render.text import blit_text
 from game.scenes.base import Scene
+from game.vision.profile_store import find_profile
 
 #: The arcade's "CHARACTER / NICKNAME" roll.
 _CAST = (
@@ -99,7 +100,9 @@ class TitleScene(Scene):
     def enter(self) -> None:
         # Re-read on every return: calibration may have just written a profile, play a high score.
         profile = self.info.profile_dir
-        self.profile_trained = profile is not None and profile.is_dir()
+        # find_profile applies the one recovery rule: a save interrupted between its two renames
+        # still counts as a profile here, as it does when play loads it.
+        self.profile_trained = profile is not None and find_profile(profile) is not None
         self.high_score = load_high_score(self.info.high_score_file) if self.info.high_score_file else 0
 
     # -- input -------------------------------------------------------------------------------

@@ -105,8 +105,14 @@ def test_the_title_knows_whether_a_profile_is_trained_and_shows_the_high_score(t
     manager, scene = title_with(Factories(), TitleInfo(profile_dir=profile, high_score_file=scores))
     assert not scene.profile_trained and scene.high_score == 5230
     profile.mkdir(parents=True)
+    scene.enter()
+    assert not scene.profile_trained  # an empty folder is not a profile
+    (profile / "profile.json").write_text("{}")
     scene.enter()  # what happens on returning from calibration
     assert scene.profile_trained
+    profile.rename(profile.parent / ".default.old-x")  # a save interrupted between its two renames
+    scene.enter()
+    assert scene.profile_trained and (profile / "profile.json").is_file()  # recovered, as play does
     run_frames(manager, 1)
 
 
