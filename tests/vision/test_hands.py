@@ -243,3 +243,18 @@ def test_swapped_models_are_refused(tmp_path: Path) -> None:
 def test_rejects_a_non_rgb_frame(models: HandModels) -> None:
     with pytest.raises(ValueError, match="HxWx3 uint8"):
         HandTracker(models).process(np.zeros((480, 640), dtype=np.uint8))
+
+
+def test_tracking_a_shipped_hand_photo_needs_no_shared_data(models: HandModels, signdigits: Path) -> None:
+    """The same tracking check on a photo shipped in tests/data, drifting in a 640x480 frame."""
+    from game.bench.hand_path import drifting, hand_photo
+    from game.vision.hand_features import HandFeatureExtractor
+    from game.vision.images import load_labelled_folder
+
+    extractor = HandFeatureExtractor()
+    photo = hand_photo(load_labelled_folder(signdigits).images, extractor)
+    assert photo is not None and photo.shape == (480, 640, 3)
+    tracker = HandTracker(models)
+    results = [tracker.process(drifting(photo, i)) for i in range(30)]
+    assert sum(r.found for r in results) >= 28
+    assert sum(r.detected for r in results) <= 3
