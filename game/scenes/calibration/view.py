@@ -190,6 +190,9 @@ class CalibrationView:
             if int(scene.elapsed * 2) % 2 == 0:  # a blinking dot reads as "recording" everywhere
                 pygame.draw.circle(surface, REC_RED, (rect.x + 10 * s, rect.y + 10 * s), 4 * s)
             label = f"REC  {scene.recording}  {scene.book.count(scene.recording)}"
+            kept = scene.camera.pending  # recorded while MobileNet loads: samples once it is ready
+            if kept:
+                label += f"  +{kept} kept"
             widgets.blit_text(
                 surface, self.normal, label, widgets.TEXT, (rect.x + 17 * s, rect.y + 10 * s), "midleft"
             )
