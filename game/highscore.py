@@ -1,6 +1,6 @@
 """The high score, kept between runs as a small JSON file in the models directory.
 
-Writes are atomic (a temporary sibling, then ``os.replace``), so a crash never leaves half a file;
+Writes are atomic (``game.files``: a temporary sibling, then a rename), so a crash never leaves half a file;
 a file that cannot be read or parsed is ignored with a warning and the high score starts at 0.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
+
+from game.files import write_text
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +42,7 @@ def save_high_score(path: Path, score: int) -> bool:
     payload = json.dumps({"version": FORMAT_VERSION, "high_score": int(score)})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        write_text(path, payload)
     except OSError as exc:
         log.warning("could not save the high score to %s: %s", path, exc)
         return False

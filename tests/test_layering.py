@@ -27,7 +27,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "config": frozenset(),
     "files": frozenset(),
     "highscore": frozenset({"files"}),
-    "input": frozenset({"core"}),
+    "input": frozenset({"core", "vision"}),  # the vocabulary only: see the test below
     "vision": frozenset({"config", "files"}),
     "audio": frozenset({"core"}),
     "render": frozenset({"core", "input", "vision", "config", "files"}),
@@ -148,6 +148,14 @@ def test_lower_layers_keep_out_heavy_libraries(unit: str) -> None:
             if name.split(".")[0] in FORBIDDEN_LIBRARIES[unit]:
                 offenders.append(f"{path.relative_to(GAME.parent)} imports {name}")
     assert not offenders, offenders
+
+
+def test_input_uses_only_the_vision_vocabulary() -> None:
+    # Gesture class names and prediction protocols are defined once, in game.vision.types; the
+    # rest of vision (OpenCV, LiteRT, TensorFlow) stays out of the input layer.
+    for path in sorted((GAME / "input").rglob("*.py")):
+        vision = {name for name in imports_of(path) if unit_of(name) == "vision"}
+        assert vision <= {"game.vision.types"}, f"{path.name} imports {sorted(vision)}"
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:

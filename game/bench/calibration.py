@@ -70,12 +70,13 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     import pygame
 
     from game.app import open_window
-    from game.bench.gesture_video import write_gesture_video
     from game.config import models_dir
     from game.scenes.base import SceneManager
     from game.scenes.calibration.modes import Mode
-    from game.scenes.calibration.scene import CalibrationOptions, CalibrationScene
+    from game.scenes.calibration.options import CalibrationOptions
+    from game.scenes.calibration.scene import CalibrationScene
     from game.vision.camera import VideoFileSource, list_images
+    from game.vision.synthetic_video import write_gesture_video
 
     root = _images_root(args)
     idle_frames = args.frames or DEFAULT_IDLE_FRAMES

@@ -58,10 +58,11 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     from game.vision.features import LiteRTBackbone
     from game.vision.profile import Profile
     from game.vision.training import DEFAULT, build_head
+    from game.vision.types import DIRECTION_CLASSES
 
     count = args.frames or 10_000
     runtime = LiteRTBackbone.load(models_dir(args.models), Path(args.weights) if args.weights else None)
-    classes = ["up", "down", "left", "right"]
+    classes = list(DIRECTION_CLASSES)
     head = build_head(len(classes), DEFAULT, seed=0)
     profile = Profile(classes, runtime.backbone_id, runtime.weights_sha256, head=head)
     classifier = GestureClassifier(profile, runtime)

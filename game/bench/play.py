@@ -1,6 +1,6 @@
 """``gesture-pacman bench --suite play``: gesture latency, and the render loop with the predictor running.
 
-A profile is trained on some hand photos and a video is made of others (``gesture_fixture``);
+A profile is trained on some hand photos and a video is made of others (``game.vision.photo_sets``);
 the video plays at its own 30 fps through the live ``Predictor``, like a webcam. Two runs of
 the play scene on SDL's dummy driver, paced at 60 fps, each ``--frames`` long (default 600):
 
@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from game.bench.gesture_fixture import photos_dir, train_profile_from_photos, video_from_photos
-from game.config import models_dir
+from game.config import REPO_ROOT, models_dir
 from game.input.gesture import GestureSettings
 from game.scenes.gesture.live import LiveGesture
 from game.vision.camera import open_source
 from game.vision.gesture_setup import load_gesture_classifier
-from game.vision.predictor import LivePrediction, PredictorState
+from game.vision.photo_sets import CLASSES, PhotoSetError, train_profile_from_photos, video_from_photos
+from game.vision.predictor import LivePrediction
+from game.vision.types import PredictorState
 
 DEFAULT_FRAMES = 600
 #: Frames run before measuring: the first ones load fonts and synthesise sounds.
@@ -41,7 +42,19 @@ SEED = 7
 #: Allowed capture -> intent latency beyond one camera frame interval.
 LATENCY_BUDGET_MS = 5.0
 FRAME_BUDGET_MS = 17.0
+#: The hand photos the gesture suites use unless ``--images`` says otherwise.
+SHARED_PHOTOS = REPO_ROOT.parent / "shared" / "data" / "signdigits"
 ORDER = ("left", "up", "right", "down", "left", "down", "right", "up")
+
+
+def photos_dir(images: str | None) -> Path:
+    folder = Path(images).expanduser() if images else SHARED_PHOTOS
+    if not folder.is_dir():
+        raise PhotoSetError(
+            f"No hand photos at {folder}: pass --images DIR with one sub-folder per class "
+            f"({', '.join(CLASSES)})"
+        )
+    return folder
 
 
 def percentile(values: list[float], q: float) -> float:

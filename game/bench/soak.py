@@ -25,8 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from game.bench.gesture_fixture import photos_dir, train_profile_from_photos, video_from_photos
-from game.bench.play import ORDER, SEED, percentile
+from game.bench.play import ORDER, SEED, percentile, photos_dir
 from game.config import models_dir
 from game.core.levels import STEPS_PER_SECOND, TICK
 from game.core.state import Phase
@@ -34,7 +33,8 @@ from game.input.gesture import GestureSettings
 from game.scenes.gesture.live import LiveGesture
 from game.vision.camera import open_source
 from game.vision.gesture_setup import load_gesture_classifier
-from game.vision.predictor import PredictorState
+from game.vision.photo_sets import train_profile_from_photos, video_from_photos
+from game.vision.types import PredictorState
 
 DEFAULT_MINUTES = 30.0
 #: A smaller window than play's: the soak is about growth over time, and it runs many frames.

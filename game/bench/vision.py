@@ -150,6 +150,7 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     from game.vision.preprocess import preprocess
     from game.vision.profile import Profile
     from game.vision.training import DEFAULT, ORIGINAL_RECIPE, build_head, train_head
+    from game.vision.types import DIRECTION_CLASSES
 
     frames = args.frames or 500
     backbone = load_backbone(Path(args.weights) if args.weights else None)
@@ -172,7 +173,7 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
         frame = camera_to_rgb(camera_bgr, True)
 
         # The per-frame path first, while TensorFlow's thread pools are idle, as they are during play.
-        classes = ["up", "down", "left", "right"]
+        classes = list(DIRECTION_CLASSES)
         head = build_head(len(classes), DEFAULT, seed=0)
         profile = Profile(classes, backbone.backbone_id, backbone.weights_sha256, head=head)
         classifier = GestureClassifier(profile, runtime)

@@ -33,14 +33,14 @@ def run(args: argparse.Namespace) -> int:
     problem = _check(args)
     if problem is not None:
         return _fail(problem)
-    from game.bench.gesture_fixture import FixtureError
-    from game.bench.gesture_video import VideoBuildError
     from game.bench.photos import PhotosBenchError
     from game.vision.camera import CameraError
     from game.vision.features import WeightsUnavailableError
     from game.vision.gesture_setup import GestureSetupError
     from game.vision.images import DatasetError
+    from game.vision.photo_sets import PhotoSetError
     from game.vision.profile import ProfileError
+    from game.vision.synthetic_video import VideoBuildError
 
     module = importlib.import_module(f"game.bench.{args.suite}")
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         ProfileError,
         GestureSetupError,
         CameraError,
-        FixtureError,
+        PhotoSetError,
         VideoBuildError,
         PhotosBenchError,
     ) as exc:

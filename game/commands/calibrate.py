@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
+from game.commands.options import OptionError, PlayOptions
 from game.commands.play import make_play_scene
-from game.config import models_dir, profile_dir
 from game.scenes.base import Scene
-from game.scenes.calibration.scene import CalibrationOptions, CalibrationScene
+from game.scenes.calibration.scene import CalibrationScene
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -30,41 +29,29 @@ def _fail(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from game.app import AppError, run_app
 
-    if args.video is not None and not Path(args.video).is_file():
-        return _fail(f"video file not found: {args.video}")
-    if args.weights is not None and not Path(args.weights).is_file():
-        return _fail(f"weights file not found: {args.weights} (expected mobilenet_2_5_224_tf_no_top.h5)")
-    models = models_dir(args.models)
-    profile = profile_dir(args.profile, models)
-    if profile.exists() and not profile.is_dir():
-        return _fail(f"--profile {profile} is a file, not a directory")
+    try:
+        options = PlayOptions.from_args(args)
+    except OptionError as exc:
+        return _fail(str(exc))
     from game.vision.profile_format import ProfileError
     from game.vision.profile_store import check_target
 
     try:
-        check_target(profile)  # saving comes minutes later: a folder it may not use is said now
+        # Saving comes minutes later: a folder it may not use is said now.
+        check_target(options.source.profile_dir)
     except ProfileError as exc:
         return _fail(str(exc))
-    options = CalibrationOptions(
-        profile_dir=profile,
-        models=models,
-        camera=args.camera,
-        video=args.video,
-        mirror=args.mirror,
-        weights=Path(args.weights).expanduser() if args.weights else None,
-        started_directly=True,
-        recognizer=getattr(args, "recognizer", None),
-    )
+    calibration = options.source.calibration(started_directly=True)
 
     def first_scene() -> Scene:
         # Built after the window is up: its threads start on enter, the window shows at once.
         return CalibrationScene(
-            options,
-            play_factory=lambda folder: make_play_scene(args, folder),
-            no_camera_play=lambda: make_play_scene(args),
+            calibration,
+            play_factory=lambda folder: make_play_scene(options, folder),
+            no_camera_play=lambda: make_play_scene(options),
         )
 
     try:
-        return run_app(first_scene, scale=args.scale, fullscreen=args.fullscreen)
+        return run_app(first_scene, scale=options.scale, fullscreen=options.fullscreen)
     except AppError as exc:
         return _fail(str(exc))

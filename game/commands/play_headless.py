@@ -10,48 +10,30 @@ line: ``{"frame", "t", "probs", "raw", "intent", "pacman_dir", "latency_ms"}``.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
-import os
 import statistics
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import IO, Protocol
 
 import numpy as np
 
+from game.commands.options import PlayOptions
 from game.core.levels import TICK
 from game.core.state import Phase, World
 from game.core.types import Intent, Tile
 from game.core.world import new_world, step
+from game.files import atomic_text
 from game.input.gesture import GestureSettings
 from game.vision.camera import CameraError, FrameSource, open_source
-from game.vision.gesture_setup import GestureSetupError, load_gesture_classifier, profile_dir_for
+from game.vision.gesture_setup import GestureSetupError, load_gesture_classifier
+from game.vision.types import Prediction
 
-
-class HeadlessResult(Protocol):
-    """What the headless run needs from a classifier's answer."""
-
-    @property
-    def probs(self) -> Mapping[str, float]: ...
-
-    @property
-    def top(self) -> str: ...
-
-    @property
-    def timestamp(self) -> float: ...
-
-    @property
-    def latency_ms(self) -> float: ...
-
-
-Classify = Callable[[np.ndarray, float], HeadlessResult]
+Classify = Callable[[np.ndarray, float], Prediction]
 StepWorld = Callable[[World, Intent], object]
 
 
@@ -121,7 +103,7 @@ def run_headless(
 
     Staleness is switched off: game time, not wall time, is what passes here.
     """
-    current: list[HeadlessResult] = []
+    current: list[Prediction] = []
     gesture = settings.make_input(lambda: current[-1] if current else None, stale_after=None)
     summary = HeadlessSummary()
     max_steps = None if max_seconds is None else round(max_seconds / step_seconds)
@@ -164,53 +146,32 @@ def run_headless(
 @contextmanager
 def jsonl_writer(path: Path) -> Iterator[Callable[[FrameRecord], None]]:
     """Yield a record writer for ``path``; the file appears complete when the block ends, or not at all."""
-    # A unique temporary name: two runs logging to the same file must not write into one temp file.
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8")
-    try:
+    with atomic_text(path) as handle:
 
         def write(record: FrameRecord) -> None:
             handle.write(record.to_json() + "\n")
 
         yield write
-        handle.flush()
-        os.fsync(handle.fileno())
-    except BaseException:
-        handle.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    handle.close()
-    os.replace(tmp, path)
 
 
-def run_cli(args: argparse.Namespace) -> int:
-    """``gesture-pacman play --headless``: check the arguments, play, print a summary; 0 on success."""
-    try:
-        settings = GestureSettings.from_args(args.threshold, args.smoothing)
-    except ValueError as exc:
-        return _fail(str(exc))
-    if not args.video:
-        return _fail("--headless plays from a video file: give --video FILE (a webcam cannot be replayed)")
-    if args.seconds is not None and args.seconds <= 0:
-        return _fail(f"--seconds must be positive, got {args.seconds}")
-    log_path = Path(args.log) if args.log else None
-    if log_path is not None and not log_path.parent.is_dir():
-        return _fail(f"cannot write the log: folder {log_path.parent} does not exist")
-    if log_path is not None and log_path.is_dir():
-        return _fail(f"cannot write the log: {log_path} is a folder; give a file name")
-    profile_dir = profile_dir_for(args.profile, args.models)
+def run_cli(options: PlayOptions) -> int:
+    """``gesture-pacman play --headless``: play the checked options' video, print a summary; 0 on success."""
+    source_options = options.source
+    video, log_path = source_options.video, options.log
+    assert video is not None, "PlayOptions.from_args requires --video with --headless"
     # The video first: it is cheap to check, while loading the model takes seconds.
     try:
-        source = open_source(None, args.video, loop=False, paced=False)
+        source = open_source(None, video, loop=False, paced=False)
     except CameraError as exc:
         return _fail(str(exc))
     try:
-        classifier = load_gesture_classifier(profile_dir, args.models, args.weights)
+        classifier = load_gesture_classifier(
+            source_options.profile_dir, source_options.models, source_options.weights
+        )
     except GestureSetupError as exc:
         source.close()
         return _fail(str(exc))
-    world = new_world(0 if args.seed is None else args.seed)
+    world = new_world(0 if options.seed is None else options.seed)
     try:
         with source, contextlib.ExitStack() as stack:
             on_record = stack.enter_context(jsonl_writer(log_path)) if log_path is not None else None
@@ -219,15 +180,15 @@ def run_cli(args: argparse.Namespace) -> int:
                 classifier.predict,
                 world,
                 step,
-                settings,
+                options.gesture,
                 step_seconds=TICK,
-                max_seconds=args.seconds,
+                max_seconds=options.seconds,
                 on_record=on_record,
             )
             if summary.frames == 0 and summary.end is EndReason.VIDEO_ENDED:
                 raise _NoFrames  # leaves no empty log behind
     except _NoFrames:
-        return _fail(f"{args.video} has no frame OpenCV can decode (an empty or damaged video)")
+        return _fail(f"{video} has no frame OpenCV can decode (an empty or damaged video)")
     except OSError as exc:
         # Nothing else in the run touches the file system: this is the log (read-only folder, disk full).
         return _fail(f"cannot write the log {log_path}: {exc.strerror or exc}")

@@ -20,27 +20,14 @@ from typing import Protocol, runtime_checkable
 
 from game.core.state import World
 from game.core.types import Direction, Intent
+from game.vision.types import IDLE_CLASS, TimedScores
 
 DEFAULT_THRESHOLD = 0.6
 DEFAULT_SMOOTHING = 4
-DEFAULT_IDLE_CLASS = "idle"
+DEFAULT_IDLE_CLASS = IDLE_CLASS
 #: A prediction older than this no longer steers: the camera stalled or the predictor fell behind.
 DEFAULT_STALE_AFTER_S = 0.5
 SOURCE_NAME = "gesture"
-
-
-class ProbabilitiesLike(Protocol):
-    """What the smoother needs from a prediction: class name -> probability."""
-
-    @property
-    def probs(self) -> Mapping[str, float]: ...
-
-
-class TimedPredictionLike(ProbabilitiesLike, Protocol):
-    """A prediction with the monotonic time its frame was captured, for the staleness check."""
-
-    @property
-    def timestamp(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -121,14 +108,14 @@ class GestureSmoother:
 
 
 #: Returns the newest prediction, e.g. ``Predictor.latest``; never blocks.
-PredictionProvider = Callable[[], "TimedPredictionLike | None"]
+PredictionProvider = Callable[[], "TimedScores | None"]
 
 
 @runtime_checkable
 class PublishesPredictions(Protocol):
     """Anything with a non-blocking ``latest()``, such as the background ``Predictor``."""
 
-    def latest(self) -> TimedPredictionLike | None: ...
+    def latest(self) -> TimedScores | None: ...
 
 
 class GestureInput:
@@ -177,7 +164,7 @@ class GestureInput:
             self.held = direction
         return Intent(direction, SOURCE_NAME)
 
-    def _is_stale(self, prediction: TimedPredictionLike) -> bool:
+    def _is_stale(self, prediction: TimedScores) -> bool:
         if self.stale_after is None:
             return False
         return self._clock() - prediction.timestamp > self.stale_after

@@ -15,6 +15,7 @@ import pygame
 
 from game.render.palette import Color
 from game.render.pixelart import enlarge, mask_surface, rows_mask
+from game.render.text import place
 
 CELL = 8
 GLYPH_H = 7
@@ -105,7 +106,4 @@ def blit_arcade(
     anchor: str = "topleft",
 ) -> pygame.Rect:
     """Draw ``text`` with its rect's ``anchor`` (``topleft``, ``center``, ``topright``, ...) at ``pos``."""
-    image = arcade_text(text, size, color)
-    rect = image.get_rect(**{anchor: pos})
-    surface.blit(image, rect)
-    return rect
+    return place(surface, arcade_text(text, size, color), pos, anchor)

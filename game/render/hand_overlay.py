@@ -10,16 +10,17 @@ from collections.abc import Callable
 import numpy as np
 import pygame
 
-from game.render import widgets
+from game.render.palette import HAND_BONE, HAND_BOX, HAND_JOINT, HAND_MISSING
+from game.render.text import blit_with_font
 from game.vision.hands import HAND_CONNECTIONS, HandResult
 
 #: Frame pixels (N, 2) -> screen pixels (N, 2).
 ToScreen = Callable[[np.ndarray], np.ndarray]
 
-BOX = (80, 220, 255)
-BONE = (120, 255, 140)
-JOINT = (255, 255, 255)
-NO_HAND = (255, 170, 60)
+BOX = HAND_BOX
+BONE = HAND_BONE
+JOINT = HAND_JOINT
+NO_HAND = HAND_MISSING
 
 
 def scaled(offset: tuple[float, float], factor: float) -> ToScreen:
@@ -53,7 +54,7 @@ def draw_hand(
             if not label_no_hand:
                 return
             corner = (area.x + 3 * scale, area.bottom - 2 * scale)
-            label = widgets.blit_text(surface, font, "NO HAND", NO_HAND, corner, "bottomleft")
+            label = blit_with_font(surface, font, "NO HAND", NO_HAND, corner, "bottomleft")
             pygame.draw.rect(surface, NO_HAND, label.inflate(2 * scale, 0), width=max(1, scale // 2))
             return
         points = to_screen(hand.landmarks[:, :2])

@@ -10,7 +10,7 @@ from game.core.state import World
 from game.render.layout import TILE, TOP_ROWS
 from game.render.maze_art import edge_openings
 from game.render.palette import PACMAN_YELLOW, PANEL_BG, PANEL_DIM, PANEL_TEXT, TEXT_CYAN, WALL_BLUE
-from game.render.text import blit_text
+from game.render.text import blit_text, wrap_words
 
 CONTROLS = (
     ("Arrows / WASD", "steer"),
@@ -19,6 +19,9 @@ CONTROLS = (
     ("Q", "back to title"),
     ("Enter", "new game (after game over)"),
 )
+
+#: The hint is wrapped at this many characters a line.
+HINT_CHARS = 24
 
 
 class KeyboardHelpPanel:
@@ -99,22 +102,6 @@ class KeyboardHelpPanel:
             y += 11 * scale
         if self._hint:
             y += 6 * scale
-            for line in _wrap(self._hint, 24):
+            for line in wrap_words(self._hint, lambda line: len(line) <= HINT_CHARS):
                 blit_text(surface, line, 5 * scale, TEXT_CYAN, (x, y))
                 y += 9 * scale
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap into lines of at most ``width`` characters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if len(candidate) > width and current:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines

@@ -1,12 +1,12 @@
-"""Saving a frame as a PNG, atomically (a temporary sibling, then a rename)."""
+"""Saving a frame as a PNG, atomically (``game.files``: a temporary sibling, then a rename)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pygame
+
+from game.files import atomic_path
 
 
 class ScreenshotError(Exception):
@@ -18,11 +18,8 @@ def save_png(surface: pygame.Surface, path: Path) -> None:
     path = Path(path)
     if not path.parent.is_dir():
         raise ScreenshotError(f"cannot save the screenshot {path}: the folder {path.parent} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
-    os.close(fd)
     try:
-        pygame.image.save(surface, tmp_name)
-        os.replace(tmp_name, path)
+        with atomic_path(path) as tmp:
+            pygame.image.save(surface, str(tmp))
     except (pygame.error, OSError) as exc:
-        Path(tmp_name).unlink(missing_ok=True)
         raise ScreenshotError(f"cannot save the screenshot {path}: {exc}") from None

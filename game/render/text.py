@@ -1,11 +1,14 @@
-"""Text as pre-rendered surfaces: fonts and rendered strings are cached, so a frame only blits.
+"""The one text helper: placing text by an anchor, fitting it to a width, and word wrap.
 
-Sizes are given in arcade pixels (the height of a capital) and multiplied by the scale; pygame's
-default font is used, which is always available (no font files to ship or find).
+``blit_text`` draws with cached fonts and pre-rendered strings sized in arcade pixels (the height
+of a capital, multiplied by the scale), so a frame only blits; ``blit_with_font`` draws with a
+font the caller holds (the panels' and calibration's sizes). pygame's default font is used,
+which is always available (no font files to ship or find).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import pygame
@@ -59,6 +62,15 @@ def render(text: str, pixel_height: int, color: Color) -> pygame.Surface:
     return pygame.transform.smoothscale(big, (big.get_width() // 2, big.get_height() // 2))
 
 
+def place(
+    surface: pygame.Surface, image: pygame.Surface, pos: tuple[int, int], anchor: str = "topleft"
+) -> pygame.Rect:
+    """Blit ``image`` with its rect's ``anchor`` (``topleft``, ``center``, ``topright``, ...) at ``pos``."""
+    rect = image.get_rect(**{anchor: pos})
+    surface.blit(image, rect)
+    return rect
+
+
 def blit_text(
     surface: pygame.Surface,
     text: str,
@@ -67,9 +79,62 @@ def blit_text(
     pos: tuple[int, int],
     anchor: str = "topleft",
 ) -> pygame.Rect:
-    """Draw ``text`` with its rect's ``anchor`` (``topleft``, ``center``, ``topright``, ...) at ``pos``."""
-    image = render(text, pixel_height, color)
-    rect = image.get_rect(**{anchor: pos})
-    surface.blit(image, rect)
-    return rect
+    """Draw ``text`` (capitals ``pixel_height`` tall) with its rect's ``anchor`` at ``pos``."""
+    return place(surface, render(text, pixel_height, color), pos, anchor)
 
+
+def blit_with_font(
+    surface: pygame.Surface,
+    font: pygame.font.Font,
+    text: str,
+    color: Color,
+    pos: tuple[int, int],
+    anchor: str = "topleft",
+) -> pygame.Rect:
+    """Draw ``text`` in ``font`` with its rect's ``anchor`` at ``pos``."""
+    return place(surface, font.render(text, True, color), pos, anchor)
+
+
+def fit_text(font: pygame.font.Font, text: str, width: int) -> str:
+    """``text`` shortened with an ellipsis so that it renders no wider than ``width`` pixels."""
+    if font.size(text)[0] <= width:
+        return text
+    while text and font.size(text + "…")[0] > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def wrap_words(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """Greedy word wrap: each line takes words while ``fits(line)``; a word too long for a line (a
+    path, a URL) is broken into pieces that fit, after a "/" where one fits, so nothing runs out
+    of its box."""
+    lines: list[str] = []
+    line = ""
+    for word in (piece for whole in text.split() for piece in _pieces(whole, fits)):
+        candidate = f"{line} {word}".strip()
+        if fits(candidate) or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _pieces(word: str, fits: Callable[[str], bool]) -> list[str]:
+    pieces: list[str] = []
+    while not fits(word) and len(word) > 1:
+        cut = 1
+        while cut < len(word) and fits(word[: cut + 1]):
+            cut += 1
+        slash = word.rfind("/", 0, cut)
+        cut = slash + 1 if slash > 0 else cut
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word] if word else pieces
+
+
+def wrap_text(font: pygame.font.Font, text: str, width: int) -> list[str]:
+    """Greedy word wrap to ``width`` pixels in ``font``."""
+    return wrap_words(text, lambda line: font.size(line)[0] <= width)

@@ -14,42 +14,8 @@ from enum import Enum
 
 import pygame
 
-Color = tuple[int, int, int]
-
-# One palette for every screen so the HUD and calibration read as the same program.
-BACKGROUND: Color = (12, 12, 28)
-PANEL: Color = (28, 30, 56)
-PANEL_EDGE: Color = (70, 76, 130)
-TEXT: Color = (230, 230, 240)
-TEXT_DIM: Color = (150, 152, 176)
-ACCENT: Color = (255, 210, 40)  # Pac-Man yellow marks "the one that matters"
-GOOD: Color = (80, 200, 120)
-BAD: Color = (230, 70, 70)
-BAR_BG: Color = (45, 48, 80)
-BAR_FG: Color = (90, 130, 220)
-
-
-def blit_text(
-    surface: pygame.Surface,
-    font: pygame.font.Font,
-    text: str,
-    color: Color,
-    pos: tuple[int, int],
-    anchor: str = "topleft",
-) -> pygame.Rect:
-    image = font.render(text, True, color)
-    rect = image.get_rect(**{anchor: pos})
-    surface.blit(image, rect)
-    return rect
-
-
-def fit_text(font: pygame.font.Font, text: str, width: int) -> str:
-    """``text`` shortened with an ellipsis so that it renders no wider than ``width`` pixels."""
-    if font.size(text)[0] <= width:
-        return text
-    while text and font.size(text + "…")[0] > width:
-        text = text[:-1]
-    return text + "…"
+from game.render.palette import ACCENT, BAD, BAR_BG, BAR_FG, GOOD, PANEL, PANEL_EDGE, TEXT, TEXT_DIM, Color
+from game.render.text import blit_with_font, fit_text
 
 
 def draw_confidence_bars(
@@ -85,7 +51,7 @@ def draw_confidence_bars(
         cy = int(rect.y + row_h * i + row_h / 2)
         is_top = name == top
         color = top_color if is_top else bar_color
-        blit_text(surface, font, name, top_color if is_top else TEXT, (rect.x, cy), "midleft")
+        blit_with_font(surface, font, name, top_color if is_top else TEXT, (rect.x, cy), "midleft")
         track = pygame.Rect(bar_x, cy - bar_h // 2, bar_w, bar_h)
         pygame.draw.rect(surface, BAR_BG, track)
         if p > 0:
@@ -96,7 +62,7 @@ def draw_confidence_bars(
             tx = track.x + round(bar_w * threshold)
             pygame.draw.line(surface, TEXT_DIM, (tx, track.y - 2), (tx, track.bottom + 1))
         pct_color = TEXT if is_top else TEXT_DIM
-        blit_text(surface, font, f"{round(p * 100)}%", pct_color, (rect.right, cy), "midright")
+        blit_with_font(surface, font, f"{round(p * 100)}%", pct_color, (rect.right, cy), "midright")
 
 
 def draw_progress_bar(
@@ -124,7 +90,7 @@ def draw_progress_bar(
             pygame.draw.rect(surface, color, (rect.x, rect.y, max(1, round(rect.width * f)), rect.height))
     pygame.draw.rect(surface, PANEL_EDGE, rect, width=1)
     if font is not None and label:
-        blit_text(surface, font, fit_text(font, label, rect.width - 4), TEXT, rect.center, "center")
+        blit_with_font(surface, font, fit_text(font, label, rect.width - 4), TEXT, rect.center, "center")
 
 
 #: The busy stripes: their period as a multiple of the bar's height, and their drift in periods a second.
@@ -180,12 +146,12 @@ def draw_line_chart(
     legend_y = rect.y + pad
     x = rect.x + pad
     if title:
-        x = blit_text(surface, font, title, TEXT, (x, legend_y)).right + pad * 2
+        x = blit_with_font(surface, font, title, TEXT, (x, legend_y)).right + pad * 2
     for s in series:
         last = f" {s.values[-1]:.2f}" if s.values else ""
         swatch_h = font.get_height() // 3
         pygame.draw.rect(surface, s.color, (x, legend_y + swatch_h, pad * 2, swatch_h))
-        x = blit_text(surface, font, s.label + last, s.color, (x + pad * 3, legend_y)).right + pad * 2
+        x = blit_with_font(surface, font, s.label + last, s.color, (x + pad * 3, legend_y)).right + pad * 2
     plot = pygame.Rect(rect.x + pad, legend_y + font.get_height() + pad, rect.width - 2 * pad, 0)
     plot.height = rect.bottom - pad - plot.y
     if plot.height < 4 or plot.width < 4:
@@ -246,14 +212,14 @@ def draw_confusion_matrix(
     head_h = font.get_height() * 2 + 4
     cell = max(4, min((rect.width - label_w) // n, (rect.height - head_h) // n))
     grid_x, grid_y = rect.x + label_w, rect.y + head_h
-    blit_text(surface, font, "predicted", TEXT_DIM, (grid_x, rect.y))
+    blit_with_font(surface, font, "predicted", TEXT_DIM, (grid_x, rect.y))
     for j, name in enumerate(labels):
         cx = grid_x + cell * j + cell // 2
-        blit_text(surface, font, fit_text(font, name, cell), TEXT_DIM, (cx, grid_y - 2), "midbottom")
+        blit_with_font(surface, font, fit_text(font, name, cell), TEXT_DIM, (cx, grid_y - 2), "midbottom")
     for i, row in enumerate(matrix):
         total = sum(row)
         cy = grid_y + cell * i + cell // 2
-        blit_text(surface, font, labels[i], TEXT, (rect.x, cy), "midleft")
+        blit_with_font(surface, font, labels[i], TEXT, (rect.x, cy), "midleft")
         for j, count in enumerate(row):
             share = count / total if total else 0.0
             cell_rect = pygame.Rect(grid_x + cell * j, grid_y + cell * i, cell - 1, cell - 1)
@@ -261,7 +227,7 @@ def draw_confusion_matrix(
             if i == j:
                 pygame.draw.rect(surface, GOOD, cell_rect, width=2)
             ink = (20, 20, 30) if share > 0.55 else TEXT
-            blit_text(surface, font, str(count), ink, cell_rect.center, "center")
+            blit_with_font(surface, font, str(count), ink, cell_rect.center, "center")
 
 
 class ButtonState(Enum):
@@ -332,8 +298,8 @@ class Button:
         if show_reason and small_font is not None:
             gap = self.rect.height // 4
             label_pos = (self.rect.centerx, self.rect.centery - gap // 2)
-            blit_text(surface, font, label, ink, label_pos, "midbottom")
+            blit_with_font(surface, font, label, ink, label_pos, "midbottom")
             reason = fit_text(small_font, self.reason, self.rect.width - 6)
-            blit_text(surface, small_font, reason, BAD, (self.rect.centerx, label_pos[1]), "midtop")
+            blit_with_font(surface, small_font, reason, BAD, (self.rect.centerx, label_pos[1]), "midtop")
         else:
-            blit_text(surface, font, label, ink, self.rect.center, "center")
+            blit_with_font(surface, font, label, ink, self.rect.center, "center")

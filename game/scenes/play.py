@@ -34,9 +34,9 @@ from game.render.banner import draw_banner
 from game.render.keyboard_panel import KeyboardHelpPanel
 from game.render.layout import ScreenLayout
 from game.render.palette import BLACK, PACMAN_YELLOW, TEXT_CYAN, TEXT_RED, WHITE
-from game.render.panel import SidePanel
 from game.render.world_view import draw_world
 from game.scenes.base import Scene
+from game.scenes.panel import SidePanel
 
 PAUSE_KEYS = (pygame.K_p, pygame.K_ESCAPE)
 RESTART_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER)

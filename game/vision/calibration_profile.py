@@ -29,8 +29,9 @@ from game.vision.profile import (
     save_profile,
 )
 from game.vision.recognizer import FRAME, HAND
-from game.vision.samples import ALL_CLASSES, SampleBook
+from game.vision.samples import SampleBook
 from game.vision.training import EpochReport, HeadConfig, TrainResult
+from game.vision.types import ALL_CLASSES
 
 __all__ = [
     "THUMBNAIL_SIZE",
@@ -83,12 +84,14 @@ def build_profile(
     result: TrainResult | None,
     backbone: Runtime,
     config: HeadConfig | None = None,
+    camera: int | None = None,
 ) -> Profile:
     """The profile to save: the trained classes (or the active ones before any training).
 
     ``config`` is the training settings the player has chosen; it is saved when there is no
     trained head yet (a head keeps the settings it was trained with), so that reopening shows them
-    as they were rather than ``HeadConfig``'s bare defaults.
+    as they were rather than ``HeadConfig``'s bare defaults. ``camera`` is the webcam index the
+    samples came from (None for a video), which play opens first.
     """
     classes = list(result.classes) if result is not None else list(book.active_classes)
     feats: list[np.ndarray] = []
@@ -112,6 +115,7 @@ def build_profile(
         weights_sha256=backbone.weights_sha256,
         samples=samples,
         recognizer=recognizer,
+        camera=camera,
     )
     if config is not None:
         profile.head_config = config
@@ -128,11 +132,12 @@ def save_calibration(
     result: TrainResult | None,
     backbone: Runtime | None,
     config: HeadConfig | None = None,
+    camera: int | None = None,
 ) -> Path:
     """Save atomically; every failure (read-only place, a file in the way, full disk) is a ProfileError."""
     if backbone is None:
         raise ProfileError("the recognizer is not loaded, so the samples cannot be tied to it")
-    profile = build_profile(book, result, backbone, config)
+    profile = build_profile(book, result, backbone, config, camera)
     try:
         return save_profile(profile, folder)
     except OSError as exc:

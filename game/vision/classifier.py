@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,34 +22,13 @@ from game.vision.head_arrays import HeadArrays, HeadArraysError, arrays_from_ker
 from game.vision.preprocess import preprocess
 from game.vision.profile import Profile, ProfileError
 from game.vision.recognizer import HAND
+from game.vision.types import IDLE_CLASS, NO_HAND, Prediction
 
 if TYPE_CHECKING:
     from game.vision.hand_features import HandFeatureExtractor
     from game.vision.hands import HandResult
 
-#: ``Prediction.top`` for a frame in which the hand recognizer found no hand.
-NO_HAND = "no hand"
-#: The class that means "keep going"; a frame without a hand counts as it.
-IDLE_CLASS = "idle"
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """Class probabilities for one frame, its most likely class, and how long the frame took."""
-
-    probs: dict[str, float]
-    top: str
-    confidence: float
-    timestamp: float
-    latency_ms: float
-    #: The hand stage's result (hand recognizer only): box, landmarks, or "no hand".
-    hand: HandResult | None = None
-
-    @property
-    def no_hand(self) -> bool:
-        """True when the hand recognizer found no hand in the frame (the answer is then idle)."""
-        return self.hand is not None and not self.hand.found
-
+__all__ = ["IDLE_CLASS", "NO_HAND", "GestureClassifier", "Prediction", "check_runnable"]
 
 _blas_limited = threading.Event()
 
@@ -135,6 +113,17 @@ class NumpyHead:
         return x.copy()
 
 
+def check_runnable(profile: Profile, backbone: LiteRTBackbone | HandFeatureExtractor) -> None:
+    """Raise ``ProfileError`` unless ``profile`` has a trained head on ``backbone``'s features."""
+    if profile.head is None and profile.head_arrays is None:
+        raise ProfileError("the profile has no trained head yet: calibrate or train it first")
+    if profile.backbone_id != backbone.backbone_id:
+        raise ProfileError(
+            f"the profile was trained on features of {profile.backbone_id}, but the runtime uses "
+            f"{backbone.backbone_id}: retrain the profile with these weights"
+        )
+
+
 class GestureClassifier:
     """Turns one RGB frame into a :class:`Prediction` with the profile's head.
 
@@ -145,13 +134,7 @@ class GestureClassifier:
     """
 
     def __init__(self, profile: Profile, backbone: LiteRTBackbone | HandFeatureExtractor) -> None:
-        if profile.head is None and profile.head_arrays is None:
-            raise ProfileError("the profile has no trained head yet: calibrate or train it first")
-        if profile.backbone_id != backbone.backbone_id:
-            raise ProfileError(
-                f"the profile was trained on features of {profile.backbone_id}, but the runtime uses "
-                f"{backbone.backbone_id}: retrain the profile with these weights"
-            )
+        check_runnable(profile, backbone)
         self.classes = list(profile.classes)
         self.recognizer = profile.recognizer
         self.preprocess_config = profile.preprocess

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from game.config import REPO_ROOT, backbones_dir
+from game.files import write_bytes
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess_batch
 
 log = logging.getLogger(__name__)
@@ -224,16 +225,7 @@ def extract_features(backbone: Backbone, images: np.ndarray, batch_size: int = 6
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(path, data)
 
 
 def tensorflow_version() -> str:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.config import models_dir
-from game.config import profile_dir as resolve_profile_dir
 
 if TYPE_CHECKING:
     from game.vision.classifier import GestureClassifier
@@ -21,11 +20,6 @@ if TYPE_CHECKING:
 
 class GestureSetupError(RuntimeError):
     """Gesture play cannot start; the message says what is missing and how to fix it."""
-
-
-def profile_dir_for(profile: str | None, models: str | None) -> Path:
-    """``--profile DIR`` if given, else the default profile in the models directory."""
-    return resolve_profile_dir(profile, models_dir(models))
 
 
 def has_trained_profile(folder: Path) -> bool:
@@ -46,7 +40,10 @@ def live_inference_threads() -> int:
 
 
 def load_gesture_classifier(
-    profile_dir: Path, models: str | None = None, weights: str | None = None, threads: int | None = None
+    profile_dir: Path,
+    models: str | os.PathLike[str] | None = None,
+    weights: str | os.PathLike[str] | None = None,
+    threads: int | None = None,
 ) -> GestureClassifier:
     """The profile's classifier on the per-frame backbone; raises ``GestureSetupError``.
 

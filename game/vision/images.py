@@ -19,10 +19,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from game.vision.types import ALL_CLASSES
+
 log = logging.getLogger(__name__)
 
 #: Gesture classes in the order profiles list them; a folder may hold any two or more of them.
-KNOWN_CLASSES: tuple[str, ...] = ("up", "down", "left", "right", "idle")
+#: The class folders a labelled folder may have, in this order.
+KNOWN_CLASSES: tuple[str, ...] = ALL_CLASSES
 
 
 class DatasetError(ValueError):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from game.vision.classifier import check_runnable
 from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
 from game.vision.preprocess import preprocess
 from game.vision.profile import Profile, ProfileError
@@ -79,13 +80,9 @@ class LearningClassifier:
 
 def learning_classifier(profile: Profile, backbone: LiteRTBackbone) -> LearningClassifier:
     """The learning classifier for a whole-frame (MobileNet) profile with a trained head."""
-    if profile.head is None:
+    if profile.head is None:  # refits need the Keras head's layers
         raise ProfileError("the profile has no trained head yet: calibrate or train it first")
-    if profile.backbone_id != backbone.backbone_id:
-        raise ProfileError(
-            f"the profile was trained on features of {profile.backbone_id}, but the runtime uses "
-            f"{backbone.backbone_id}: retrain the profile with these weights"
-        )
+    check_runnable(profile, backbone)
     try:
         head = DenseHead.from_keras(profile.head)
     except RefitError as exc:

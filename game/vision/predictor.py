@@ -1,14 +1,15 @@
 """Live gesture predictions off the render thread: capture, preprocessing and inference in the background.
 
-Two daemon threads share one single-frame slot. The capture thread reads the camera as fast as
-it delivers and overwrites the slot, so a webcam's own buffer never fills with stale frames;
-the inference thread takes whatever is newest when it becomes free. A frame that is replaced
-before inference reaches it is dropped and counted, never queued: the game always steers from
-the most recent picture of the hand. The newest result is published by swapping one reference
-to an immutable ``LivePrediction``, so ``latest()`` never blocks the game loop.
+Two daemon threads share one single-frame slot. The capture thread (``game.vision.capture``)
+reads the camera as fast as it delivers and overwrites the slot, so a webcam's own buffer never
+fills with stale frames; the inference thread takes whatever is newest when it becomes free. A
+frame that is replaced before inference reaches it is dropped and counted, never queued: the
+game always steers from the most recent picture of the hand. The newest result is published by
+swapping one reference to an immutable ``LivePrediction``, so ``latest()`` never blocks the game
+loop.
 
 When the camera fails (unplugged, taken by another program) the predictor reports ``LOST`` with
-the camera's message, closes it and tries to reopen it every ``retry_interval`` seconds,
+the camera's message while the capture thread reopens it every ``retry_interval`` seconds,
 resuming by itself when frames return.
 """
 
@@ -20,47 +21,33 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import Enum
-from typing import Protocol
 
 import numpy as np
 
-from game.vision.camera import CameraError, Frame, FrameSource
+from game.vision.camera import Frame, FrameSource
+from game.vision.capture import JOIN_TIMEOUT_S, RETRY_INTERVAL_S, CaptureThread
+from game.vision.types import CameraState, FrameClassifier, PredictorState, ScoredPrediction
 
 #: Window over which camera fps and latency medians are taken.
 STATS_WINDOW_S = 1.0
-RETRY_INTERVAL_S = 1.0
-#: Longest a clean stop waits for a thread; a webcam read is itself bounded by a stall timeout.
-JOIN_TIMEOUT_S = 5.0
 
+__all__ = [
+    "RETRY_INTERVAL_S",
+    "FrameClassifier",
+    "LivePrediction",
+    "Predictor",
+    "PredictorState",
+    "PredictorStats",
+]
 
-class PredictorState(Enum):
-    LOADING = "loading"  # the model is still loading; no predictor runs yet
-    STARTING = "starting"  # opening the camera, no frame yet
-    RUNNING = "running"
-    LOST = "lost"  # the camera failed; retrying
-    ENDED = "ended"  # a finite source (a video that does not loop) ran out
-    FAILED = "failed"  # the classifier raised; see ``Predictor.error``
-    STOPPED = "stopped"
-
-
-class ClassifierResult(Protocol):
-    """What the predictor needs from a classifier's answer for one frame."""
-
-    @property
-    def probs(self) -> Mapping[str, float]: ...
-
-    @property
-    def top(self) -> str: ...
-
-    @property
-    def confidence(self) -> float: ...
-
-
-class FrameClassifier(Protocol):
-    """Preprocessing plus inference for one RGB frame (the vision package's ``GestureClassifier``)."""
-
-    def predict(self, image: np.ndarray, timestamp: float) -> ClassifierResult: ...
+#: What the game shows for each state of the camera thread.
+_FROM_CAMERA: dict[CameraState, PredictorState] = {
+    CameraState.OPENING: PredictorState.STARTING,
+    CameraState.RUNNING: PredictorState.RUNNING,
+    CameraState.LOST: PredictorState.LOST,
+    CameraState.ENDED: PredictorState.ENDED,
+    CameraState.STOPPED: PredictorState.STOPPED,
+}
 
 
 @dataclass(frozen=True)
@@ -70,7 +57,7 @@ class LivePrediction:
     Times are ``time.monotonic()`` seconds, the clock the frame sources stamp frames with.
     """
 
-    result: ClassifierResult
+    result: ScoredPrediction
     #: The RGB frame the prediction was made from (the HUD shows it as the thumbnail).
     image: np.ndarray
     frame_index: int
@@ -156,42 +143,40 @@ class Predictor:
         *,
         retry_interval: float = RETRY_INTERVAL_S,
     ) -> None:
-        if isinstance(source, FrameSource):
-            self._source: FrameSource | None = source
-            self._opener: Callable[[], FrameSource] | None = None
-        else:
-            self._source = None
-            self._opener = source
         self._classifier = classifier
-        self._retry_interval = retry_interval
-        self._stop = threading.Event()
         self._cond = threading.Condition()
+        self._capture = CaptureThread(
+            source,
+            self._offer,
+            name="gesture-capture",
+            retry_interval=retry_interval,
+            on_exit=self._capture_ended,
+        )
+        self._inference_thread: threading.Thread | None = None
+        self._stopping = False
         self._slot: Frame | None = None
         self._capture_done = False
         self._latest: LivePrediction | None = None
-        self._state = PredictorState.STARTING
-        self._message = ""
+        self._failed_message: str | None = None
         self._captured = 0
         self._processed = 0
         self._dropped = 0
         self._capture_times = _Window()
         self._inference = _Window()
         self._latency = _Window()
-        self._threads: list[threading.Thread] = []
         #: An exception raised by the classifier, kept so that ``stop`` can re-raise it in the caller.
         self.error: BaseException | None = None
 
     # -- game side -------------------------------------------------------------------------
 
     def start(self) -> Predictor:
-        if self._threads:
+        if self._inference_thread is not None:
             raise RuntimeError("predictor already started")
-        self._threads = [
-            threading.Thread(target=self._capture_loop, name="gesture-capture", daemon=True),
-            threading.Thread(target=self._inference_loop, name="gesture-inference", daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._inference_thread = threading.Thread(
+            target=self._inference_loop, name="gesture-inference", daemon=True
+        )
+        self._capture.start()
+        self._inference_thread.start()
         return self
 
     def latest(self) -> LivePrediction | None:
@@ -200,12 +185,16 @@ class Predictor:
 
     @property
     def state(self) -> PredictorState:
-        return self._state
+        if self._failed_message is not None:
+            return PredictorState.FAILED
+        return _FROM_CAMERA[self._capture.state]
 
     @property
     def message(self) -> str:
         """The camera's error message while ``LOST``, else an empty string."""
-        return self._message
+        if self._failed_message is not None:
+            return self._failed_message
+        return self._capture.message
 
     def stats(self) -> PredictorStats:
         now = time.monotonic()
@@ -214,8 +203,8 @@ class Predictor:
             inference = self._inference.values(now)
             latency = self._latency.values(now)
             return PredictorStats(
-                state=self._state,
-                message=self._message,
+                state=self.state,
+                message=self.message,
                 camera_fps=_rate(captures),
                 inference_ms=statistics.median(inference) if inference else None,
                 latency_ms=statistics.median(latency) if latency else None,
@@ -232,21 +221,17 @@ class Predictor:
 
         A stop after the source ended or the classifier failed keeps that state for the caller.
         """
-        self._stop.set()
         with self._cond:
+            self._stopping = True
             self._cond.notify_all()
-        for thread in self._threads:
-            thread.join(JOIN_TIMEOUT_S)
-        if not self.alive:
-            # A capture thread still inside a slow read closes the camera itself on its way out:
-            # releasing a capture another thread is reading from can crash the camera backend.
-            self._close_source()
-        if self._state not in (PredictorState.ENDED, PredictorState.FAILED):
-            self._state = PredictorState.STOPPED
+        self._capture.stop()
+        if self._inference_thread is not None:
+            self._inference_thread.join(JOIN_TIMEOUT_S)
 
     @property
     def alive(self) -> bool:
-        return any(thread.is_alive() for thread in self._threads)
+        inference = self._inference_thread
+        return self._capture.alive or (inference is not None and inference.is_alive())
 
     def __enter__(self) -> Predictor:
         return self.start()
@@ -256,47 +241,6 @@ class Predictor:
 
     # -- capture thread --------------------------------------------------------------------
 
-    def _capture_loop(self) -> None:
-        try:
-            while not self._stop.is_set():
-                source = self._source if self._source is not None else self._open()
-                if source is None:
-                    continue
-                try:
-                    frame = source.read()
-                except CameraError as exc:
-                    self._lose(str(exc))
-                    continue
-                if frame is None:
-                    self._set_state(PredictorState.ENDED, f"{source.description or 'the source'} ended")
-                    return
-                self._offer(frame)
-        finally:
-            with self._cond:
-                self._capture_done = True
-                self._cond.notify_all()
-            self._close_source()
-
-    def _open(self) -> FrameSource | None:
-        if self._opener is None:
-            # Defensive only: a source handed over already open is never closed on failure (``_lose``
-            # keeps it and the loop reads it again after each retry interval), so it is not None here.
-            self._stop.wait(self._retry_interval)
-            return None
-        try:
-            self._source = self._opener()
-        except CameraError as exc:
-            self._set_state(PredictorState.LOST, str(exc))
-            self._stop.wait(self._retry_interval)
-            return None
-        return self._source
-
-    def _lose(self, message: str) -> None:
-        self._set_state(PredictorState.LOST, message)
-        if self._opener is not None:
-            self._close_source()
-        self._stop.wait(self._retry_interval)
-
     def _offer(self, frame: Frame) -> None:
         with self._cond:
             if self._slot is not None:
@@ -304,36 +248,30 @@ class Predictor:
             self._slot = frame
             self._captured += 1
             self._capture_times.add(frame.timestamp, frame.timestamp)
-            if self._state in (PredictorState.STARTING, PredictorState.LOST):
-                self._state, self._message = PredictorState.RUNNING, ""
             self._cond.notify()
 
-    def _set_state(self, state: PredictorState, message: str) -> None:
+    def _capture_ended(self) -> None:
         with self._cond:
-            self._state, self._message = state, message
-
-    def _close_source(self) -> None:
-        source, self._source = self._source, None
-        if source is not None:
-            source.close()
+            self._capture_done = True
+            self._cond.notify_all()
 
     # -- inference thread ------------------------------------------------------------------
 
     def _inference_loop(self) -> None:
         while True:
             with self._cond:
-                while self._slot is None and not self._stop.is_set() and not self._capture_done:
+                while self._slot is None and not self._stopping and not self._capture_done:
                     self._cond.wait()
                 frame, self._slot = self._slot, None
-            if frame is None or self._stop.is_set():
+            if frame is None or self._stopping:
                 return
             started = time.monotonic()
             try:
                 result = self._classifier.predict(frame.image, frame.timestamp)
             except Exception as exc:  # surfaced through ``error``; the game keeps running on keys
                 self.error = exc
-                self._set_state(PredictorState.FAILED, f"gesture recognition failed: {exc}")
-                self._stop.set()
+                self._failed_message = f"gesture recognition failed: {exc}"
+                self._capture.request_stop()
                 return
             available = time.monotonic()
             live = LivePrediction(result, frame.image, frame.index, frame.timestamp, started, available)

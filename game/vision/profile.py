@@ -143,9 +143,11 @@ class Profile:
         check_recognizer(self.recognizer)
         if len(self.samples) == 0 and self.samples.features.shape[1:] != feature_shape(self.recognizer):
             self.samples = Samples.empty(self.recognizer)
+    #: The webcam index the samples were recorded with (None: unknown, or a video).
+    camera: int | None = None
 
     def metadata(self) -> dict[str, Any]:
-        return {
+        meta: dict[str, Any] = {
             "kind": PROFILE_KIND,
             "format_version": self.format_version,
             "classes": list(self.classes),
@@ -158,6 +160,9 @@ class Profile:
             "created": self.created,
             "samples": self.samples.counts(len(self.classes)),
         }
+        if self.camera is not None:
+            meta["camera"] = self.camera
+        return meta
 
 
     def numpy_head(self) -> HeadArrays | None:
@@ -242,6 +247,16 @@ def _read_metadata(target: Path) -> dict[str, Any]:
         raise ProfileError(f"{meta_path} is damaged or incomplete: {exc}. Retrain the profile.") from None
 
 
+def remembered_camera(folder: str | os.PathLike[str]) -> int | None:
+    """The webcam index the profile in ``folder`` was recorded with, read from ``profile.json`` alone
+    (cheap: no head, no samples); None when unknown or the profile cannot be read."""
+    try:
+        camera = _read_metadata(Path(folder)).get("camera")
+    except ProfileError:
+        return None
+    return camera if isinstance(camera, int) else None
+
+
 def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or type(exc).__name__
@@ -261,6 +276,7 @@ def _parse_metadata(meta: dict[str, Any], meta_path: Path) -> Profile:
             created=meta["created"],
             format_version=meta["format_version"],
             recognizer=meta["recognizer"],
+            camera=meta.get("camera"),
         )
     except (KeyError, TypeError, ValueError) as exc:  # TrainingError is a ValueError
         raise ProfileError(f"{meta_path} is damaged or incomplete ({type(exc).__name__}: {exc}).") from exc

@@ -44,6 +44,7 @@ PARTS: dict[str, int] = {
 MAX_SAMPLES = 10_000
 MAX_CLASSES = 16
 MAX_NAME = 64
+MAX_CAMERA_INDEX = 1023
 
 #: Limits of the head's settings, shared with the command-line options that set them.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -267,6 +268,8 @@ FIELDS: tuple[Field, ...] = (
     Field("metrics", table(METRICS), default={}),
     Field("created", text(100), default=""),
     Field("samples", list_of(_count, MAX_CLASSES)),
+    #: The webcam index calibration recorded with, which play opens first (absent: unknown).
+    Field("camera", optional(integer(0, MAX_CAMERA_INDEX))),
 )
 
 

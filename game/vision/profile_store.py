@@ -27,6 +27,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TypeVar
 
+from game.files import fsync_dir
 from game.vision.profile_format import FORMAT_VERSION, PARTS, PROFILE_FILE, PROFILE_KIND, ProfileError
 
 try:
@@ -313,7 +314,7 @@ def commit(target: Path, write: Callable[[Path], None], parts: Collection[str] =
             shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(staging, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -332,16 +333,3 @@ def _keep_modes(old: Path, new: Path, parts: Collection[str]) -> None:
                 os.chmod(new / name, mode)
         except OSError:
             continue
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -1,13 +1,14 @@
-"""The calibration scene's camera thread: reads frames for the preview, turns frames into samples
-while a class is being recorded, and runs the trained classifier for the live test.
+"""The calibration scene's camera worker: keeps the newest frame for the preview, turns frames into
+samples while a class is being recorded, and runs the trained classifier for the live test.
 
 Everything slow (opening a webcam, reading a frame, the per-frame backbone, the classifier) runs
-here so the render loop never waits. Frames recorded before the backbone is loaded are kept (as
-the 224x224 squares preprocessing makes of them, so their features come out exactly as they
-would have) and turned into samples, in order, once it is. The scene talks to it through a few
-setters and reads the newest frame, the newest prediction and the queue of recorded samples, all
-without blocking. When the camera fails the worker says so, stops recording (the scene keeps the samples), and
-tries to reopen it every ``retry_interval`` seconds.
+on the camera thread (``game.vision.capture``) so the render loop never waits. Frames recorded
+before the backbone is loaded are kept (as the 224x224 squares preprocessing makes of them, so
+their features come out exactly as they would have) and turned into samples, in order, once it
+is. The scene talks to it through a few setters and reads the newest frame, the newest prediction
+and the queue of recorded samples, all without blocking. When the camera fails the worker says
+so, stops recording (the scene keeps the samples), and the capture thread reopens it every
+``retry_interval`` seconds.
 """
 
 from __future__ import annotations
@@ -15,17 +16,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import Enum
 from typing import Protocol
 
 import numpy as np
 
-from game.vision.camera import CameraError, Frame, FrameSource
+from game.vision.camera import Frame, FrameSource
+from game.vision.capture import RETRY_INTERVAL_S, CaptureThread
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, resize_square, thumbnail
 from game.vision.profile import THUMBNAIL_SIZE as THUMB_SIZE
+from game.vision.types import CameraState, Scores
 
-RETRY_INTERVAL_S = 1.0
-JOIN_TIMEOUT_S = 5.0
 #: Frames kept while the backbone loads (150 KB each as 224x224 squares): 20 s of a 30 fps camera.
 MAX_PENDING = 600
 #: The same for whole 640x480 frames (900 KB each), kept for the hand recognizer, whose models load
@@ -35,6 +35,8 @@ MAX_PENDING_WHOLE = 90
 #: so the preview keeps its pace while the backlog drains.
 PENDING_PER_FRAME = 6
 
+__all__ = ["CameraState", "CameraWorker", "ClassifierLike", "FeatureFn", "LiveResult", "RecordedSample"]
+
 
 class FeatureFn(Protocol):
     """The per-frame runtime: one RGB ``uint8`` frame -> its features, or None when the hand
@@ -43,24 +45,8 @@ class FeatureFn(Protocol):
     def __call__(self, image_rgb: np.ndarray) -> np.ndarray | None: ...
 
 
-class PredictionLike(Protocol):
-    @property
-    def probs(self) -> Mapping[str, float]: ...
-
-    @property
-    def top(self) -> str: ...
-
-
 class ClassifierLike(Protocol):
-    def predict(self, image: np.ndarray, timestamp: float) -> PredictionLike: ...
-
-
-class CameraState(Enum):
-    OPENING = "opening"  # no frame yet
-    RUNNING = "running"
-    LOST = "lost"  # failed to open, or stopped delivering; retrying
-    ENDED = "ended"  # a finite source ran out
-    STOPPED = "stopped"
+    def predict(self, image: np.ndarray, timestamp: float) -> Scores: ...
 
 
 @dataclass(frozen=True)
@@ -92,7 +78,7 @@ class LiveResult:
 
 
 class CameraWorker:
-    """One daemon thread that owns the frame source; see the module docstring."""
+    """The camera thread plus what calibration does with each frame; see the module docstring."""
 
     def __init__(
         self,
@@ -100,7 +86,6 @@ class CameraWorker:
         retry_interval: float = RETRY_INTERVAL_S,
         preprocess_config: PreprocessConfig = DEFAULT_PREPROCESS,
     ) -> None:
-        self._opener = opener
         #: The preprocessing the backbone will use: kept frames are stored already cropped and resized.
         self.preprocess_config = preprocess_config
         #: Keep whole frames, not preprocessed squares (the hand recognizer's features need them).
@@ -108,63 +93,53 @@ class CameraWorker:
         self._pending: list[PendingFrame] = []
         #: Frames recorded while the backbone loaded that did not fit in ``MAX_PENDING``.
         self.pending_dropped = 0
-        self._retry_interval = retry_interval
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._reopen = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._source: FrameSource | None = None
+        self._capture = CaptureThread(
+            opener,
+            self._process,
+            name="calibration-camera",
+            retry_interval=retry_interval,
+            stop_at_end=False,
+            on_state=self._camera_stopped_delivering,
+        )
         self._frame: Frame | None = None
-        self._state = CameraState.OPENING
-        self._message = ""
         self._features: FeatureFn | None = None
         self._look: Callable[[np.ndarray], object] | None = None
         self._recording: tuple[str, int] | None = None
         self._classifier: ClassifierLike | None = None
         self._samples: list[RecordedSample] = []
         self._live: LiveResult | None = None
-        self._frames_seen = 0
         #: The last exception the backbone or classifier raised, shown by the scene.
         self.error: str = ""
 
     # -- scene side ------------------------------------------------------------------------
 
     def start(self) -> CameraWorker:
-        self._thread = threading.Thread(target=self._loop, name="calibration-camera", daemon=True)
-        self._thread.start()
+        self._capture.start()
         return self
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(JOIN_TIMEOUT_S)
-        if self._thread is None or not self._thread.is_alive():
-            # Otherwise the thread is still inside a slow read and closes the source on its way
-            # out: releasing a capture another thread is reading from can crash the backend.
-            self._close()
-        self._state = CameraState.STOPPED
+        self._capture.stop()
 
     def switch(self, opener: Callable[[], FrameSource]) -> None:
         """Close the current source and open another (the ``C`` key cycles cameras)."""
         with self._lock:
-            self._opener = opener
             self._frame = None
             self._recording = None
-            self._state, self._message = CameraState.OPENING, ""
-        self._reopen.set()
+        self._capture.switch(opener)
 
     @property
     def state(self) -> CameraState:
-        return self._state
+        return self._capture.state
 
     @property
     def message(self) -> str:
-        return self._message
+        return self._capture.message
 
     @property
     def frames_seen(self) -> int:
         """Frames delivered since the worker started; 0 means no camera has worked yet."""
-        return self._frames_seen
+        return self._capture.frames
 
     def latest_frame(self) -> Frame | None:
         return self._frame
@@ -223,59 +198,12 @@ class CameraWorker:
 
     # -- camera thread ---------------------------------------------------------------------
 
-    def _loop(self) -> None:
-        try:
-            while not self._stop.is_set():
-                if self._reopen.is_set():
-                    self._reopen.clear()
-                    self._close()
-                source = self._source or self._open()
-                if source is None:
-                    continue
-                try:
-                    frame = source.read()
-                except CameraError as exc:
-                    self._lose(str(exc))
-                    continue
-                if frame is None:
-                    self._recording = None
-                    ended = f"{source.description or 'the video'} ended"
-                    self._state, self._message = CameraState.ENDED, ended
-                    self._drain_without_frames()
-                    self._stop.wait(self._retry_interval)
-                    continue
-                self._frame = frame
-                self._frames_seen += 1
-                if self._state is not CameraState.RUNNING:
-                    self._state, self._message = CameraState.RUNNING, ""
-                self._process(frame)
-        finally:
-            self._close()
-
-    def _open(self) -> FrameSource | None:
-        try:
-            source = self._opener()
-        except CameraError as exc:
-            self._lose(str(exc))
-            return None
-        with self._lock:
-            self._source = source
-        return source
-
-    def _lose(self, message: str) -> None:
+    def _camera_stopped_delivering(self, state: CameraState, message: str) -> None:
         # Recording stops with the camera: frames that arrive after a reconnect must not silently
-        # land in a class the player is no longer posing for.
+        # land in a class the player is no longer posing for. Frames kept while the backbone
+        # loaded still become samples.
         self._recording = None
-        self._state, self._message = CameraState.LOST, message
-        self._close()
         self._drain_without_frames()
-        self._stop.wait(self._retry_interval)
-
-    def _close(self) -> None:
-        with self._lock:
-            source, self._source = self._source, None
-        if source is not None:
-            source.close()
 
     def _keep(self, frame: Frame, recording: tuple[str, int]) -> None:
         """Record ``frame`` for later: the backbone is not loaded yet, or older kept frames come first."""
@@ -292,7 +220,7 @@ class CameraWorker:
         """No camera picture to keep pace with: turn every kept frame into a sample now, if possible."""
         features = self._features
         try:
-            while features is not None and self._pending and not self._stop.is_set():
+            while features is not None and self._pending and not self._capture.stopping:
                 self._drain_pending(features)
         except Exception as exc:  # shown on screen, as in _process
             self.error = f"{type(exc).__name__}: {exc}"
@@ -312,6 +240,7 @@ class CameraWorker:
             self._samples.extend(samples)
 
     def _process(self, frame: Frame) -> None:
+        self._frame = frame
         recording, features, classifier = self._recording, self._features, self._classifier
         try:
             if recording is not None and (features is None or self._pending):

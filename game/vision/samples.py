@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-DIRECTION_CLASSES: tuple[str, ...] = ("up", "down", "left", "right")
-IDLE_CLASS = "idle"
-ALL_CLASSES: tuple[str, ...] = (*DIRECTION_CLASSES, IDLE_CLASS)
+from game.vision.types import ALL_CLASSES, DIRECTION_CLASSES
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""Which frame source calibration reads: the ``--video`` file, the ``--camera`` index, or the first
-webcam that opens; ``C`` moves on to the next webcam index.
+"""Which frame source calibration and play read, by one rule: the ``--video`` file, the ``--camera``
+index, or the first webcam that opens, starting with the one the profile was recorded with (so the
+webcam found in calibration is the one play opens); ``C`` in calibration moves on to the next index.
 
 It remembers every index that failed so that the no-camera screen can say exactly what was
 tried, instead of a bare "no webcam" (users could not tell a missing camera from a blocked one).
@@ -29,12 +30,18 @@ class SourceChooser:
         video: str | None,
         mirror: bool = True,
         override: Opener | None = None,
+        *,
+        preferred: int | None = None,
     ) -> None:
         self.video = video
         self.mirror = mirror
         self._override = override
         self._explicit = camera is not None
-        self.index = camera if camera is not None else PROBE_INDICES[0]
+        # Without --camera, the webcam the profile was recorded with is tried first.
+        first = preferred if preferred is not None else PROBE_INDICES[0]
+        self.index = camera if camera is not None else first
+        #: The webcam index that opened last (None: none yet, or not a webcam).
+        self.opened: int | None = None
         #: Webcam indices that failed to open, in the order they were tried (no repeats).
         self.tried: list[int] = []
         self.last_error = ""
@@ -87,7 +94,7 @@ class SourceChooser:
                 if index not in self.tried:
                     self.tried.append(index)
                 continue
-            self.index = index
+            self.index = self.opened = index
             return source
         tried = ", ".join(str(i) for i in self.tried)
         raise CameraError(f"No webcam opened (tried camera {tried}). {self.last_error}")

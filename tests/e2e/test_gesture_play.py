@@ -16,8 +16,6 @@ import cv2
 import numpy as np
 import pytest
 
-from game.bench.gesture_fixture import class_photos, train_profile_from_photos, video_from_photos
-from game.bench.gesture_video import GestureVideo
 from game.cli import main
 from game.commands import play_headless
 from game.core.levels import READY_STEPS, TICK
@@ -26,6 +24,8 @@ from game.core.world import PACMAN_START, new_world, step
 from game.input.gesture import GestureSettings
 from game.vision.camera import open_source
 from game.vision.gesture_setup import load_gesture_classifier
+from game.vision.photo_sets import class_photos, train_profile_from_photos, video_from_photos
+from game.vision.synthetic_video import GestureVideo
 
 CLASSES = ["up", "down", "left", "right"]
 TRAIN_PER_CLASS = 20

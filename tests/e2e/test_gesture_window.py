@@ -13,14 +13,15 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.bench.gesture_fixture import train_profile_from_photos, video_from_photos
-from game.bench.gesture_video import GestureVideo
 from game.cli import build_parser
+from game.commands.options import PlayOptions
 from game.commands.play import make_play_scene
 from game.core.world import PACMAN_START
 from game.scenes.base import SceneManager
 from game.scenes.gesture.scene import GesturePlayScene
-from game.vision.predictor import PredictorState
+from game.vision.photo_sets import train_profile_from_photos, video_from_photos
+from game.vision.synthetic_video import GestureVideo
+from game.vision.types import PredictorState
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_video_gestures_steer_in_the_window_and_recalibration_returns_to_the_sam
             str(session_models_dir),
         ]
     )
-    scene = make_play_scene(args)
+    scene = make_play_scene(PlayOptions.from_args(args))
     assert isinstance(scene, GesturePlayScene)
     manager.push(scene)
     live = scene.live

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from game.bench.gesture_fixture import CLASSES, class_photos, train_profile_from_photos
-from game.bench.gesture_video import write_gesture_video
 from game.vision.camera import open_source
 from game.vision.corrections import Corrections
 from game.vision.features import LiteRTBackbone
 from game.vision.learning_classifier import learning_classifier
+from game.vision.photo_sets import CLASSES, class_photos, train_profile_from_photos
 from game.vision.preprocess import thumbnail
 from game.vision.profile import load_profile
+from game.vision.synthetic_video import write_gesture_video
 
 FPS = 30.0
 HOLD_FRAMES = 3

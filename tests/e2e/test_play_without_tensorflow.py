@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from game.bench.gesture_fixture import train_profile_from_photos, video_from_photos
-from game.bench.gesture_video import GestureVideo
 from game.vision.head_arrays import HEAD_ARRAYS_FILE
+from game.vision.photo_sets import train_profile_from_photos, video_from_photos
+from game.vision.synthetic_video import GestureVideo
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from game.render import widgets
+from game.render import palette, widgets
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +29,9 @@ def test_confidence_bars_length_follows_probability_and_top_is_highlighted(font:
     up = _row_colors(surface, row_h // 2, 0, 400)
     down = _row_colors(surface, row_h + row_h // 2, 0, 400)
     left = _row_colors(surface, 2 * row_h + row_h // 2, 0, 400)
-    assert up.count(widgets.ACCENT) > 3 * down.count(widgets.BAR_FG) > 0
-    assert widgets.ACCENT not in down
-    assert widgets.BAR_FG not in left
+    assert up.count(palette.ACCENT) > 3 * down.count(palette.BAR_FG) > 0
+    assert palette.ACCENT not in down
+    assert palette.BAR_FG not in left
 
 
 def test_confidence_bars_accept_missing_classes_and_empty_input(font: pygame.font.Font) -> None:
@@ -43,7 +43,7 @@ def test_confidence_bars_accept_missing_classes_and_empty_input(font: pygame.fon
 def test_progress_bar_fill_matches_fraction() -> None:
     surface = pygame.Surface((200, 20))
     widgets.draw_progress_bar(surface, pygame.Rect(0, 0, 200, 20), 0.25)
-    filled = _row_colors(surface, 10, 0, 200).count(widgets.BAR_FG)
+    filled = _row_colors(surface, 10, 0, 200).count(palette.BAR_FG)
     assert abs(filled - 50) <= 2
 
 
@@ -59,7 +59,7 @@ def test_confusion_matrix_colours_cells_by_row_share(font: pygame.font.Font) -> 
         return tuple(surface.get_at((label_w + cell * j + 4, head_h + cell * i + 4)))[:3]  # type: ignore[return-value]
 
     assert sum(corner(0, 0)) > sum(corner(0, 1)) > sum(corner(1, 0))
-    assert corner(1, 1) == widgets.GOOD or sum(corner(1, 1)) > sum(corner(0, 1))
+    assert corner(1, 1) == palette.GOOD or sum(corner(1, 1)) > sum(corner(0, 1))
 
 
 def test_button_clicks_only_when_enabled_and_released_inside() -> None:
@@ -87,10 +87,10 @@ def test_disabled_button_draws_its_reason(font: pygame.font.Font) -> None:
     )
     widgets.Button(pygame.Rect(0, 0, 200, 60), "Train", enabled=False).draw(without, font, small)
     red = [
-        (x, y) for x in range(200) for y in range(60) if tuple(with_reason.get_at((x, y)))[:3] == widgets.BAD
+        (x, y) for x in range(200) for y in range(60) if tuple(with_reason.get_at((x, y)))[:3] == palette.BAD
     ]
     assert red, "the reason text is drawn in the warning colour"
-    assert all(tuple(without.get_at(p))[:3] != widgets.BAD for p in red)
+    assert all(tuple(without.get_at(p))[:3] != palette.BAD for p in red)
 
 
 def test_line_chart_draws_each_series_colour(font: pygame.font.Font) -> None:

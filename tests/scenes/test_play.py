@@ -225,6 +225,7 @@ def test_the_game_keeps_its_high_score_in_the_models_directory_given_by_models(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from game.cli import build_parser
+    from game.commands.options import PlayOptions
     from game.commands.play import make_play_scene
 
     chosen, other = tmp_path / "chosen", tmp_path / "other"
@@ -232,7 +233,7 @@ def test_the_game_keeps_its_high_score_in_the_models_directory_given_by_models(
     (chosen / "highscore.json").write_text('{"version": 1, "high_score": 5230}')
     monkeypatch.setenv("GESTURE_PACMAN_MODELS", str(other))
     args = build_parser().parse_args(["play", "--keyboard", "--no-title", "--models", str(chosen)])
-    scene = make_play_scene(args)
+    scene = make_play_scene(PlayOptions.from_args(args))
     assert isinstance(scene, PlayScene) and scene.high_score is not None
     assert scene.high_score.value == 5230  # what the title screen shows for the same directory
     scene.world.score = 9000

@@ -122,13 +122,15 @@ def test_the_title_and_keyboard_play_come_up_without_importing_tensorflow(tmp_pa
         "import sys\n"
         "from game.cli import build_parser\n"
         "from game.commands import play\n"
+        "from game.commands.options import PlayOptions\n"
         "from game.app import open_window\n"
         "args = build_parser().parse_args(['play'])\n"
         "args.title = True\n"
+        "options = PlayOptions.from_args(args)\n"
         "surface, scale = open_window(2, False)\n"
-        "title = play.first_scene(args)\n"
+        "title = play.first_scene(options)\n"
         "assert type(title).__name__ == 'TitleScene'\n"
-        "game = play.make_play_scene(args)\n"
+        "game = play.make_play_scene(options)\n"
         "heavy = [m for m in ('tensorflow', 'keras', 'ai_edge_litert') if m in sys.modules]\n"
         "print('heavy:', heavy)\n"
     )
@@ -187,6 +189,7 @@ def test_play_starts_the_game_and_only_the_bare_command_opens_the_title(
 ) -> None:
     from game import cli
     from game.commands import play
+    from game.commands.options import PlayOptions
     from game.scenes.play import PlayScene
 
     seen: list[object] = []
@@ -196,7 +199,7 @@ def test_play_starts_the_game_and_only_the_bare_command_opens_the_title(
     assert cli.main(["--keyboard", *models]) == 0
     assert cli.main(["--no-title", "--keyboard", *models]) == 0
     open_manager()
-    played, titled, skipped = (play.first_scene(args) for args in seen)  # type: ignore[arg-type]
+    played, titled, skipped = (play.first_scene(PlayOptions.from_args(args)) for args in seen)  # type: ignore[arg-type]
     assert isinstance(played, PlayScene)
     assert isinstance(titled, TitleScene)
     assert isinstance(skipped, PlayScene)

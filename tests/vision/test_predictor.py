@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from game.vision.camera import CameraError, Frame, FrameSource
-from game.vision.predictor import Predictor, PredictorState
+from game.vision.predictor import Predictor
+from game.vision.types import PredictorState
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ class StuckSource(CountingSource):
 def test_stop_never_releases_a_camera_that_a_stuck_read_still_uses(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("game.vision.predictor.JOIN_TIMEOUT_S", 0.05)
+    monkeypatch.setattr("game.vision.capture.JOIN_TIMEOUT_S", 0.05)
     source = StuckSource()
     predictor = Predictor(source, SlowClassifier(delay=0.0)).start()
     assert source.reading.wait(5.0), "the capture thread never reached the second read"

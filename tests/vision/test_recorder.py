@@ -114,7 +114,7 @@ class StuckSource(EndlessSource):
 def test_stop_never_releases_a_camera_that_a_stuck_read_still_uses(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("game.vision.recorder.JOIN_TIMEOUT_S", 0.05)
+    monkeypatch.setattr("game.vision.capture.JOIN_TIMEOUT_S", 0.05)
     source = StuckSource()
     worker = CameraWorker(lambda: source).start()
     assert source.reading.wait(WAIT_S), "the worker never reached the second read"

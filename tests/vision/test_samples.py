@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from game.vision.samples import DIRECTION_CLASSES, IDLE_CLASS, SampleBook
+from game.vision.samples import SampleBook
+from game.vision.types import DIRECTION_CLASSES, IDLE_CLASS
 
 THUMB = np.zeros((4, 4, 3), np.uint8)
 

@@ -1,13 +1,17 @@
-"""The camera chooser lists every webcam index it tried, retries without probing every index again,
-offers an index not tried yet, cycles only through webcams, and keeps OpenCV's warnings off the
-terminal."""
+"""The one camera-choice rule of calibration and play: every webcam index tried is listed, the
+profile's remembered webcam is tried first, retries do not probe every index again, C offers an
+index not tried yet, only webcams are cycled, and OpenCV's warnings stay off the terminal."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from game.vision import sources
 from game.vision.camera import CameraError, FrameSource, WebcamSource
+from game.vision.profile import PROFILE_FILE, Profile, load_profile, remembered_camera, save_profile
 from game.vision.sources import SourceChooser
 
 
@@ -63,3 +67,23 @@ def test_probing_a_missing_webcam_prints_nothing(
             WebcamSource(index)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_the_remembered_webcam_is_tried_first_then_the_usual_ones() -> None:
+    chooser = SourceChooser(camera=None, video=None, preferred=2)
+    assert chooser.describe() == "camera 2"
+    with pytest.raises(CameraError, match=r"tried camera 2, 0, 1\b"):
+        chooser.opener()()
+    assert chooser.opened is None  # nothing opened on this machine
+    # An explicit --camera wins over the remembered one.
+    assert SourceChooser(camera=1, video=None, preferred=2).describe() == "camera 1"
+
+
+def test_a_profile_remembers_its_camera_and_old_profiles_have_none(tmp_path: Path) -> None:
+    with_camera = save_profile(Profile(["up", "down"], "mobilenet-test", "0" * 64, camera=1), tmp_path / "a")
+    without = save_profile(Profile(["up", "down"], "mobilenet-test", "0" * 64), tmp_path / "b")
+    assert remembered_camera(with_camera) == 1
+    assert load_profile(with_camera, load_head=False).camera == 1
+    assert remembered_camera(without) is None
+    assert "camera" not in json.loads((without / PROFILE_FILE).read_text())
+    assert remembered_camera(tmp_path / "missing") is None

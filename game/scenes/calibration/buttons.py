@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from game.render.widgets import Button
 from game.scenes.calibration.layout import Layout
 from game.scenes.calibration.settings import SETTINGS
-from game.vision.samples import ALL_CLASSES
+from game.vision.types import ALL_CLASSES
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pygame
 
 from game.render.layout import LOGICAL_H, LOGICAL_W, ScreenLayout
 from game.scenes.calibration.settings import SETTINGS
-from game.vision.samples import ALL_CLASSES
+from game.vision.types import ALL_CLASSES
 
 _PAD = 4
 _HEADER_H = 14

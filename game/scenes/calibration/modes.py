@@ -1,7 +1,8 @@
-"""The calibration screen's modes and message kinds, shared by the scene and its view."""
+"""The calibration screen's modes and flash messages, shared by the scene and its view."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -14,3 +15,12 @@ class Mode(Enum):
 class FlashKind(Enum):
     INFO = "info"
     ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A message shown over the preview until ``until`` (the scene's clock)."""
+
+    text: str
+    kind: FlashKind
+    until: float

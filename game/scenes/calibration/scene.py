@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -25,17 +24,20 @@ from game.render.widgets import Button
 from game.scenes.base import Scene
 from game.scenes.calibration.buttons import Buttons
 from game.scenes.calibration.layout import Layout
-from game.scenes.calibration.modes import FlashKind, Mode
+from game.scenes.calibration.modes import Flash, FlashKind, Mode
+from game.scenes.calibration.options import CalibrationOptions
 from game.scenes.calibration.settings import SETTINGS, adjust
 from game.scenes.calibration.view import CalibrationView
 from game.vision.backbone_loader import BackboneLoader, LoadState
 from game.vision.calibration_profile import ProfileError, SavedCalibration, make_classifier, save_calibration
 from game.vision.camera import FrameSource
-from game.vision.recorder import CameraState, CameraWorker, ClassifierLike
-from game.vision.samples import IDLE_CLASS, SampleBook
+from game.vision.profile import remembered_camera
+from game.vision.recorder import CameraWorker, ClassifierLike
+from game.vision.samples import SampleBook
 from game.vision.sources import SourceChooser
 from game.vision.training import DEFAULT, MIN_SAMPLES_FOR_VALIDATION, HeadConfig, TrainResult, default_recipe
 from game.vision.training_job import JobState, TrainingJob
+from game.vision.types import IDLE_CLASS, CameraState
 
 #: Enough per class for the validation split, so accuracy and the confusion matrix mean something.
 MIN_SAMPLES = MIN_SAMPLES_FOR_VALIDATION
@@ -50,29 +52,6 @@ CLASS_KEYS: dict[int, str] = {
     pygame.K_RIGHT: "right",
     pygame.K_i: IDLE_CLASS,
 }
-
-
-@dataclass(frozen=True)
-class Flash:
-    text: str
-    kind: FlashKind
-    until: float
-
-
-@dataclass(frozen=True)
-class CalibrationOptions:
-    """What ``gesture-pacman calibrate`` was asked for."""
-
-    profile_dir: Path
-    models: Path
-    camera: int | None = None
-    video: str | None = None
-    mirror: bool = True
-    weights: Path | None = None
-    #: Leaving quits the program instead of returning to the title.
-    started_directly: bool = True
-    #: ``hand`` or ``frame``; None: the saved profile's, else the default (game.vision.recognizer).
-    recognizer: str | None = None
 
 
 PlayFactory = Callable[[Path], Scene]
@@ -91,7 +70,13 @@ class CalibrationScene(Scene):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.options = options
-        self.sources = SourceChooser(options.camera, options.video, options.mirror, override=source)
+        self.sources = SourceChooser(
+            options.camera,
+            options.video,
+            options.mirror,
+            override=source,
+            preferred=remembered_camera(options.profile_dir),
+        )
         self.backbone = BackboneLoader(
             options.models, options.weights, profile_dir=options.profile_dir, recognizer=options.recognizer
         )
@@ -350,7 +335,12 @@ class CalibrationScene(Scene):
             return
         try:
             path = save_calibration(
-                self.options.profile_dir, self.book, self.result, self.backbone.backbone, self.config
+                self.options.profile_dir,
+                self.book,
+                self.result,
+                self.backbone.backbone,
+                self.config,
+                camera=self.sources.opened,
             )
         except ProfileError as exc:
             self.flash_message(f"Not saved: {exc}. Your samples are still here.", FlashKind.ERROR)

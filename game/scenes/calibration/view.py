@@ -1,7 +1,8 @@
 """Draws the calibration scene: live preview, class panels, buttons, and the mode panel (loading,
 instructions, training chart, results with confusion matrix and live confidence bars, settings).
 
-It only reads the scene; the surfaces it caches (the converted preview frame, thumbnails, fonts)
+It only reads the scene, through the read-only ``CalibrationScreen`` protocol defined here (so the
+view never imports the scene); the surfaces it caches (the converted preview frame, thumbnails, fonts)
 are drawing caches, not state the scene depends on.
 """
 
@@ -9,28 +10,34 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pygame
 
-from game.render import widgets
+from game.render import palette, widgets
 from game.render.hand_overlay import draw_hand, scaled
+from game.render.text import blit_with_font, wrap_text
 from game.scenes.calibration.layout import Layout
-from game.scenes.calibration.modes import FlashKind, Mode
+from game.scenes.calibration.modes import Flash, FlashKind, Mode
+from game.scenes.calibration.options import CalibrationOptions
 from game.scenes.calibration.settings import SETTINGS
-from game.vision.backbone_loader import LoadState
+from game.vision.backbone_loader import BackboneLoader, LoadState
 from game.vision.preprocess import center_square
-from game.vision.samples import DIRECTION_CLASSES, IDLE_CLASS
-from game.vision.training import DEFAULT
+from game.vision.recorder import CameraWorker
+from game.vision.samples import SampleBook
+from game.vision.sources import SourceChooser
+from game.vision.training import DEFAULT, HeadConfig, TrainResult
+from game.vision.training_job import TrainingJob
+from game.vision.types import DIRECTION_CLASSES, IDLE_CLASS
 
 if TYPE_CHECKING:
     from game.scenes.calibration.buttons import Buttons
-    from game.scenes.calibration.scene import CalibrationScene
 
-LOSS_COLOR: widgets.Color = (235, 100, 100)
-ACC_COLOR: widgets.Color = widgets.GOOD
-REC_RED: widgets.Color = (235, 40, 40)
+LOSS_COLOR: palette.Color = (235, 100, 100)
+ACC_COLOR: palette.Color = palette.GOOD
+REC_RED: palette.Color = (235, 40, 40)
 
 HINTS: dict[str, str] = {
     "up": "e.g. point up",
@@ -50,34 +57,47 @@ INSTRUCTIONS: tuple[str, ...] = (
 )
 
 
-def wrap(font: pygame.font.Font, text: str, width: int) -> list[str]:
-    """Greedy word wrap to ``width`` pixels; a word wider than that (a long path) is broken up."""
-    lines: list[str] = []
-    line = ""
-    for word in (piece for whole in text.split() for piece in _split_wide(font, whole, width)):
-        candidate = f"{line} {word}".strip()
-        if font.size(candidate)[0] <= width or not line:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines
+class CalibrationScreen(Protocol):
+    """What the view reads from the calibration scene (``CalibrationScene`` is one); never written."""
 
-
-def _split_wide(font: pygame.font.Font, word: str, width: int) -> list[str]:
-    """``word`` in pieces no wider than ``width``, each ending after a "/" where one fits."""
-    pieces: list[str] = []
-    while font.size(word)[0] > width and len(word) > 1:
-        cut = 1
-        while cut < len(word) and font.size(word[: cut + 1])[0] <= width:
-            cut += 1
-        slash = word.rfind("/", 0, cut)
-        cut = slash + 1 if slash > 0 else cut
-        pieces.append(word[:cut])
-        word = word[cut:]
-    return [*pieces, word] if word else pieces
+    @property
+    def options(self) -> CalibrationOptions: ...
+    @property
+    def sources(self) -> SourceChooser: ...
+    @property
+    def camera(self) -> CameraWorker: ...
+    @property
+    def backbone(self) -> BackboneLoader: ...
+    @property
+    def book(self) -> SampleBook: ...
+    @property
+    def config(self) -> HeadConfig: ...
+    @property
+    def mode(self) -> Mode: ...
+    @property
+    def job(self) -> TrainingJob | None: ...
+    @property
+    def result(self) -> TrainResult | None: ...
+    @property
+    def flash(self) -> Flash | None: ...
+    @property
+    def recording(self) -> str | None: ...
+    @property
+    def saved_path(self) -> Path | None: ...
+    @property
+    def show_advanced(self) -> bool: ...
+    @property
+    def elapsed(self) -> float: ...
+    @property
+    def no_camera(self) -> bool: ...
+    @property
+    def camera_lost(self) -> bool: ...
+    @property
+    def can_play_keyboard(self) -> bool: ...
+    @property
+    def stale_result(self) -> bool: ...
+    @property
+    def train_reason(self) -> str: ...
 
 
 class CalibrationView:
@@ -95,9 +115,9 @@ class CalibrationView:
     # -- entry point -----------------------------------------------------------------------
 
     def draw(
-        self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons
+        self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout, buttons: Buttons
     ) -> None:
-        surface.fill(widgets.BACKGROUND)
+        surface.fill(palette.BACKGROUND)
         if scene.no_camera:
             self._draw_no_camera(surface, scene, layout)
             return
@@ -119,14 +139,14 @@ class CalibrationView:
 
     # -- pieces ----------------------------------------------------------------------------
 
-    def _draw_header(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
+    def _draw_header(self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout) -> None:
         s = self.scale
         rect = layout.header
-        widgets.blit_text(
+        blit_with_font(
             surface,
             self.normal,
             "CALIBRATE YOUR GESTURES",
-            widgets.ACCENT,
+            palette.ACCENT,
             (rect.x + 4 * s, rect.centery),
             "midleft",
         )
@@ -139,8 +159,8 @@ class CalibrationView:
             status += "   ·   saved"
         elif scene.book.dirty:
             status += "   ·   unsaved changes"
-        widgets.blit_text(
-            surface, self.small, status, widgets.TEXT_DIM, (rect.right - 4 * s, rect.centery), "midright"
+        blit_with_font(
+            surface, self.small, status, palette.TEXT_DIM, (rect.right - 4 * s, rect.centery), "midright"
         )
 
     def _frame_surface(self, image: np.ndarray, index: int) -> pygame.Surface:
@@ -151,7 +171,7 @@ class CalibrationView:
             self._preview_key = key
         return self._preview
 
-    def _draw_preview(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
+    def _draw_preview(self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout) -> None:
         s, rect = self.scale, layout.preview
         pygame.draw.rect(surface, (0, 0, 0), rect)
         frame = scene.camera.latest_frame()
@@ -175,13 +195,13 @@ class CalibrationView:
                 crop = pygame.Rect(0, 0, side, side)
                 crop.center = target.center
                 if crop.width < target.width or crop.height < target.height:
-                    pygame.draw.rect(surface, widgets.TEXT_DIM, crop, width=max(1, s // 2))
+                    pygame.draw.rect(surface, palette.TEXT_DIM, crop, width=max(1, s // 2))
         else:
-            widgets.blit_text(
+            blit_with_font(
                 surface,
                 self.normal,
                 f"Opening {scene.sources.describe()}…",
-                widgets.TEXT_DIM,
+                palette.TEXT_DIM,
                 rect.center,
                 "center",
             )
@@ -193,31 +213,31 @@ class CalibrationView:
             kept = scene.camera.pending  # recorded while MobileNet loads: samples once it is ready
             if kept:
                 label += f"  +{kept} kept"
-            widgets.blit_text(
-                surface, self.normal, label, widgets.TEXT, (rect.x + 17 * s, rect.y + 10 * s), "midleft"
+            blit_with_font(
+                surface, self.normal, label, palette.TEXT, (rect.x + 17 * s, rect.y + 10 * s), "midleft"
             )
         if scene.camera_lost:
             band = pygame.Rect(rect.x, rect.y + rect.height // 2 - 18 * s, rect.width, 36 * s)
             pygame.draw.rect(surface, (70, 10, 10), band)
             lines = ["Camera lost: retrying. Recording stopped; your samples are kept."]
-            lines += wrap(self.small, scene.camera.message, band.width - 8 * s)[:2]
+            lines += wrap_text(self.small, scene.camera.message, band.width - 8 * s)[:2]
             y = band.y + 3 * s
             for line in lines:
-                y = widgets.blit_text(surface, self.small, line, widgets.TEXT, (band.x + 4 * s, y)).bottom + s
-        pygame.draw.rect(surface, widgets.PANEL_EDGE, rect, width=1)
+                y = blit_with_font(surface, self.small, line, palette.TEXT, (band.x + 4 * s, y)).bottom + s
+        pygame.draw.rect(surface, palette.PANEL_EDGE, rect, width=1)
 
     def _draw_mode_panel(
-        self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons
+        self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout, buttons: Buttons
     ) -> None:
         rect = layout.mode_panel
-        pygame.draw.rect(surface, widgets.PANEL, rect)
-        pygame.draw.rect(surface, widgets.PANEL_EDGE, rect, width=1)
+        pygame.draw.rect(surface, palette.PANEL, rect)
+        pygame.draw.rect(surface, palette.PANEL_EDGE, rect, width=1)
         inner = rect.inflate(-6 * self.scale, -6 * self.scale)
         if scene.show_advanced:
             self._draw_settings(surface, scene, layout, buttons)
         elif scene.backbone.state is LoadState.FAILED:
             failed = [f"Cannot load the {scene.backbone.recognizer} recognizer:", scene.backbone.message]
-            self._draw_lines(surface, inner, failed, widgets.BAD)
+            self._draw_lines(surface, inner, failed, palette.BAD)
         elif not scene.backbone.ready:
             self._draw_loading(surface, scene, inner)
         elif scene.mode is Mode.TRAINING:
@@ -227,45 +247,45 @@ class CalibrationView:
         else:
             self._draw_record_help(surface, scene, inner)
 
-    def _draw_record_help(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
+    def _draw_record_help(self, surface: pygame.Surface, scene: CalibrationScreen, rect: pygame.Rect) -> None:
         s = self.scale
         y = (
-            widgets.blit_text(
-                surface, self.normal, "RECORD YOUR GESTURES", widgets.ACCENT, rect.topleft
+            blit_with_font(
+                surface, self.normal, "RECORD YOUR GESTURES", palette.ACCENT, rect.topleft
             ).bottom
             + 2 * s
         )
         body = pygame.Rect(rect.x, y, rect.width, rect.bottom - y)
-        y = self._draw_lines(surface, body, list(INSTRUCTIONS), widgets.TEXT)
+        y = self._draw_lines(surface, body, list(INSTRUCTIONS), palette.TEXT)
         reason = scene.train_reason
         status = f"To train: {reason}." if reason else "Every class is ready: press T to train."
-        color = widgets.TEXT_DIM if reason else widgets.GOOD
-        widgets.blit_text(surface, self.small, status, color, (rect.x, rect.bottom), "bottomleft")
+        color = palette.TEXT_DIM if reason else palette.GOOD
+        blit_with_font(surface, self.small, status, color, (rect.x, rect.bottom), "bottomleft")
 
     def _draw_lines(
         self,
         surface: pygame.Surface,
         rect: pygame.Rect,
         paragraphs: list[str],
-        color: widgets.Color,
+        color: palette.Color,
         font: pygame.font.Font | None = None,
     ) -> int:
         font = font or self.small
         y = rect.y
         for paragraph in paragraphs:
-            for line in wrap(font, paragraph, rect.width):
+            for line in wrap_text(font, paragraph, rect.width):
                 if y + font.get_linesize() > rect.bottom:
                     return y
-                widgets.blit_text(surface, font, line, color, (rect.x, y))
+                blit_with_font(surface, font, line, color, (rect.x, y))
                 y += font.get_linesize()
         return y
 
-    def _draw_loading(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
+    def _draw_loading(self, surface: pygame.Surface, scene: CalibrationScreen, rect: pygame.Rect) -> None:
         s = self.scale
         # Wrapped, never cut short: "Converting MobileNet for the per-frame runtime (first run
         # only)" is the one that tells a first-time player why this takes a while.
         stage = pygame.Rect(rect.x, rect.y, rect.width, 2 * self.normal.get_linesize())
-        y = self._draw_lines(surface, stage, [scene.backbone.stage], widgets.ACCENT, self.normal)
+        y = self._draw_lines(surface, stage, [scene.backbone.stage], palette.ACCENT, self.normal)
         y += 2 * s
         loader = scene.backbone
         bar = pygame.Rect(rect.x, y, rect.width, 9 * s)
@@ -280,9 +300,9 @@ class CalibrationView:
             if kept
             else "You can record already: the frames become samples when the recognizer is ready."
         )
-        self._draw_lines(surface, text_rect, [waiting, *INSTRUCTIONS], widgets.TEXT_DIM)
+        self._draw_lines(surface, text_rect, [waiting, *INSTRUCTIONS], palette.TEXT_DIM)
 
-    def _draw_training(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
+    def _draw_training(self, surface: pygame.Surface, scene: CalibrationScreen, rect: pygame.Rect) -> None:
         s = self.scale
         job = scene.job
         if job is None:
@@ -301,7 +321,7 @@ class CalibrationView:
             series.append(widgets.Series("accuracy", [e.accuracy for e in epochs], ACC_COLOR, 0.0, 1.0))
         widgets.draw_line_chart(surface, chart, series, self.small, x_count=total)
 
-    def _draw_results(self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect) -> None:
+    def _draw_results(self, surface: pygame.Surface, scene: CalibrationScreen, rect: pygame.Rect) -> None:
         s = self.scale
         result = scene.result
         assert result is not None
@@ -313,7 +333,7 @@ class CalibrationView:
             title = f"Check on last samples: {result.val_accuracy:.0%}"
         else:
             title = "No check (too few samples)"
-        y = widgets.blit_text(surface, self.small, title, widgets.ACCENT, left.topleft).bottom + s
+        y = blit_with_font(surface, self.small, title, palette.ACCENT, left.topleft).bottom + s
         acc_w = self.small.size("100%")[0] + 2 * s
         grid = pygame.Rect(left.x, y, left.width - acc_w, left.bottom - y)
         classes = list(result.classes)
@@ -325,9 +345,9 @@ class CalibrationView:
         for i, name in enumerate(classes):
             acc = result.per_class_accuracy.get(name, math.nan)
             text = "–" if math.isnan(acc) else f"{acc:.0%}"
-            color = widgets.GOOD if not math.isnan(acc) and acc >= 0.9 else widgets.BAD
+            color = palette.GOOD if not math.isnan(acc) and acc >= 0.9 else palette.BAD
             cy = grid.y + head_h + cell * i + cell // 2
-            widgets.blit_text(
+            blit_with_font(
                 surface,
                 self.small,
                 text,
@@ -335,7 +355,7 @@ class CalibrationView:
                 (grid.x + label_w + cell * len(classes) + 2 * s, cy),
                 "midleft",
             )
-        y = widgets.blit_text(surface, self.small, "LIVE TEST", widgets.ACCENT, right.topleft).bottom + s
+        y = blit_with_font(surface, self.small, "LIVE TEST", palette.ACCENT, right.topleft).bottom + s
         live = scene.camera.latest_result()
         bars = pygame.Rect(
             right.x,
@@ -344,52 +364,52 @@ class CalibrationView:
             right.bottom - y - (self.small.get_linesize() if scene.stale_result else 0),
         )
         if live is None:
-            widgets.blit_text(surface, self.small, "waiting for a frame…", widgets.TEXT_DIM, (right.x, y))
+            blit_with_font(surface, self.small, "waiting for a frame…", palette.TEXT_DIM, (right.x, y))
         else:
             widgets.draw_confidence_bars(surface, bars, live.probs, live.top, self.small, order=classes)
         if scene.stale_result:
-            widgets.blit_text(
-                surface, self.small, "new samples: T retrains", widgets.BAD, right.bottomleft, "bottomleft"
+            blit_with_font(
+                surface, self.small, "new samples: T retrains", palette.BAD, right.bottomleft, "bottomleft"
             )
 
     def _draw_settings(
-        self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons
+        self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout, buttons: Buttons
     ) -> None:
         rect = layout.mode_panel
         s = self.scale
         title = "TRAINING SETTINGS for the next training"
-        widgets.blit_text(surface, self.small, title, widgets.ACCENT, (rect.x + 4 * s, rect.y + 3 * s))
+        blit_with_font(surface, self.small, title, palette.ACCENT, (rect.x + 4 * s, rect.y + 3 * s))
         hint = "(default)   keys 1-8   Esc closes"
-        widgets.blit_text(
-            surface, self.small, hint, widgets.TEXT_DIM, (rect.right - 4 * s, rect.y + 3 * s), "topright"
+        blit_with_font(
+            surface, self.small, hint, palette.TEXT_DIM, (rect.right - 4 * s, rect.y + 3 * s), "topright"
         )
         for i, setting in enumerate(SETTINGS):
             row = layout.setting_rows[setting.name]
             value = setting.show(setting.value(scene.config))
             default = setting.show(setting.value(DEFAULT))
             changed = value != default
-            widgets.blit_text(
+            blit_with_font(
                 surface,
                 self.small,
                 f"{setting.label}  [{2 * i + 1}/{2 * i + 2}]",
-                widgets.TEXT,
+                palette.TEXT,
                 (row.x, row.centery),
                 "midleft",
             )
             value_x = row.x + row.width * 47 // 100
-            shown = widgets.blit_text(
+            shown = blit_with_font(
                 surface,
                 self.normal,
                 value,
-                widgets.ACCENT if changed else widgets.TEXT,
+                palette.ACCENT if changed else palette.TEXT,
                 (value_x, row.centery),
                 "midleft",
             )
-            widgets.blit_text(
+            blit_with_font(
                 surface,
                 self.small,
                 f"({default})",
-                widgets.TEXT_DIM,
+                palette.TEXT_DIM,
                 (shown.right + 3 * s, row.centery),
                 "midleft",
             )
@@ -409,45 +429,45 @@ class CalibrationView:
         return cached
 
     def _draw_class_panel(
-        self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout, buttons: Buttons, name: str
+        self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout, buttons: Buttons, name: str
     ) -> None:
         s = self.scale
         rect = layout.class_panels[name]
         button = buttons.classes[name]
         enabled = button.enabled
         recording = scene.recording == name
-        fill = (60, 24, 30) if recording else ((44, 48, 90) if button.hovered and enabled else widgets.PANEL)
+        fill = (60, 24, 30) if recording else ((44, 48, 90) if button.hovered and enabled else palette.PANEL)
         pygame.draw.rect(surface, fill, rect, border_radius=3 * s)
-        edge = REC_RED if recording else widgets.PANEL_EDGE
+        edge = REC_RED if recording else palette.PANEL_EDGE
         pygame.draw.rect(surface, edge, rect, width=2 * s if recording else 1, border_radius=3 * s)
         thumb_rect = pygame.Rect(rect.x + 2 * s, rect.y + 2 * s, rect.height - 4 * s, rect.height - 4 * s)
         first = scene.book.first_thumbnail(name)
         if first is not None:
             surface.blit(self._thumb(first, thumb_rect.width), thumb_rect)
         else:
-            pygame.draw.rect(surface, widgets.BAR_BG, thumb_rect)
-            widgets.blit_text(surface, self.small, "?", widgets.TEXT_DIM, thumb_rect.center, "center")
+            pygame.draw.rect(surface, palette.BAR_BG, thumb_rect)
+            blit_with_font(surface, self.small, "?", palette.TEXT_DIM, thumb_rect.center, "center")
         x = thumb_rect.right + 4 * s
-        ink = widgets.TEXT if enabled else widgets.TEXT_DIM
-        title = widgets.blit_text(
+        ink = palette.TEXT if enabled else palette.TEXT_DIM
+        title = blit_with_font(
             surface, self.normal, name.upper(), REC_RED if recording else ink, (x, rect.y + 2 * s)
         )
-        widgets.blit_text(
+        blit_with_font(
             surface,
             self.small,
             f"hold [{KEY_NAMES[name]}]",
-            widgets.TEXT_DIM,
+            palette.TEXT_DIM,
             (title.right + 4 * s, title.centery),
             "midleft",
         )
         hint = HINTS[name] if enabled else "off: press O (or hold I) to use it"
-        widgets.blit_text(surface, self.small, hint, widgets.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft")
+        blit_with_font(surface, self.small, hint, palette.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft")
         count = scene.book.count(name)
         need = scene.book.min_per_class
-        count_color = widgets.GOOD if count >= need else (widgets.ACCENT if count else widgets.TEXT_DIM)
+        count_color = palette.GOOD if count >= need else (palette.ACCENT if count else palette.TEXT_DIM)
         if not enabled:
-            count_color = widgets.TEXT_DIM
-        widgets.blit_text(
+            count_color = palette.TEXT_DIM
+        blit_with_font(
             surface,
             self.big,
             str(count),
@@ -456,11 +476,11 @@ class CalibrationView:
             "bottomright",
         )
         if count < need and enabled:
-            widgets.blit_text(
+            blit_with_font(
                 surface,
                 self.small,
                 f"/{need}",
-                widgets.TEXT_DIM,
+                palette.TEXT_DIM,
                 (rect.right - 3 * s, rect.bottom - 3 * s),
                 "bottomright",
             )
@@ -470,13 +490,13 @@ class CalibrationView:
         if clear.enabled:
             clear.draw(surface, self.small)
 
-    def _draw_flash(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
+    def _draw_flash(self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout) -> None:
         flash = scene.flash
         if flash is None:
             return
         s = self.scale
-        color = widgets.BAD if flash.kind is FlashKind.ERROR else widgets.ACCENT
-        lines = wrap(self.small, flash.text, layout.preview.width - 10 * s)[:3]
+        color = palette.BAD if flash.kind is FlashKind.ERROR else palette.ACCENT
+        lines = wrap_text(self.small, flash.text, layout.preview.width - 10 * s)[:3]
         h = len(lines) * self.small.get_linesize() + 6 * s
         band = pygame.Rect(layout.preview.x, layout.preview.bottom - h, layout.preview.width, h)
         shade = pygame.Surface(band.size, pygame.SRCALPHA)
@@ -485,13 +505,13 @@ class CalibrationView:
         pygame.draw.line(surface, color, band.topleft, band.topright, width=s)
         y = band.y + 3 * s
         for line in lines:
-            y = widgets.blit_text(surface, self.small, line, color, (band.x + 5 * s, y)).bottom
+            y = blit_with_font(surface, self.small, line, color, (band.x + 5 * s, y)).bottom
 
-    def _draw_no_camera(self, surface: pygame.Surface, scene: CalibrationScene, layout: Layout) -> None:
+    def _draw_no_camera(self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout) -> None:
         s = self.scale
         rect = layout.screen.inflate(-40 * s, -30 * s)
-        y = widgets.blit_text(
-            surface, self.big, "NO CAMERA", widgets.ACCENT, (rect.centerx, rect.y + 8 * s), "midtop"
+        y = blit_with_font(
+            surface, self.big, "NO CAMERA", palette.ACCENT, (rect.centerx, rect.y + 8 * s), "midtop"
         ).bottom
         tried = scene.sources.tried
         if len(tried) == 1:
@@ -501,7 +521,7 @@ class CalibrationView:
         else:
             which = f"{scene.sources.describe()} did not deliver a picture."
         y = self._draw_lines(
-            surface, pygame.Rect(rect.x, y + 8 * s, rect.width, 30 * s), [which], widgets.TEXT, self.normal
+            surface, pygame.Rect(rect.x, y + 8 * s, rect.width, 30 * s), [which], palette.TEXT, self.normal
         )
         advice = [
             "The camera may be unplugged, in use by another program (a video call?), or blocked by "
@@ -510,15 +530,15 @@ class CalibrationView:
             "from a recorded video.  `gesture-pacman doctor` lists the cameras that open.",
         ]
         body = pygame.Rect(rect.x, y + 6 * s, rect.width, rect.bottom - y - 60 * s)
-        y = self._draw_lines(surface, body, advice[:1], widgets.TEXT) + 4 * s
+        y = self._draw_lines(surface, body, advice[:1], palette.TEXT) + 4 * s
         body.y, body.height = y, rect.bottom - y - 60 * s
-        y = self._draw_lines(surface, body, advice[1:], widgets.TEXT) + 6 * s
+        y = self._draw_lines(surface, body, advice[1:], palette.TEXT) + 6 * s
         body.y, body.height = y, rect.bottom - y - 50 * s
-        self._draw_lines(surface, body, [f"Details: {scene.camera.message}"], widgets.TEXT_DIM)
+        self._draw_lines(surface, body, [f"Details: {scene.camera.message}"], palette.TEXT_DIM)
         keys = [f"C   try camera {scene.sources.next_index}" if scene.sources.can_cycle else ""]
         if scene.can_play_keyboard:
             keys.append("Enter   play with the keyboard")
         keys.append("Esc   quit" if scene.options.started_directly else "Esc   back to the title")
         y = rect.bottom - 40 * s
         for line in filter(None, keys):
-            y = widgets.blit_text(surface, self.normal, line, widgets.ACCENT, (rect.x, y)).bottom + 2 * s
+            y = blit_with_font(surface, self.normal, line, palette.ACCENT, (rect.x, y)).bottom + 2 * s

@@ -1,11 +1,11 @@
-"""The gesture side panel: what the camera sees, what the network thinks, and what Pac-Man was told.
+"""The gesture side panel's state and keys: what the camera sees, what the network thinks, and
+what Pac-Man was told, and when the game must wait for the camera.
 
 Players of webcam controllers mostly fail silently: the light changed, the hand left the
-frame, the camera froze. This panel makes each of those visible: the webcam thumbnail (the
-square the network actually sees) with the recognised gesture, a confidence bar per class with
-the steering threshold marked, camera fps and latency, and the direction Pac-Man is holding.
-A lost camera pauses the game; confidence that stays low for several seconds suggests
-recalibrating, one key away.
+frame, the camera froze. ``GestureHud`` reads the predictor every frame and decides what the
+panel says (drawn by ``game.scenes.gesture.hud_view`` from one ``HudReading``): a lost camera
+pauses the game (K plays on with the keyboard); confidence that stays low for several seconds
+suggests recalibrating, one key (C) away.
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-import numpy as np
 import pygame
 
-from game.core.types import Direction
 from game.input.gesture import GestureInput
-from game.render import widgets
-from game.render.hand_overlay import draw_hand, scaled
-from game.vision.predictor import LivePrediction, PredictorState, PredictorStats
-from game.vision.preprocess import PreprocessConfig, resize_square
+from game.scenes.gesture.hud_view import GestureHudView, HudReading
+from game.vision.predictor import LivePrediction, PredictorStats
+from game.vision.types import PredictorState
 
 #: The recalibration banner looks back this many seconds of running camera...
 LOW_CONFIDENCE_S = 5.0
@@ -32,12 +29,6 @@ LOW_CONFIDENCE_SHARE = 0.8
 RECALIBRATE_KEY = pygame.K_c
 #: While the camera is lost, play on with the keyboard instead of waiting for it.
 KEYBOARD_KEY = pygame.K_k
-
-# Layout in logical (arcade) pixels inside the 160-pixel panel; multiplied by the scale.
-_PAD = 6
-_THUMB = 112
-_LINE = 11
-_BAR_ROW = 11
 
 
 class PredictionFeed(Protocol):
@@ -75,10 +66,7 @@ class GestureHud:
         self._on_recalibrate = on_recalibrate
         self._stats: PredictorStats | None = None
         self._latest: LivePrediction | None = None
-        self._thumb: pygame.Surface | None = None
-        self._thumb_px = 0
-        self._thumb_source: LivePrediction | None = None
-        self._fonts: dict[int, pygame.font.Font] = {}
+        self._view = GestureHudView()
         #: (panel time, unsure) for each update over the last ``LOW_CONFIDENCE_S`` of running camera.
         self._confidence_history: deque[tuple[float, bool]] = deque()
         #: Seconds the camera has been running without interruption (or since the last C).
@@ -108,17 +96,23 @@ class GestureHud:
         self._track_confidence(running, unsure, dt)
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        scale = max(1, rect.width // 160)
-        pygame.draw.rect(surface, widgets.BACKGROUND, rect)
-        small, normal = self._font(8 * scale), self._font(10 * scale)
-        x, y = rect.x + _PAD * scale, rect.y + _PAD * scale
-        width = rect.width - 2 * _PAD * scale
-        y = self._draw_title(surface, normal, x, y, width)
-        y = self._draw_thumbnail(surface, small, normal, x, y, width, scale)
-        y = self._draw_bars(surface, small, x, y + 4 * scale, width, scale)
-        y = self._draw_readings(surface, small, x, y + 4 * scale, scale)
-        self._draw_held(surface, normal, x, y + 4 * scale, scale)
-        self._draw_hint(surface, small, rect, scale)
+        self._view.draw(surface, rect, self.reading())
+
+    def reading(self) -> HudReading:
+        """What the panel shows now, for the view."""
+        smoother = self.gesture.smoother
+        return HudReading(
+            stats=self._stats,
+            latest=self._latest,
+            order=self.classes if self.classes is not None else self._model_classes,
+            current=self.gesture.current,
+            held=self.gesture.held,
+            threshold=smoother.threshold,
+            smoothing=smoother.smoothing,
+            camera_seen=self._camera_seen,
+            can_recalibrate=self._on_recalibrate is not None,
+            elapsed=self._elapsed,
+        )
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == RECALIBRATE_KEY and self._on_recalibrate is not None:
@@ -180,179 +174,3 @@ class GestureHud:
         if self._on_recalibrate is None:
             return "Gestures unsure: try more light or recalibrate"
         return "Gestures unsure: press C to recalibrate"
-
-    # -- drawing helpers ---------------------------------------------------------------------
-
-    def _font(self, px: int) -> pygame.font.Font:
-        if px not in self._fonts:
-            self._fonts[px] = pygame.font.Font(None, px + px // 2)
-        return self._fonts[px]
-
-    def _draw_title(self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, width: int) -> int:
-        rect = widgets.blit_text(surface, font, "GESTURES", widgets.ACCENT, (x, y))
-        return rect.bottom + 3
-
-    def _thumbnail(self, latest: LivePrediction, px: int) -> pygame.Surface:
-        # Converting a frame costs a resize; do it once per prediction, not once per drawn frame.
-        if self._thumb is None or self._thumb_source is not latest or self._thumb_px != px:
-            square = resize_square(latest.image, PreprocessConfig(size=px))
-            self._thumb = pygame.image.frombuffer(np.ascontiguousarray(square).tobytes(), (px, px), "RGB")
-            self._thumb_source, self._thumb_px = latest, px
-        return self._thumb
-
-    def _draw_thumbnail(
-        self,
-        surface: pygame.Surface,
-        small: pygame.font.Font,
-        normal: pygame.font.Font,
-        x: int,
-        y: int,
-        width: int,
-        scale: int,
-    ) -> int:
-        px = min(width, _THUMB * scale)
-        box = pygame.Rect(x + (width - px) // 2, y, px, px)
-        latest, stats = self._latest, self._stats
-        if latest is not None and stats is not None and stats.state is PredictorState.RUNNING:
-            surface.blit(self._thumbnail(latest, px), box)
-            hand = getattr(latest.result, "hand", None)  # hand profiles: box and skeleton
-            if hand is not None:
-                h, w = latest.image.shape[:2]
-                side = min(h, w)  # the thumbnail is the frame's centre square, as resize_square cuts it
-                factor = px / side
-                origin = (box.x - (w - side) // 2 * factor, box.y - (h - side) // 2 * factor)
-                draw_hand(surface, hand, scaled(origin, factor), box, small, scale, label_no_hand=False)
-            no_hand = hand is not None and not hand.found
-            label = "NO HAND" if no_hand else f"{latest.top.upper()} {round(latest.confidence * 100)}%"
-            strip = pygame.Rect(
-                box.x, box.bottom - normal.get_height() - 2, box.width, normal.get_height() + 2
-            )
-            shade = pygame.Surface(strip.size, pygame.SRCALPHA)
-            shade.fill((0, 0, 0, 160))
-            surface.blit(shade, strip)
-            widgets.blit_text(surface, normal, label, widgets.TEXT, strip.center, "center")
-        else:
-            pygame.draw.rect(surface, widgets.PANEL, box)
-            message = self._no_picture_message(stats)
-            waiting = stats is None or stats.state in (PredictorState.LOADING, PredictorState.STARTING)
-            inner = box.inflate(-8 * scale, -8 * scale)
-            self._draw_wrapped(surface, small, message, inner, widgets.TEXT if waiting else widgets.BAD)
-            if waiting:
-                # Loading TensorFlow takes seconds: show that something is happening.
-                bar = pygame.Rect(inner.x, inner.bottom - 6 * scale, inner.width, 6 * scale)
-                widgets.draw_progress_bar(surface, bar, None, phase=self._elapsed)
-        pygame.draw.rect(surface, widgets.PANEL_EDGE, box, width=1)
-        return box.bottom
-
-    def _no_picture_message(self, stats: PredictorStats | None) -> str:
-        if stats is None or stats.state is PredictorState.LOADING:
-            return "Loading the gesture model…"
-        if stats.state is PredictorState.STARTING:
-            return "Starting the camera…"
-        if stats.state is PredictorState.FAILED:
-            return f"{stats.message} Keyboard play still works."
-        if stats.state is PredictorState.LOST:
-            what = "Camera lost" if self._camera_seen else "No camera"
-            return f"{what} — retrying every second. {stats.message}"
-        return stats.message or stats.state.value
-
-    def _draw_wrapped(
-        self,
-        surface: pygame.Surface,
-        font: pygame.font.Font,
-        text: str,
-        rect: pygame.Rect,
-        color: widgets.Color,
-    ) -> None:
-        y = rect.y
-        line = ""
-        for word in text.split():
-            trial = f"{line} {word}".strip()
-            if font.size(trial)[0] > rect.width and line:
-                widgets.blit_text(surface, font, line, color, (rect.x, y))
-                y += font.get_linesize()
-                line = word
-            else:
-                line = trial
-            if y + font.get_linesize() > rect.bottom:
-                return
-        if line:
-            widgets.blit_text(surface, font, widgets.fit_text(font, line, rect.width), color, (rect.x, y))
-
-    def _draw_bars(
-        self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, width: int, scale: int
-    ) -> int:
-        smoothed = self.gesture.current
-        # Without a running camera the last probabilities are stale: draw the bars empty.
-        live = self._camera_running
-        probs = self._latest.probs if self._latest is not None and live else {}
-        order = self.classes if self.classes is not None else self._model_classes
-        height = _BAR_ROW * scale * len(order)
-        widgets.draw_confidence_bars(
-            surface,
-            pygame.Rect(x, y, width, height),
-            probs,
-            smoothed.label if smoothed.direction is not None and live else None,
-            font,
-            order=order,
-            threshold=self.gesture.smoother.threshold,
-        )
-        return y + height
-
-    def _draw_readings(
-        self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, scale: int
-    ) -> int:
-        stats = self._stats
-        fps = f"{stats.camera_fps:.0f} fps" if stats is not None and stats.camera_fps > 0 else "— fps"
-        latency = _ms(stats.latency_ms if stats else None)
-        inference = _ms(stats.inference_ms if stats else None)
-        smoother = self.gesture.smoother
-        smoothing = "no smoothing" if smoother.smoothing == 1 else f"mean of {smoother.smoothing} frames"
-        settings = f"steers at {round(smoother.threshold * 100)}%, {smoothing}"
-        for text in (f"camera {fps}", f"latency {latency}  (model {inference})", settings):
-            widgets.blit_text(surface, font, text, widgets.TEXT_DIM, (x, y))
-            y += _LINE * scale
-        return y
-
-    def _draw_held(self, surface: pygame.Surface, font: pygame.font.Font, x: int, y: int, scale: int) -> None:
-        held = self.gesture.held
-        steering = self._camera_running and self.gesture.current.direction is not None
-        rect = widgets.blit_text(surface, font, "Pac-Man:", widgets.TEXT, (x, y))
-        if held is None:
-            widgets.blit_text(surface, font, "waiting", widgets.TEXT_DIM, (rect.right + 6 * scale, y))
-            return
-        color = widgets.ACCENT if steering else widgets.TEXT_DIM
-        size = rect.height
-        arrow = pygame.Rect(rect.right + 6 * scale, y, size, size)
-        draw_arrow(surface, arrow, held, color)
-        widgets.blit_text(surface, font, held.name, color, (arrow.right + 4 * scale, y))
-
-    def _draw_hint(
-        self, surface: pygame.Surface, font: pygame.font.Font, rect: pygame.Rect, scale: int
-    ) -> None:
-        # This panel replaces the keyboard help, so it repeats the keys that still matter.
-        lines = ["Arrows override   P pause   Q title"]
-        if self._on_recalibrate is not None:
-            lines.append("C  recalibrate")
-        x, y = rect.x + _PAD * scale, rect.bottom - _PAD * scale
-        for line in reversed(lines):
-            y = widgets.blit_text(surface, font, line, widgets.TEXT_DIM, (x, y), "bottomleft").top - scale
-
-
-def _ms(value: float | None) -> str:
-    return "— ms" if value is None else f"{value:.0f} ms"
-
-
-def draw_arrow(
-    surface: pygame.Surface, rect: pygame.Rect, direction: Direction, color: widgets.Color
-) -> None:
-    """A filled triangle pointing ``direction`` inside ``rect`` (fonts lack arrow glyphs on some systems)."""
-    cx, cy = rect.center
-    r = min(rect.width, rect.height) // 2
-    dx, dy = direction.dx, direction.dy
-    tip = (cx + dx * r, cy + dy * r)
-    # The base is perpendicular to the direction, through the far side of the box.
-    base = (cx - dx * r, cy - dy * r)
-    left = (base[0] - dy * r, base[1] + dx * r)
-    right = (base[0] + dy * r, base[1] - dx * r)
-    pygame.draw.polygon(surface, color, [tip, left, right])

@@ -9,6 +9,7 @@ and when the game is shown again reloads the (possibly retrained) profile and re
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,8 @@ from game.input.gesture import GestureSettings
 from game.scenes.gesture.hud import GestureHud
 from game.vision.camera import FrameSource
 from game.vision.gesture_setup import GestureSetupError, load_gesture_classifier
-from game.vision.predictor import FrameClassifier, LivePrediction, Predictor, PredictorState, PredictorStats
+from game.vision.predictor import LivePrediction, Predictor, PredictorStats
+from game.vision.types import FrameClassifier, PredictorState
 
 ClassifierLoader = Callable[[], FrameClassifier]
 
@@ -126,7 +128,9 @@ class LiveGesture:
         return PredictorStats(self._state, self._message, 0.0, None, None, 0, 0, 0)
 
 
-def profile_loader(profile_dir: Path, models: str | None, weights: str | None) -> ClassifierLoader:
+def profile_loader(
+    profile_dir: Path, models: str | os.PathLike[str] | None, weights: str | os.PathLike[str] | None
+) -> ClassifierLoader:
     """A loader for ``LiveGesture`` that reads the profile afresh each time (after recalibration too)."""
 
     return lambda: load_gesture_classifier(profile_dir, models, weights)

@@ -9,7 +9,8 @@ import pygame
 import pytest
 from calibration_support import Driver, PoseSource, source_that_never_opens
 
-from game.scenes.calibration.scene import CalibrationOptions, CalibrationScene
+from game.scenes.calibration.options import CalibrationOptions
+from game.scenes.calibration.scene import CalibrationScene
 from game.vision.profile import load_profile
 from game.vision.recorder import CameraState
 from game.vision.training import DEFAULT

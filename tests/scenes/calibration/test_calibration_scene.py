@@ -17,11 +17,12 @@ from calibration_support import CLASSES, Driver, PoseSource, source_that_never_o
 
 from game.scenes.base import Scene
 from game.scenes.calibration.modes import FlashKind, Mode
-from game.scenes.calibration.scene import MIN_SAMPLES, CalibrationOptions, CalibrationScene
+from game.scenes.calibration.options import CalibrationOptions
+from game.scenes.calibration.scene import MIN_SAMPLES, CalibrationScene
 from game.vision.backbone_loader import LoadState
 from game.vision.profile import load_profile
-from game.vision.recorder import CameraState
 from game.vision.training import DEFAULT
+from game.vision.types import CameraState
 
 KEYS = {"up": pygame.K_UP, "down": pygame.K_DOWN, "left": pygame.K_LEFT, "right": pygame.K_RIGHT}
 TARGET = 30

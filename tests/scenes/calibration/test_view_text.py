@@ -11,10 +11,13 @@ import numpy as np
 import pygame
 import pytest
 
-from game.render import widgets
+from game.render import palette, widgets
 from game.render.layout import window_size
+from game.render.text import blit_with_font
+from game.render.text import wrap_text as wrap
+from game.scenes.calibration import view as view_module
 from game.scenes.calibration.layout import Layout
-from game.scenes.calibration.view import CalibrationView, wrap
+from game.scenes.calibration.view import CalibrationView
 from game.vision.backbone_loader import LoadState
 
 OFFLINE = (
@@ -54,7 +57,7 @@ def stand_in(state: LoadState, stage: str = "", message: str = "", pending: int 
 def drawn_outside(surface: pygame.Surface, inside: pygame.Rect) -> int:
     """Pixels that are not the background, outside ``inside``."""
     pixels = pygame.surfarray.array3d(surface)
-    mask = np.any(pixels != np.array(widgets.BACKGROUND), axis=-1)
+    mask = np.any(pixels != np.array(palette.BACKGROUND), axis=-1)
     mask[inside.left : inside.right, inside.top : inside.bottom] = False
     return int(mask.sum())
 
@@ -62,7 +65,7 @@ def drawn_outside(surface: pygame.Surface, inside: pygame.Rect) -> int:
 @pytest.mark.parametrize("scale", [1, 2, 3])
 def test_the_offline_message_stays_inside_its_box(scale: int) -> None:
     surface = pygame.Surface(window_size(scale))
-    surface.fill(widgets.BACKGROUND)
+    surface.fill(palette.BACKGROUND)
     layout = Layout.for_surface(surface, scale)
     view = CalibrationView(scale)
     view._draw_mode_panel(surface, stand_in(LoadState.FAILED, message=OFFLINE), layout, None)  # type: ignore[arg-type]
@@ -74,11 +77,11 @@ def test_the_offline_message_stays_inside_its_box(scale: int) -> None:
 @pytest.mark.parametrize("scale", [1, 2, 3])
 def test_the_loading_line_is_wrapped_whole_never_cut(scale: int, monkeypatch: pytest.MonkeyPatch) -> None:
     surface = pygame.Surface(window_size(scale))
-    surface.fill(widgets.BACKGROUND)
+    surface.fill(palette.BACKGROUND)
     layout = Layout.for_surface(surface, scale)
     view = CalibrationView(scale)
     drawn: list[str] = []
-    real = widgets.blit_text
+    real = blit_with_font
 
     def spy(
         target: pygame.Surface, font: pygame.font.Font, text: str, *args: object, **kw: object
@@ -86,7 +89,7 @@ def test_the_loading_line_is_wrapped_whole_never_cut(scale: int, monkeypatch: py
         drawn.append(text)
         return real(target, font, text, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(widgets, "blit_text", spy)
+    monkeypatch.setattr(view_module, "blit_with_font", spy)
     view._draw_mode_panel(surface, stand_in(LoadState.LOADING, stage=STAGE), layout, None)  # type: ignore[arg-type]
     assert drawn_outside(surface, layout.mode_panel) == 0
     assert not any(text.endswith(("…", "...")) for text in drawn), drawn
@@ -108,7 +111,7 @@ def bar_columns(phase: float) -> np.ndarray:
     rect = pygame.Rect(0, 0, 200, 20)
     widgets.draw_progress_bar(surface, rect, None, phase=phase)
     row = pygame.surfarray.array3d(surface)[1:-1, rect.centery]
-    return np.all(row == np.array(widgets.BAR_FG), axis=-1)
+    return np.all(row == np.array(palette.BAR_FG), axis=-1)
 
 
 def test_the_busy_bar_covers_the_track_and_only_drifts_forward() -> None:
@@ -131,7 +134,7 @@ def test_the_loading_bar_says_how_far_and_what_was_recorded(
     # Issue 14: a determinate bar (the share of the loading steps done) with the step and its
     # time, and the frames the player has recorded meanwhile.
     surface = pygame.Surface(window_size(scale))
-    surface.fill(widgets.BACKGROUND)
+    surface.fill(palette.BACKGROUND)
     layout = Layout.for_surface(surface, scale)
     view = CalibrationView(scale)
     bars: list[tuple[float | None, str]] = []
@@ -143,7 +146,7 @@ def test_the_loading_bar_says_how_far_and_what_was_recorded(
 
     monkeypatch.setattr(widgets, "draw_progress_bar", spy)
     drawn: list[str] = []
-    real_text = widgets.blit_text
+    real_text = blit_with_font
 
     def text_spy(
         target: pygame.Surface, font: pygame.font.Font, text: str, *a: object, **kw: object
@@ -151,7 +154,7 @@ def test_the_loading_bar_says_how_far_and_what_was_recorded(
         drawn.append(text)
         return real_text(target, font, text, *a, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(widgets, "blit_text", text_spy)
+    monkeypatch.setattr(view_module, "blit_with_font", text_spy)
     scene = stand_in(LoadState.LOADING, stage=STAGE, pending=42)
     view._draw_mode_panel(surface, scene, layout, None)  # type: ignore[arg-type]
     assert bars == [(0.5, "Step 3 of 4 (12 s)")]

@@ -11,9 +11,10 @@ import pytest
 
 from game.core.types import Direction
 from game.input.gesture import GestureInput
-from game.render import widgets
+from game.render import palette
 from game.scenes.gesture.hud import LOW_CONFIDENCE_S, LOW_CONFIDENCE_SHARE, GestureHud
-from game.vision.predictor import LivePrediction, PredictorState, PredictorStats
+from game.vision.predictor import LivePrediction, PredictorStats
+from game.vision.types import PredictorState
 
 CLASSES = ("up", "down", "left", "right", "idle")
 THUMB_COLOR = (10, 200, 90)  # a colour nothing else on the panel uses
@@ -76,7 +77,7 @@ def test_panel_draws_thumbnail_bars_and_the_held_direction(scale: int) -> None:
     assert count_color(surface, rect, THUMB_COLOR) > (80 * scale) ** 2
     assert count_color(surface, pygame.Rect(0, 0, 224 * scale, 288 * scale), THUMB_COLOR) == 0
     # The steering class's bar (and the held-direction arrow) are drawn in the accent colour.
-    assert count_color(surface, rect, widgets.ACCENT) > 20 * scale
+    assert count_color(surface, rect, palette.ACCENT) > 20 * scale
     assert hud.gesture.held is Direction.LEFT
     assert hud.pause_reason() is None and hud.banner() is None
 
@@ -94,7 +95,7 @@ def test_lost_camera_pauses_with_a_reason_and_draws_its_message() -> None:
     rect = pygame.Rect(224, 0, 160, 288)
     hud.draw(surface, rect)
     assert count_color(surface, rect, THUMB_COLOR) == 0  # no stale picture while lost
-    assert count_color(surface, rect, widgets.BAD) > 0
+    assert count_color(surface, rect, palette.BAD) > 0
     feed.current_stats = replace(feed.current_stats, state=PredictorState.RUNNING, message="")
     hud.update(1 / 60)
     assert hud.pause_reason() is None
@@ -221,13 +222,13 @@ def test_bars_follow_the_model_and_are_empty_while_the_camera_is_lost() -> None:
     rect = pygame.Rect(224, 0, 160, 288)
     hud.draw(surface, rect)
     bars = pygame.Rect(224, 130, 160, 70)
-    assert count_color(surface, bars, widgets.ACCENT) > 50
+    assert count_color(surface, bars, palette.ACCENT) > 50
     lost(feed, "Camera 0 stopped")
     hud.update(1 / 60)
     surface.fill((0, 0, 0))
     hud.draw(surface, rect)
-    assert count_color(surface, bars, widgets.ACCENT) == 0
-    assert count_color(surface, bars, widgets.BAR_BG) > 50  # the empty bars are still there
+    assert count_color(surface, bars, palette.ACCENT) == 0
+    assert count_color(surface, bars, palette.BAR_BG) > 50  # the empty bars are still there
 
 
 def test_while_loading_the_game_waits_and_only_the_panel_says_so() -> None:
@@ -239,8 +240,8 @@ def test_while_loading_the_game_waits_and_only_the_panel_says_so() -> None:
     surface = pygame.Surface((384, 288))
     rect = pygame.Rect(224, 0, 160, 288)
     hud.draw(surface, rect)
-    assert count_color(surface, rect, widgets.BAR_FG) > 0, "the panel shows a loading bar"
-    assert count_color(surface, rect, widgets.BAD) == 0, "loading is not an error"
+    assert count_color(surface, rect, palette.BAR_FG) > 0, "the panel shows a loading bar"
+    assert count_color(surface, rect, palette.BAD) == 0, "loading is not an error"
     feed.show("up", 0.9)
     feed.current_stats = replace(feed.current_stats, state=PredictorState.RUNNING)
     hud.update(1 / 60)

@@ -15,7 +15,7 @@ from game.input.gesture import GestureSettings
 from game.scenes.gesture.live import LiveGesture
 from game.vision.camera import Frame, FrameSource
 from game.vision.gesture_setup import GestureSetupError
-from game.vision.predictor import PredictorState
+from game.vision.types import PredictorState
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ MJPG in an ``.avi``: lossy, like a webcam, and decodable by every OpenCV build.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
+
+from game.files import atomic_path
 
 DEFAULT_FPS = 30.0
 #: Frame height; the width is 4/3 of it.
@@ -78,29 +79,25 @@ def write_gesture_video(
     if hold_frames < 1:
         raise ValueError(f"hold_frames must be at least 1, got {hold_frames}")
     path = Path(path)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     size = (height + 2 * _side_margin(height), height)
-    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
-    if not writer.isOpened():
-        raise VideoBuildError(f"OpenCV cannot write an MJPG video at {tmp}")
     placed: list[Segment] = []
     frame_no = 0
-    try:
-        for label, photos in segments:
-            start = frame_no
-            for photo in photos:
-                bgr = cv2.imread(str(photo), cv2.IMREAD_COLOR)
-                if bgr is None:
-                    raise VideoBuildError(f"cannot read image {photo}")
-                frame = webcam_frame(bgr, height)
-                for _ in range(hold_frames):
-                    writer.write(frame)
-                    frame_no += 1
-            placed.append(Segment(label, start, frame_no))
-    except BaseException:
-        writer.release()
-        tmp.unlink(missing_ok=True)
-        raise
-    writer.release()
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
+        if not writer.isOpened():
+            raise VideoBuildError(f"OpenCV cannot write an MJPG video at {tmp}")
+        try:
+            for label, photos in segments:
+                start = frame_no
+                for photo in photos:
+                    bgr = cv2.imread(str(photo), cv2.IMREAD_COLOR)
+                    if bgr is None:
+                        raise VideoBuildError(f"cannot read image {photo}")
+                    frame = webcam_frame(bgr, height)
+                    for _ in range(hold_frames):
+                        writer.write(frame)
+                        frame_no += 1
+                placed.append(Segment(label, start, frame_no))
+        finally:
+            writer.release()
     return GestureVideo(path, fps, frame_no, tuple(placed))

@@ -1,5 +1,8 @@
 """The side panel contract: what the play scene asks of whatever fills the 160-pixel column on the right.
 
+A scene-level contract (a panel may handle keys and pause the game), so it lives with the scenes;
+the panels draw with ``game.render``.
+
 The keyboard help panel and the gesture HUD both implement it. A panel can freeze the game
 (``pause_reason``, e.g. the camera is lost), hold it quietly while it gets ready (``waiting``, e.g.
 the gesture model is loading: the panel itself shows that, nothing is drawn over the maze) or show a

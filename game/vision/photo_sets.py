@@ -1,9 +1,9 @@
-"""What the gesture benchmarks play with: a profile trained on some hand photos and a video of others.
+"""A gesture session without a player: a profile trained on some labelled hand photos and a
+webcam-like video of others.
 
-The photos are the labelled folder given with ``--images`` (by default the shared hand-sign
-photos beside the checkout). The profile uses the first ``train_per_class`` photos of each class
-in file-name order; the video uses photos from ``video_from_rank`` on, so the benchmark, like a
-player, shows the model hands it never trained on.
+The gesture benchmarks and the end-to-end tests play with these. The profile uses the first
+``train_per_class`` photos of each class in file-name order; the video uses photos from
+``video_from_rank`` on, so the model, as with a player, sees hands it never trained on.
 """
 
 from __future__ import annotations
@@ -13,32 +13,22 @@ from pathlib import Path
 
 import numpy as np
 
-from game.bench.gesture_video import GestureVideo, write_gesture_video
-from game.config import REPO_ROOT
+from game.vision.synthetic_video import GestureVideo, write_gesture_video
+from game.vision.types import DIRECTION_CLASSES
 
-SHARED_PHOTOS = REPO_ROOT.parent / "shared" / "data" / "signdigits"
-CLASSES: tuple[str, ...] = ("up", "down", "left", "right")
+#: The classes a session shows (no idle: the photos are of hand signs).
+CLASSES: tuple[str, ...] = DIRECTION_CLASSES
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
 
 
-class FixtureError(RuntimeError):
-    """The photos or weights the benchmark needs are missing; the message says where to put them."""
-
-
-def photos_dir(images: str | None) -> Path:
-    folder = Path(images).expanduser() if images else SHARED_PHOTOS
-    if not folder.is_dir():
-        raise FixtureError(
-            f"No hand photos at {folder}: pass --images DIR with one sub-folder per class "
-            f"({', '.join(CLASSES)})"
-        )
-    return folder
+class PhotoSetError(RuntimeError):
+    """The photos a session needs are missing or unreadable; the message says which."""
 
 
 def class_photos(folder: Path, label: str) -> list[Path]:
     path = folder / label
     if not path.is_dir():
-        raise FixtureError(f"{folder} has no '{label}' folder of photos")
+        raise PhotoSetError(f"{folder} has no '{label}' folder of photos")
     return sorted(p for p in path.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
 
 
@@ -62,7 +52,7 @@ def train_profile_from_photos(
         for path in class_photos(folder, name)[:train_per_class]:
             image = read_rgb(path)
             if image is None:
-                raise FixtureError(f"cannot read photo {path}")
+                raise PhotoSetError(f"cannot read photo {path}")
             features.append(backbone.features(preprocess(image)[np.newaxis]).reshape(FEATURE_SHAPE))
         samples = samples.add(label, np.stack(features))
     profile = Profile(
@@ -92,7 +82,7 @@ def video_from_photos(
         start = next_rank[name]
         chosen = class_photos(folder, name)[start : start + photos_per_segment]
         if len(chosen) < photos_per_segment:
-            raise FixtureError(f"not enough '{name}' photos in {folder} for a {len(order)}-segment video")
+            raise PhotoSetError(f"not enough '{name}' photos in {folder} for a {len(order)}-segment video")
         next_rank[name] += photos_per_segment
         segments.append((name, chosen))
     return write_gesture_video(out, segments, hold_frames=hold_frames)

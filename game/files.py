@@ -1,0 +1,90 @@
+"""Atomic file writes, defined once: write a temporary sibling, fsync it, rename it over the target.
+
+A reader (or a crash) sees the old file or the new one, never half of one. Every file the game
+writes goes through here (high score, screenshots, the headless log, converted backbones,
+synthetic videos); a profile is a folder and is committed by ``game.vision.profile_store`` with
+the same fsync-then-rename steps. Something at the target that is not a regular file (a folder, a
+device) is never replaced: ``NotAFileError`` says so in one line.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+
+class NotAFileError(OSError):
+    """The target exists and is not a regular file; the message names it."""
+
+
+def check_replaceable(path: Path) -> None:
+    """Raise ``NotAFileError`` when ``path`` exists and is not a regular file (links are followed)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise NotAFileError(f"{path} is a folder, not a file: not replacing it")
+    if not stat.S_ISREG(mode):
+        raise NotAFileError(f"{path} is not a regular file: not replacing it")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary sibling of ``path`` (same suffix) for the caller to write; when the block
+    ends without an exception it is fsynced and renamed over ``path``, otherwise removed.
+
+    The folder must exist. For writers that take a file name (an image saver, a video writer).
+    """
+    path = Path(path)
+    check_replaceable(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with tmp.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[IO[str]]:
+    """A UTF-8 text handle whose contents replace ``path`` when the block ends without an exception."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as handle:
+        yield handle
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (where the system allows opening a folder)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,60 @@
+"""Atomic writes: the new contents replace the old in one rename, a failed write leaves the old
+file and no temporary behind, and a folder (or other non-file) at the target is never replaced."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from game.files import NotAFileError, atomic_path, atomic_text, write_bytes, write_text
+
+
+def test_write_replaces_the_old_contents_and_leaves_nothing_else(tmp_path: Path) -> None:
+    target = tmp_path / "score.json"
+    target.write_text("old")
+    write_text(target, "new")
+    assert target.read_text() == "new"
+    write_bytes(target, b"\x00\x01")
+    assert target.read_bytes() == b"\x00\x01"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["score.json"]
+
+
+def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "log.jsonl"
+    target.write_text("old\n")
+    with pytest.raises(RuntimeError, match="disk on fire"), atomic_text(target) as handle:
+        handle.write("half a line")
+        raise RuntimeError("disk on fire")
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.jsonl"]
+
+
+def test_the_temporary_is_a_sibling_with_the_same_suffix(tmp_path: Path) -> None:
+    # Writers that pick the format from the name (an image saver, a video writer) need the suffix.
+    target = tmp_path / "shot.png"
+    with atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp.suffix == ".png" and tmp != target
+        tmp.write_bytes(b"png")
+        assert not target.exists()
+    assert target.read_bytes() == b"png"
+
+
+def test_a_folder_at_the_target_is_refused_with_one_clear_message(tmp_path: Path) -> None:
+    folder = tmp_path / "highscore.json"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine")
+    with pytest.raises(NotAFileError, match="is a folder, not a file"):
+        write_text(folder, "{}")
+    assert (folder / "keep.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["highscore.json"]
+    assert issubclass(NotAFileError, OSError)  # callers that report OSError report this too
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_special_file_at_the_target_is_refused(tmp_path: Path) -> None:
+    pipe = tmp_path / "out.jsonl"
+    os.mkfifo(pipe)
+    with pytest.raises(NotAFileError, match="not a regular file"):
+        write_text(pipe, "x")
