@@ -33,7 +33,7 @@ from game.vision.calibration_profile import (
 )
 from game.vision.hand_features import HandFeatureExtractor
 from game.vision.hands import HandResult
-from game.vision.jobs import lower_current_thread_priority
+from game.vision.jobs import import_tensorflow, lower_current_thread_priority
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess
 from game.vision.profile_format import PROFILE_FILE
 from game.vision.profile_store import find_profile
@@ -47,7 +47,7 @@ TRAIN_THREADS = 1
 
 def _prepare_tensorflow() -> None:
     """Import TensorFlow and keep its training to ``TRAIN_THREADS`` (only possible before its first op)."""
-    import tensorflow as tf
+    tf = import_tensorflow()
 
     # Only the per-op pool: one inter-op thread can deadlock Keras's fit, whose input pipeline
     # waits on ops scheduled on that same pool. RuntimeError: TensorFlow is already running (it

@@ -12,7 +12,7 @@ from enum import Enum
 
 import numpy as np
 
-from game.vision.jobs import lower_current_thread_priority
+from game.vision.jobs import import_tensorflow, lower_current_thread_priority
 from game.vision.training import EpochReport, HeadConfig, TrainingError, TrainResult, train_head
 
 
@@ -82,6 +82,7 @@ class TrainingJob:
     def _run(self) -> None:
         lower_current_thread_priority()
         try:
+            import_tensorflow()  # not at the same time as the backbone loader's first import
             result = train_head(
                 self._features,
                 self._labels,
