@@ -43,7 +43,7 @@ FRESH_S = 5.0
 STALE_WITHOUT_LOCK_S = 3600.0
 #: How long a loader waits for a save caught between its two renames.
 WAIT_S = 10.0
-READ_TRIES = 5
+READ_TRIES = 20
 
 
 def resolve(folder: str | os.PathLike[str]) -> Path:
@@ -177,7 +177,10 @@ def read_consistent(target: Path, read: Callable[[Path], T]) -> T:
             try:
                 result = read(target)
             except (ProfileError, OSError):
-                if attempt + 1 < READ_TRIES and _identity(target) != before:
+                after = _identity(target)
+                # Swapped meanwhile, or caught between a save's two renames (the folder is
+                # missing for a moment): settle() waits for that save, then read again.
+                if attempt + 1 < READ_TRIES and (after != before or after is None):
                     settle(target)
                     continue
                 raise

@@ -123,6 +123,7 @@ def test_loads_during_saves_see_one_whole_profile(tmp_path: Path) -> None:
             while not stop.is_set():
                 save_profile(versions[i % 2], folder)
                 i += 1
+                time.sleep(0.002)  # back to back, but not a busy loop that starves every reader
         except BaseException as exc:  # reported by the test below
             errors.append(exc)
 
