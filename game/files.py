@@ -4,7 +4,7 @@ A reader (or a crash) sees the old file or the new one, never half of one. Every
 writes goes through here (high score, screenshots, the headless log, converted backbones,
 synthetic videos); a profile is a folder and is committed by ``game.vision.profile_store`` with
 the same fsync-then-rename steps. Something at the target that is not a regular file (a folder, a
-device) is never replaced: ``NotAFileError`` says so in one line.
+device, a symbolic link) is never replaced: ``NotAFileError`` says so in one line.
 """
 
 from __future__ import annotations
@@ -23,11 +23,17 @@ class NotAFileError(OSError):
 
 
 def check_replaceable(path: Path) -> None:
-    """Raise ``NotAFileError`` when ``path`` exists and is not a regular file (links are followed)."""
+    """Raise ``NotAFileError`` when ``path`` exists and is not a regular file.
+
+    A symbolic link counts as not a file: the rename would replace the link itself, not the file
+    it points to, so a user's link (to a file kept elsewhere) would silently become a copy.
+    """
     try:
-        mode = os.stat(path).st_mode
+        mode = os.lstat(path).st_mode
     except FileNotFoundError:
         return
+    if stat.S_ISLNK(mode):
+        raise NotAFileError(f"{path} is a symbolic link: not replacing it (give the file it points to)")
     if stat.S_ISDIR(mode):
         raise NotAFileError(f"{path} is a folder, not a file: not replacing it")
     if not stat.S_ISREG(mode):

@@ -58,3 +58,14 @@ def test_a_special_file_at_the_target_is_refused(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     with pytest.raises(NotAFileError, match="not a regular file"):
         write_text(pipe, "x")
+
+
+def test_a_symbolic_link_at_the_target_is_refused_and_both_ends_kept(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "kept-elsewhere.json"
+    elsewhere.write_text("mine")
+    link = tmp_path / "highscore.json"
+    link.symlink_to(elsewhere)
+    with pytest.raises(NotAFileError, match="symbolic link"):
+        write_text(link, "{}")
+    assert link.is_symlink()
+    assert elsewhere.read_text() == "mine"

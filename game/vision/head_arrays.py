@@ -140,6 +140,7 @@ def load_head_arrays(
     :class:`HeadArraysError` with the reason on any fault."""
     try:
         check_part_size(path)  # a regular file within the profile's size limit, before reading it
+        _check_unpacked_size(path)  # and what it unpacks to, from the array headers alone
         with np.load(path, allow_pickle=False) as data:
             names = set(data.files)
             (pooling,) = _text(data, "pooling") if "pooling" in names else ("",)
@@ -161,6 +162,29 @@ def load_head_arrays(
     arrays = HeadArrays(pooling, tuple(layers))
     arrays.check(n_classes, feature_shape)
     return arrays
+
+
+#: The most numbers a head file may unpack to (the largest head the options allow is 12,544 x 4,096).
+MAX_HEAD_VALUES = 64 * 1024 * 1024
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a head file whose arrays would unpack to more than :data:`MAX_HEAD_VALUES` numbers,
+    reading only each ``.npy`` header (a small compressed file can declare gigabytes)."""
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as fh:
+                version = np.lib.format.read_magic(fh)
+                if version == (1, 0):
+                    shape, _, _ = np.lib.format.read_array_header_1_0(fh)
+                elif version == (2, 0):
+                    shape, _, _ = np.lib.format.read_array_header_2_0(fh)
+                else:
+                    raise HeadArraysError(f"{info.filename} has an unknown array format {version}")
+            total += int(np.prod(shape, dtype=np.float64))
+            if total > MAX_HEAD_VALUES:
+                raise HeadArraysError(f"its arrays hold more than {MAX_HEAD_VALUES:,} numbers")
 
 
 def _kernel_and_bias_names(layers: Iterable[DenseArrays]) -> set[str]:

@@ -280,3 +280,18 @@ def test_a_truncated_numpy_head(saved: Path) -> None:
     (saved / HEAD_ARRAYS_FILE).write_bytes(data[:5000])
     with pytest.raises(ProfileError, match="damaged or not a gesture head"):
         load_profile(saved, keras_head=False)
+
+
+def test_a_numpy_head_that_declares_gigabytes_is_refused_before_it_is_unpacked(saved: Path) -> None:
+    # A few hundred bytes on disk whose array header promises 40 GB: refused from the header alone.
+    import io
+    import zipfile
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f4", "fortran_order": False, "shape": (100_000, 100_000)}
+    )
+    with zipfile.ZipFile(saved / HEAD_ARRAYS_FILE, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("kernel_0.npy", header.getvalue() + bytes(1000))
+    with pytest.raises(ProfileError, match="more than 67,108,864 numbers"):
+        load_profile(saved, keras_head=False)
