@@ -133,9 +133,11 @@ class NumberedSource(FrameSource):
     def __init__(self, limit: int) -> None:
         self.count = 0
         self.limit = limit
+        self.ended = threading.Event()  # read past the last frame: every frame has been handled
 
     def read(self) -> Frame | None:
         if self.count >= self.limit:
+            self.ended.set()
             return None
         time.sleep(0.002)
         self.count += 1
@@ -154,7 +156,7 @@ def test_frames_recorded_before_the_backbone_is_ready_become_samples_in_order() 
         worker.set_recording("up", 1)
         _wait_for(lambda: worker.pending >= 10, "frames to be kept while no backbone is loaded")
         worker.set_recording("down", 2)
-        _wait_for(lambda: source.count >= source.limit, "the video to end")
+        _wait_for(source.ended.is_set, "the video to end")
         kept = worker.pending
         assert kept > 10 and worker.drain_samples() == []  # nothing without a backbone
 
