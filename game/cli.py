@@ -345,7 +345,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure speed; prints figures as ratios against a baseline")
     bench.add_argument(
         "--suite",
-        choices=("vision", "memory", "accuracy", "rooms", "game", "calibration", "play", "soak", "photos"),
+        choices=(
+            "vision",
+            "memory",
+            "accuracy",
+            "rooms",
+            "game",
+            "calibration",
+            "play",
+            "soak",
+            "photos",
+            "learning",
+        ),
         default="vision",
         help="what to measure (default: vision)",
     )
