@@ -5,8 +5,8 @@ suite runs the gesture play scene (predictor on a 30 fps video of hand photos, a
 suite) three times, ``--frames`` frames each at 60 fps on SDL's dummy driver:
 
 * ``idle``: nothing else runs;
-* ``numpy_refit``: the numpy refit that play uses runs back to back on the profile's samples plus
-  as many "learned" ones;
+* ``numpy_refit``: the numpy refit that play uses runs back to back (in play one runs after every
+  few corrections) on the profile's samples plus as many "learned" ones;
 * ``tensorflow_retrain``: a full TensorFlow retrain of the head (what calibration runs) back to
   back, for comparison (TensorFlow is already imported here: the profile was trained with it).
 
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     from game.vision.camera import open_source
     from game.vision.predictor import PredictorState
     from game.vision.profile import load_profile
-    from game.vision.refit import DenseHead, refit
+    from game.vision.refit import DEFAULT_REFIT, DenseHead, embed, frozen_layers, refit_embedded
     from game.vision.training import DEFAULT, train_head
 
     frames = args.frames or DEFAULT_FRAMES
@@ -123,9 +123,12 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
         all_labels = np.concatenate([labels, labels])
         is_new = np.r_[np.zeros(len(labels), bool), np.ones(len(labels), bool)]
         head = DenseHead.from_keras(profile.head)
+        # As in play (game.vision.corrections), the frozen layers' outputs are computed once.
+        n_frozen = frozen_layers(head, DEFAULT_REFIT)
+        embedded = embed(head, features, n_frozen)
         workloads: dict[str, Callable[[], object] | None] = {
             "idle": None,
-            "numpy_refit": lambda: refit(head, features, all_labels, is_new=is_new),
+            "numpy_refit": lambda: refit_embedded(head, embedded, all_labels, n_frozen, is_new=is_new),
             "tensorflow_retrain": lambda: train_head(features, all_labels, profile.classes, DEFAULT),
         }
         classifier = load_gesture_classifier(profile_dir, args.models, args.weights)

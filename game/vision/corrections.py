@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -197,3 +198,35 @@ class Corrections:
                 self.error = ""
         except Exception as exc:  # shown in the panel; the game goes on with the last good head
             self.error = f"learning failed: {type(exc).__name__}: {exc}"
+
+
+def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Path:
+    """Append ``learned`` to the profile's samples (in the order learned), store ``head`` as its head,
+    and save the profile atomically (a crash leaves the previous one); raises ``ProfileError``."""
+    from game.vision.profile import ProfileError, load_profile, save_profile
+
+    profile = load_profile(profile_dir)
+    if profile.head is None:
+        raise ProfileError(f"{profile_dir} has no trained head to update")
+    if head.n_classes != len(profile.classes):
+        raise ProfileError(
+            f"the learned head has {head.n_classes} classes, the profile {len(profile.classes)}"
+        )
+    dense = [layer for layer in profile.head.layers if type(layer).__name__ == "Dense"]
+    weights = head.to_keras_weights()
+    if len(dense) != len(weights):
+        raise ProfileError("the profile's head changed shape since play started; the samples were not saved")
+    for layer, values in zip(dense, weights, strict=True):
+        layer.set_weights(values)
+    samples = profile.samples
+    start = 0
+    labels = learned.labels
+    # One append per run of equal labels keeps the recording order across classes.
+    for end in range(1, len(labels) + 1):
+        if end == len(labels) or labels[end] != labels[start]:
+            samples = samples.add(
+                int(labels[start]), learned.features[start:end], learned.thumbnails[start:end]
+            )
+            start = end
+    profile.samples = samples
+    return save_profile(profile, profile_dir)

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from game.vision.camera import open_source
-from game.vision.corrections import Corrections
+from game.vision.classifier import NumpyHead
+from game.vision.corrections import Corrections, save_learned
 from game.vision.features import LiteRTBackbone
 from game.vision.learning_classifier import learning_classifier
 from game.vision.photo_sets import CLASSES, class_photos, train_profile_from_photos
@@ -85,3 +86,13 @@ def test_keyboard_corrections_raise_accuracy_on_later_frames(
     assert corrections.count <= len(key_held) / 5
     assert classifier.swaps >= 2
     assert acc_after >= acc_before + 0.03
+
+    # Kept on leaving: the profile on disk gains the samples, in order, and the learned head.
+    learned = corrections.new_samples()
+    save_learned(profile_dir, learned, classifier.head)
+    saved = load_profile(profile_dir)
+    n_before = len(profile.samples)
+    assert len(saved.samples) == n_before + corrections.count
+    np.testing.assert_array_equal(saved.samples.labels[n_before:], learned.labels)
+    probe = learned.features[:5]
+    np.testing.assert_allclose(NumpyHead(saved.head)(probe), classifier.head(probe), atol=1e-5)
