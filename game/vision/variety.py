@@ -139,3 +139,38 @@ class SampleGate:
     def remember(self, label: str, sig: np.ndarray, t: float = float("-inf")) -> None:
         """Compare ``label``'s next frames with ``sig`` (the newest sample it already has)."""
         self._last[label] = _Last(sig, t)
+
+
+class VarietyMeter:
+    """:class:`Variety` per class from its thumbnails, recomputed only when the class's samples change.
+
+    The screen asks every frame; a class's spread is recomputed when its sample count or its
+    first or last thumbnail is a different one (samples added, undone, cleared or loaded).
+    """
+
+    def __init__(self, target: float = GOOD_SPREAD) -> None:
+        self.target = target
+        self._cache: dict[str, tuple[tuple[int, int, int], Variety]] = {}
+        self._signatures: dict[int, np.ndarray] = {}
+
+    def variety(self, label: str, thumbnails: Sequence[np.ndarray]) -> Variety:
+        key = (
+            len(thumbnails),
+            id(thumbnails[0]) if thumbnails else 0,
+            id(thumbnails[-1]) if thumbnails else 0,
+        )
+        cached = self._cache.get(label)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        sigs = [self._signature(t) for t in thumbnails]
+        result = Variety(spread(sigs), len(thumbnails), self.target)
+        self._cache[label] = (key, result)
+        return result
+
+    def _signature(self, thumb: np.ndarray) -> np.ndarray:
+        sig = self._signatures.get(id(thumb))
+        if sig is None:
+            if len(self._signatures) > 4096:  # ids of freed thumbnails can come back: start afresh
+                self._signatures.clear()
+            sig = self._signatures[id(thumb)] = signature(thumb)
+        return sig

@@ -9,7 +9,16 @@ import pytest
 
 from game.vision.images import read_rgb
 from game.vision.preprocess import thumbnail
-from game.vision.variety import GOOD_SPREAD, GateConfig, SampleGate, Variety, change, signature, spread
+from game.vision.variety import (
+    GOOD_SPREAD,
+    GateConfig,
+    SampleGate,
+    Variety,
+    VarietyMeter,
+    change,
+    signature,
+    spread,
+)
 
 
 def picture(shift: int = 0, noise: float = 0.0, seed: int = 0, size: int = 40) -> np.ndarray:
@@ -74,3 +83,16 @@ def test_a_burst_of_real_webcam_frames_spreads_less_than_frames_over_the_session
         burst = spread(sigs[:20])
         even = spread([sigs[i] for i in np.linspace(0, len(sigs) - 1, 20).round().astype(int)])
         assert burst < GOOD_SPREAD <= even, (name, burst, even)
+
+
+def test_meter_follows_the_samples_as_they_change() -> None:
+    meter = VarietyMeter()
+    thumbs = [picture(noise=2, seed=i) for i in range(5)]
+    low = meter.variety("up", thumbs)
+    assert low.count == 5 and not low.good
+    sizes = (20, 110, 35, 90, 50, 120)
+    thumbs += [picture(shift=s, size=z) for s, z in zip(range(-40, 20, 10), sizes, strict=True)]
+    high = meter.variety("up", thumbs)
+    assert high.count == 11 and high.spread > low.spread
+    assert meter.variety("up", thumbs) is high  # unchanged samples: the cached answer
+    assert meter.variety("down", []).count == 0
