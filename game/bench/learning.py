@@ -94,11 +94,12 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
 
-    from game.gesture_setup import GestureSettings, load_gesture_classifier
     from game.highscore import HighScore
-    from game.live_gesture import LiveGesture
+    from game.input.gesture import GestureSettings
+    from game.scenes.gesture.live import LiveGesture
     from game.scenes.play import PlayScene
     from game.vision.camera import open_source
+    from game.vision.gesture_setup import load_gesture_classifier
     from game.vision.predictor import PredictorState
     from game.vision.profile import load_profile
     from game.vision.refit import DEFAULT_REFIT, DenseHead, embed, frozen_layers, refit_embedded
