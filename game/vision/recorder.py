@@ -25,6 +25,7 @@ from game.vision.capture import RETRY_INTERVAL_S, CaptureThread
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, resize_square, thumbnail
 from game.vision.profile import THUMBNAIL_SIZE as THUMB_SIZE
 from game.vision.types import CameraState, Scores
+from game.vision.variety import GateConfig, SampleGate, signature
 
 #: Frames kept while the backbone loads (150 KB each as 224x224 squares): 20 s of a 30 fps camera.
 MAX_PENDING = 600
@@ -85,6 +86,7 @@ class CameraWorker:
         opener: Callable[[], FrameSource],
         retry_interval: float = RETRY_INTERVAL_S,
         preprocess_config: PreprocessConfig = DEFAULT_PREPROCESS,
+        gate: GateConfig | None = None,
     ) -> None:
         #: The preprocessing the backbone will use: kept frames are stored already cropped and resized.
         self.preprocess_config = preprocess_config
@@ -111,6 +113,8 @@ class CameraWorker:
         self._live: LiveResult | None = None
         #: The last exception the backbone or classifier raised, shown by the scene.
         self.error: str = ""
+        #: Which recorded frames become samples (read by the screen for "kept 12 of 90").
+        self.gate = SampleGate(gate or GateConfig())
 
     # -- scene side ------------------------------------------------------------------------
 
@@ -161,7 +165,11 @@ class CameraWorker:
             self._live = None
 
     def set_recording(self, label: str | None, burst_id: int = 0) -> None:
-        """Record every following frame as a sample of ``label`` until called with None."""
+        """Record the following frames as samples of ``label`` until called with None.
+
+        A frame is kept only when :attr:`gate` lets it through (changed enough since the last one
+        kept for ``label``, and not too many a second); ``gate.offered`` / ``gate.kept`` count them.
+        """
         self._recording = None if label is None else (label, burst_id)
 
     @property
@@ -239,20 +247,28 @@ class CameraWorker:
         with self._lock:
             self._samples.extend(samples)
 
+    def _record(self, frame: Frame, recording: tuple[str, int], features: FeatureFn | None) -> None:
+        thumb = thumbnail(frame.image, THUMB_SIZE)
+        # Only frames that add something to the class: not 30 near-twins a second.
+        if not self.gate.offer(recording[0], signature(thumb), frame.timestamp):
+            return
+        if features is None or self._pending:
+            self._keep(frame, recording)  # the backbone is loading, or older kept frames come first
+            return
+        vector = features(frame.image)
+        if vector is None:  # no hand in this frame, nothing to learn from
+            return
+        sample = RecordedSample(recording[0], vector, thumb, recording[1])
+        with self._lock:
+            self._samples.append(sample)
+
     def _process(self, frame: Frame) -> None:
         self._frame = frame
         recording, features, classifier = self._recording, self._features, self._classifier
         try:
-            if recording is not None and (features is None or self._pending):
-                self._keep(frame, recording)
-            elif recording is not None and features is not None:
-                vector = features(frame.image)
-                if vector is not None:  # None: no hand in this frame, nothing to learn from
-                    thumb = thumbnail(frame.image, THUMB_SIZE)
-                    sample = RecordedSample(recording[0], vector, thumb, recording[1])
-                    with self._lock:
-                        self._samples.append(sample)
-            elif recording is None and classifier is None and self._look is not None:
+            if recording is not None:
+                self._record(frame, recording, features)
+            elif classifier is None and self._look is not None:
                 self._look(frame.image)
             if features is not None and self._pending:
                 self._drain_pending(features)

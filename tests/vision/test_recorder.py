@@ -11,6 +11,7 @@ import pytest
 
 from game.vision.camera import Frame, FrameSource
 from game.vision.recorder import CameraWorker
+from game.vision.variety import GateConfig
 
 WAIT_S = 10.0
 
@@ -125,6 +126,10 @@ def test_stop_never_releases_a_camera_that_a_stuck_read_still_uses(
     assert not source.closed_while_reading
 
 
+#: These frames differ by one grey level: the sample gate (tested below) would keep only the first.
+EVERY_FRAME = GateConfig(min_change=0.0, max_per_second=1e6)
+
+
 class NumberedSource(FrameSource):
     """640x480 frames whose pixels all hold the frame number, so each sample can be traced back."""
 
@@ -147,11 +152,35 @@ class NumberedSource(FrameSource):
         pass
 
 
+class MovingSource(FrameSource):
+    """96x128 frames at 30 fps of camera time: a bright square that stands still, then moves."""
+
+    description = "moving square"
+
+    def __init__(self, still_frames: int, moving_frames: int) -> None:
+        self.index = 0
+        self.still, self.moving = still_frames, moving_frames
+
+    def read(self) -> Frame | None:
+        if self.index >= self.still + self.moving:
+            time.sleep(0.01)
+            return None
+        time.sleep(0.002)
+        image = np.full((96, 128, 3), 40, np.uint8)
+        x = 10 + max(0, self.index - self.still) * 7 % 60
+        image[30:70, x : x + 40] = 220
+        self.index += 1
+        return Frame(image, self.index / 30.0, self.index)
+
+    def close(self) -> None:
+        pass
+
+
 def test_frames_recorded_before_the_backbone_is_ready_become_samples_in_order() -> None:
     from game.vision.preprocess import preprocess
 
     source = NumberedSource(limit=40)
-    worker = CameraWorker(lambda: source).start()
+    worker = CameraWorker(lambda: source, gate=EVERY_FRAME).start()
     try:
         worker.set_recording("up", 1)
         _wait_for(lambda: worker.pending >= 10, "frames to be kept while no backbone is loaded")
@@ -180,7 +209,7 @@ def test_frames_recorded_before_the_backbone_is_ready_become_samples_in_order() 
 
 def test_kept_frames_can_be_discarded_by_class_or_burst() -> None:
     source = NumberedSource(limit=30)
-    worker = CameraWorker(lambda: source).start()
+    worker = CameraWorker(lambda: source, gate=EVERY_FRAME).start()
     try:
         worker.set_recording("up", 1)
         _wait_for(lambda: worker.pending >= 5, "some up frames")
@@ -192,3 +221,21 @@ def test_kept_frames_can_be_discarded_by_class_or_burst() -> None:
         assert worker.discard_pending("up") > 0 and worker.pending == 0
     finally:
         worker.stop()
+
+
+def test_a_held_key_keeps_only_frames_that_add_something() -> None:
+    source = MovingSource(still_frames=60, moving_frames=60)
+    worker = CameraWorker(lambda: source)
+    worker.set_features(lambda image: np.zeros(4, np.float32))
+    worker.set_recording("up", burst_id=1)
+    worker.start()
+    try:
+        _wait_for(lambda: source.index >= 120, "the frames to be read")
+        _wait_for(lambda: worker.gate.offered.get("up", 0) >= 120, "the frames to be offered")
+    finally:
+        worker.stop()
+    kept = worker.drain_samples()
+    # Two seconds still: one sample; two seconds moving: a few a second, well under 30.
+    assert worker.gate.offered["up"] == 120
+    assert 5 <= len(kept) == worker.gate.kept["up"] <= 25
+    assert all(sample.label == "up" for sample in kept)

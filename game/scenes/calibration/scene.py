@@ -38,6 +38,7 @@ from game.vision.sources import SourceChooser
 from game.vision.training import DEFAULT, MIN_SAMPLES_FOR_VALIDATION, HeadConfig, TrainResult, default_recipe
 from game.vision.training_job import JobState, TrainingJob
 from game.vision.types import IDLE_CLASS, CameraState
+from game.vision.variety import Variety, VarietyMeter
 
 #: Enough per class for the validation split, so accuracy and the confusion matrix mean something.
 MIN_SAMPLES = MIN_SAMPLES_FOR_VALIDATION
@@ -85,6 +86,7 @@ class CalibrationScene(Scene):
         self.camera = CameraWorker(self.sources.opener(), preprocess_config=self.backbone.preprocess_config)
         self.camera.keep_whole_frames = self.backbone.recognizer == "hand"
         self.book = SampleBook(MIN_SAMPLES)
+        self.variety = VarietyMeter()
         self.config: HeadConfig = DEFAULT
         self.mode = Mode.RECORD
         self.job: TrainingJob | None = None
@@ -160,6 +162,10 @@ class CalibrationScene(Scene):
             more = f" (and {others} more class{'es' if others > 1 else ''})" if others else ""
             return missing[0] + more
         return ""
+
+    def variety_of(self, label: str) -> Variety:
+        """How varied ``label``'s samples are (the meter on its panel; recomputed only on change)."""
+        return self.variety.variety(label, self.book.thumbnails(label))
 
     @property
     def stale_result(self) -> bool:
@@ -297,12 +303,14 @@ class CalibrationScene(Scene):
         if burst is None:
             self.flash_message("Nothing to undo")
         else:
+            self.camera.gate.forget(burst.label)  # its next frame is compared with nothing undone
             self.flash_message(f"Removed the last {burst.count} {burst.label} samples")
 
     def _clear(self, label: str) -> None:
         if self.recording == label:
             self._stop_recording()
         n = self.book.clear(label) + self.camera.discard_pending(label)
+        self.camera.gate.forget(label)
         self.flash_message(f"Cleared {n} {label} samples" if n else f"{label} has no samples")
 
     def _toggle_idle(self) -> None:

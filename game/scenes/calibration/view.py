@@ -31,6 +31,7 @@ from game.vision.sources import SourceChooser
 from game.vision.training import DEFAULT, HeadConfig, TrainResult
 from game.vision.training_job import TrainingJob
 from game.vision.types import DIRECTION_CLASSES, IDLE_CLASS
+from game.vision.variety import VARIETY_PROMPT, Variety
 
 if TYPE_CHECKING:
     from game.scenes.calibration.buttons import Buttons
@@ -51,7 +52,7 @@ KEY_NAMES: dict[str, str] = {"up": "Up", "down": "Down", "left": "Left", "right"
 INSTRUCTIONS: tuple[str, ...] = (
     "HOLD an arrow key (I for idle) while you show its gesture,",
     "or press and hold a class panel: every frame is one sample.",
-    "Move a little while recording: vary distance and angle.",
+    "Move while recording: only frames that differ are kept.",
     "Backspace undoes the last hold;  Shift+arrow clears a class.",
     "T trains,  S saves,  P plays,  C next camera,  A settings,  Esc leaves.",
 )
@@ -195,7 +196,7 @@ class CalibrationView:
                 crop = pygame.Rect(0, 0, side, side)
                 crop.center = target.center
                 if crop.width < target.width or crop.height < target.height:
-                    pygame.draw.rect(surface, palette.TEXT_DIM, crop, width=max(1, s // 2))
+                    self._draw_model_view(surface, target, crop)
         else:
             blit_with_font(
                 surface,
@@ -216,6 +217,7 @@ class CalibrationView:
             blit_with_font(
                 surface, self.normal, label, palette.TEXT, (rect.x + 17 * s, rect.y + 10 * s), "midleft"
             )
+            self._draw_recording_prompt(surface, scene, rect)
         if scene.camera_lost:
             band = pygame.Rect(rect.x, rect.y + rect.height // 2 - 18 * s, rect.width, 36 * s)
             pygame.draw.rect(surface, (70, 10, 10), band)
@@ -225,6 +227,43 @@ class CalibrationView:
             for line in lines:
                 y = blit_with_font(surface, self.small, line, palette.TEXT, (band.x + 4 * s, y)).bottom + s
         pygame.draw.rect(surface, palette.PANEL_EDGE, rect, width=1)
+
+    def _draw_model_view(self, surface: pygame.Surface, target: pygame.Rect, crop: pygame.Rect) -> None:
+        """Dim what the model does not see, outline the square it does, and say so."""
+        s = self.scale
+        shade = pygame.Surface(target.size, pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 150))
+        shade.fill((0, 0, 0, 0), crop.move(-target.x, -target.y))
+        surface.blit(shade, target)
+        pygame.draw.rect(surface, palette.TEXT, crop, width=max(1, s // 2))
+        blit_with_font(
+            surface, self.small, "the model sees", palette.TEXT, (crop.right + 2 * s, crop.y + s)
+        )
+        blit_with_font(
+            surface, self.small, "this square", palette.TEXT, (crop.right + 2 * s, crop.y + 8 * s)
+        )
+
+    def _draw_recording_prompt(
+        self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect
+    ) -> None:
+        """While a key is held: how many frames became samples, and whether the class is varied yet."""
+        s, name = self.scale, scene.recording
+        if name is None:
+            return
+        gate = scene.camera.gate
+        variety = scene.variety_of(name)
+        kept, seen = gate.kept.get(name, 0), gate.offered.get(name, 0)
+        lines = [
+            (f"kept {kept} of {seen} frames (only frames that differ)", palette.TEXT_DIM),
+            (
+                ("Varied enough - keep going or let go", palette.GOOD)
+                if variety.good
+                else (VARIETY_PROMPT, palette.ACCENT)
+            ),
+        ]
+        y = rect.bottom - 4 * s
+        for text, color in reversed(lines):
+            y = blit_with_font(surface, self.small, text, color, (rect.centerx, y), "midbottom").top - s
 
     def _draw_mode_panel(
         self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout, buttons: Buttons
@@ -428,6 +467,17 @@ class CalibrationView:
             self._thumbs[key] = cached
         return cached
 
+    def _draw_variety(self, surface: pygame.Surface, variety: Variety, at: pygame.Rect) -> None:
+        """A small meter of the class's variety: yellow and growing, green once varied enough."""
+        s = self.scale
+        color = palette.GOOD if variety.good else palette.ACCENT
+        label = blit_with_font(surface, self.small, "variety", palette.TEXT_DIM, at.midleft, "midleft")
+        bar = pygame.Rect(label.right + 3 * s, at.y + s, 36 * s, at.height - 2 * s)
+        pygame.draw.rect(surface, palette.BAR_BG, bar)
+        pygame.draw.rect(surface, color, (bar.x, bar.y, round(bar.width * variety.level), bar.height))
+        word = "ok" if variety.good else "move!"
+        blit_with_font(surface, self.small, word, color, (bar.right + 3 * s, at.centery), "midleft")
+
     def _draw_class_panel(
         self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout, buttons: Buttons, name: str
     ) -> None:
@@ -460,8 +510,11 @@ class CalibrationView:
             (title.right + 4 * s, title.centery),
             "midleft",
         )
-        hint = HINTS[name] if enabled else "off: press O (or hold I) to use it"
-        blit_with_font(surface, self.small, hint, palette.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft")
+        if enabled and scene.book.count(name) >= 2:
+            self._draw_variety(surface, scene.variety_of(name), pygame.Rect(x, rect.bottom - 8 * s, 0, 6 * s))
+        else:
+            hint = HINTS[name] if enabled else "off: press O (or hold I) to use it"
+            blit_with_font(surface, self.small, hint, palette.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft")
         count = scene.book.count(name)
         need = scene.book.min_per_class
         count_color = palette.GOOD if count >= need else (palette.ACCENT if count else palette.TEXT_DIM)
