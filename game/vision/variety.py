@@ -90,7 +90,7 @@ class GateConfig:
     #: Least :func:`change` from the last kept frame of the class.
     min_change: float = 0.05
     #: At most this many kept frames per second and class.
-    max_per_second: float = 10.0
+    max_per_second: float = 6.0
 
     def __post_init__(self) -> None:
         if not 0 <= self.min_change <= 1:

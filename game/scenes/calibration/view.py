@@ -51,7 +51,7 @@ KEY_NAMES: dict[str, str] = {"up": "Up", "down": "Down", "left": "Left", "right"
 
 INSTRUCTIONS: tuple[str, ...] = (
     "HOLD an arrow key (I for idle) while you show its gesture,",
-    "or press and hold a class panel: every frame is one sample.",
+    "or press and hold a class panel: frames become samples.",
     "Move while recording: only frames that differ are kept.",
     "Backspace undoes the last hold;  Shift+arrow clears a class.",
     "T trains,  S saves,  P plays,  C next camera,  A settings,  Esc leaves.",
@@ -99,6 +99,7 @@ class CalibrationScreen(Protocol):
     def stale_result(self) -> bool: ...
     @property
     def train_reason(self) -> str: ...
+    def variety_of(self, label: str) -> Variety: ...
 
 
 class CalibrationView:
@@ -232,19 +233,17 @@ class CalibrationView:
         """Dim what the model does not see, outline the square it does, and say so."""
         s = self.scale
         shade = pygame.Surface(target.size, pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 150))
+        shade.fill((0, 0, 0, 170))
         shade.fill((0, 0, 0, 0), crop.move(-target.x, -target.y))
         surface.blit(shade, target)
         pygame.draw.rect(surface, palette.TEXT, crop, width=max(1, s // 2))
-        blit_with_font(
-            surface, self.small, "the model sees", palette.TEXT, (crop.right + 2 * s, crop.y + s)
-        )
-        blit_with_font(
-            surface, self.small, "this square", palette.TEXT, (crop.right + 2 * s, crop.y + 8 * s)
-        )
+        label = self.small.render("what the model sees", True, palette.TEXT)
+        box = label.get_rect(topright=(crop.right - 2 * s, crop.y + 2 * s)).inflate(4 * s, 2 * s)
+        pygame.draw.rect(surface, (0, 0, 0), box)
+        surface.blit(label, label.get_rect(center=box.center))
 
     def _draw_recording_prompt(
-        self, surface: pygame.Surface, scene: CalibrationScene, rect: pygame.Rect
+        self, surface: pygame.Surface, scene: CalibrationScreen, rect: pygame.Rect
     ) -> None:
         """While a key is held: how many frames became samples, and whether the class is varied yet."""
         s, name = self.scale, scene.recording
@@ -261,9 +260,16 @@ class CalibrationView:
                 else (VARIETY_PROMPT, palette.ACCENT)
             ),
         ]
-        y = rect.bottom - 4 * s
-        for text, color in reversed(lines):
-            y = blit_with_font(surface, self.small, text, color, (rect.centerx, y), "midbottom").top - s
+        line_h = self.small.get_linesize()
+        band = pygame.Rect(
+            rect.x, rect.bottom - len(lines) * line_h - 6 * s, rect.width, len(lines) * line_h + 6 * s
+        )
+        shade = pygame.Surface(band.size, pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 190))
+        surface.blit(shade, band)
+        y = band.y + 3 * s
+        for text, color in lines:
+            y = blit_with_font(surface, self.small, text, color, (rect.centerx, y), "midtop").bottom
 
     def _draw_mode_panel(
         self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout, buttons: Buttons
@@ -289,9 +295,7 @@ class CalibrationView:
     def _draw_record_help(self, surface: pygame.Surface, scene: CalibrationScreen, rect: pygame.Rect) -> None:
         s = self.scale
         y = (
-            blit_with_font(
-                surface, self.normal, "RECORD YOUR GESTURES", palette.ACCENT, rect.topleft
-            ).bottom
+            blit_with_font(surface, self.normal, "RECORD YOUR GESTURES", palette.ACCENT, rect.topleft).bottom
             + 2 * s
         )
         body = pygame.Rect(rect.x, y, rect.width, rect.bottom - y)
@@ -514,7 +518,9 @@ class CalibrationView:
             self._draw_variety(surface, scene.variety_of(name), pygame.Rect(x, rect.bottom - 8 * s, 0, 6 * s))
         else:
             hint = HINTS[name] if enabled else "off: press O (or hold I) to use it"
-            blit_with_font(surface, self.small, hint, palette.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft")
+            blit_with_font(
+                surface, self.small, hint, palette.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft"
+            )
         count = scene.book.count(name)
         need = scene.book.min_per_class
         count_color = palette.GOOD if count >= need else (palette.ACCENT if count else palette.TEXT_DIM)
