@@ -246,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam"
     )
+    play.add_argument(
+        "--learn",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="learn from arrow-key overrides during gesture play (L toggles it in the game)",
+    )
     _add_window(play)
     _add_models(play)
     _add_weights(play)

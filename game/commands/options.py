@@ -91,6 +91,8 @@ class PlayOptions:
     seconds: float | None = None
     headless: bool = False
     log: Path | None = None
+    #: Learn from arrow-key overrides during gesture play (``--no-learn`` turns it off).
+    learn: bool = True
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> PlayOptions:
@@ -129,4 +131,5 @@ class PlayOptions:
             seconds=args.seconds,
             headless=args.headless,
             log=log,
+            learn=getattr(args, "learn", True),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from game.commands.options import OptionError, PlayOptions
@@ -68,15 +69,21 @@ def high_score(options: PlayOptions) -> HighScore:
 
 def make_gesture_scene(options: PlayOptions, profile: Path) -> Scene:
     """A game steered by the camera (or ``--video``); the model loads while the window shows it."""
-    from game.scenes.gesture.live import LiveGesture, profile_loader
+    from game.scenes.gesture.live import LearningLoader, LiveGesture, profile_loader
     from game.scenes.gesture.scene import GesturePlayScene
     from game.vision.profile import remembered_camera
     from game.vision.sources import SourceChooser
 
     source = options.source
     chooser = SourceChooser(source.camera, source.video, source.mirror, preferred=remembered_camera(profile))
+    learn: LearningLoader | None = None
+    if options.learn:
+        from game.vision.corrections import LearningSettings
+        from game.vision.play_learning import load_play_learning
+
+        learn = partial(load_play_learning, profile, source.models, source.weights, LearningSettings())
     live = LiveGesture(
-        profile_loader(profile, source.models, source.weights), chooser.opener(), options.gesture
+        profile_loader(profile, source.models, source.weights), chooser.opener(), options.gesture, learn=learn
     ).start()
     return GesturePlayScene(
         live,

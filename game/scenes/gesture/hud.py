@@ -17,6 +17,7 @@ from typing import Protocol
 import pygame
 
 from game.input.gesture import GestureInput
+from game.render import palette
 from game.scenes.gesture.hud_view import GestureHudView, HudReading
 from game.vision.predictor import LivePrediction, PredictorStats
 from game.vision.types import PredictorState
@@ -39,6 +40,38 @@ class PredictionFeed(Protocol):
     def stats(self) -> PredictorStats: ...
 
 
+class LearningStatus(Protocol):
+    """Learning while playing as the panel shows it (``game.vision.play_learning.PlayLearning``)."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def busy(self) -> bool: ...
+
+    @property
+    def error(self) -> str: ...
+
+
+def learning_line(status: LearningStatus | None) -> tuple[str, palette.Color] | None:
+    """The panel's line about learning while playing, or None when there is no learning."""
+    if status is None:
+        return None
+    if status.error:
+        return status.error, palette.BAD
+    if not status.enabled:
+        return f"learning off (L)  {status.count} learned", palette.TEXT_DIM
+    plural = "" if status.count == 1 else "s"
+    busy = "  updating…" if status.busy else ""
+    return (
+        f"learned {status.count} correction{plural}{busy}",
+        palette.GOOD if status.count else palette.TEXT_DIM,
+    )
+
+
 class GestureHud:
     """``SidePanel`` for gesture play.
 
@@ -55,8 +88,10 @@ class GestureHud:
         classes: Sequence[str] | None = None,
         *,
         on_recalibrate: Callable[[], None] | None = None,
+        learning: Callable[[], LearningStatus | None] | None = None,
     ) -> None:
         self._feed = feed
+        self._learning = learning
         self.gesture = gesture
         self.classes = tuple(classes) if classes is not None else None
         #: The model's classes in its order, as last seen in a prediction.
@@ -112,6 +147,7 @@ class GestureHud:
             camera_seen=self._camera_seen,
             can_recalibrate=self._on_recalibrate is not None,
             elapsed=self._elapsed,
+            learning=learning_line(self._learning() if self._learning is not None else None),
         )
 
     def handle_event(self, event: pygame.event.Event) -> bool:

@@ -49,6 +49,8 @@ class HudReading:
     can_recalibrate: bool
     #: Seconds since the panel was created, for the loading animation.
     elapsed: float
+    #: The line about learning while playing ("learned 12 corrections") and its colour, if any.
+    learning: tuple[str, palette.Color] | None = None
 
     @property
     def camera_running(self) -> bool:
@@ -195,6 +197,9 @@ class GestureHudView:
         for text in (f"camera {fps}", f"latency {latency}  (model {inference})", settings):
             blit_with_font(surface, font, text, palette.TEXT_DIM, (x, y))
             y += _LINE * scale
+        if r.learning is not None:
+            blit_with_font(surface, font, r.learning[0], r.learning[1], (x, y))
+            y += _LINE * scale
         return y
 
     def _draw_held(
@@ -217,8 +222,11 @@ class GestureHudView:
     ) -> None:
         # This panel replaces the keyboard help, so it repeats the keys that still matter.
         lines = ["Arrows override   P pause   Q title"]
-        if r.can_recalibrate:
-            lines.append("C  recalibrate")
+        keys = ["C  recalibrate"] if r.can_recalibrate else []
+        if r.learning is not None:
+            keys.append("L  learning on/off")
+        if keys:
+            lines.append("   ".join(keys))
         x, y = rect.x + _PAD * scale, rect.bottom - _PAD * scale
         for line in reversed(lines):
             y = blit_with_font(surface, font, line, palette.TEXT_DIM, (x, y), "bottomleft").top - scale

@@ -18,15 +18,19 @@ from game.input.gesture import GestureSettings
 from game.scenes.gesture.hud import GestureHud
 from game.vision.camera import FrameSource
 from game.vision.gesture_setup import GestureSetupError, load_gesture_classifier
+from game.vision.play_learning import PlayLearning
 from game.vision.predictor import LivePrediction, Predictor, PredictorStats
 from game.vision.types import FrameClassifier, PredictorState
 
 ClassifierLoader = Callable[[], FrameClassifier]
+LearningLoader = Callable[[], PlayLearning]
 
 
 class LiveGesture:
     """See the module docstring. ``load`` returns the classifier and may be slow or raise
     ``GestureSetupError``; ``opener`` opens the camera (``open_source`` with the player's options).
+    ``learn``, when given, is tried first: it returns a :class:`PlayLearning` whose classifier
+    learns from keyboard overrides (``learning``); if it fails, ``load`` is used without learning.
     """
 
     def __init__(
@@ -34,8 +38,15 @@ class LiveGesture:
         load: ClassifierLoader,
         opener: Callable[[], FrameSource],
         settings: GestureSettings,
+        *,
+        learn: LearningLoader | None = None,
     ) -> None:
         self._load = load
+        self._learn = learn
+        #: Learning while playing for the current profile (None when off or unavailable).
+        self.learning: PlayLearning | None = None
+        #: Why learning is unavailable ("" when it runs or was not asked for).
+        self.learning_message = ""
         self._opener = opener
         self._lock = threading.Lock()
         self._predictor: Predictor | None = None
@@ -48,7 +59,9 @@ class LiveGesture:
         self._generation = 0
         self._open_calibration: Callable[[], None] | None = None
         self.input = settings.make_input(self.latest)
-        self.hud = GestureHud(lambda: self, self.input, on_recalibrate=self.recalibrate)
+        self.hud = GestureHud(
+            lambda: self, self.input, on_recalibrate=self.recalibrate, learning=lambda: self.learning
+        )
         self.hud.on_update = self._resume_if_back
 
     # -- start, stop, recalibrate -------------------------------------------------------------
@@ -66,8 +79,17 @@ class LiveGesture:
 
     def _load_and_run(self, generation: int) -> None:
         classifier: FrameClassifier | None = None
+        learning: PlayLearning | None = None
+        learning_message = ""
+        if self._learn is not None:
+            try:
+                learning = self._learn()
+                classifier = learning.classifier
+            except Exception as exc:  # learning is a bonus: play on without it
+                learning_message = f"learning off: {exc}"
         try:
-            classifier = self._load()
+            if classifier is None:
+                classifier = self._load()
             message = ""
         except GestureSetupError as exc:
             message = str(exc)
@@ -79,6 +101,7 @@ class LiveGesture:
             if classifier is None:
                 self._state, self._message = PredictorState.FAILED, message
                 return
+            self.learning, self.learning_message = learning, learning_message
             self._predictor = Predictor(self._opener, classifier).start()
 
     def attach_calibration(self, open_calibration: Callable[[], None]) -> None:
@@ -108,6 +131,8 @@ class LiveGesture:
             self._closed = True
             self._generation += 1
         self._stop_predictor()
+        if self.learning is not None:
+            self.learning.close()
 
     def _stop_predictor(self) -> None:
         with self._lock:

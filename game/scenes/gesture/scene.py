@@ -1,20 +1,35 @@
 """The play scene steered by live gestures, and the way back to it from recalibration.
 
 ``GesturePlayScene`` is the ordinary play scene with a ``LiveGesture`` as its extra input and
-side panel; it only adds ownership: the camera is released when the scene is left. Pressing C
-pushes the calibration screen over the running game; leaving calibration (Esc) or choosing Play
-there lands on ``BackToGame``, which removes itself so the same game continues with the
-reloaded profile.
+side panel; it adds ownership (the camera is released when the scene is left) and learning
+while playing: when the keyboard steers, the newest camera frame becomes a sample of that
+direction (``game.vision.play_learning``), a refitted head is swapped in between frames, and L
+turns learning off and on. Leaving (Q) with learned samples first asks whether to keep them
+(saved into the profile) or drop them. Pressing C pushes the calibration screen over the running
+game; leaving calibration (Esc) or choosing Play there lands on ``BackToGame``, which removes
+itself so the same game continues with the reloaded profile.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import pygame
+
+from game.core.types import Intent
 from game.highscore import HighScore
+from game.input.keyboard import KeyboardInput
+from game.render.banner import draw_banner
+from game.render.layout import ScreenLayout
+from game.render.palette import PACMAN_YELLOW, TEXT_CYAN, TEXT_RED
 from game.scenes.base import Scene
 from game.scenes.gesture.live import LiveGesture
 from game.scenes.play import PlayScene
+from game.vision.profile import ProfileError
+
+LEARN_KEY = pygame.K_l
+KEEP_KEYS = (pygame.K_y, pygame.K_k)
+DROP_KEYS = (pygame.K_n, pygame.K_d)
 
 
 class GesturePlayScene(PlayScene):
@@ -31,9 +46,89 @@ class GesturePlayScene(PlayScene):
         if calibration is not None:
             live.attach_calibration(lambda: self.manager.push(calibration()))
 
+        #: Asking whether to keep the learned samples before leaving.
+        self.asking = False
+        #: What the last keep/drop or toggle did, shown as a banner for a moment.
+        self.notice = ""
+        self._notice_left = 0.0
+
     def exit(self) -> None:
         super().exit()
         self.live.close()
+
+    # -- learning while playing ------------------------------------------------------------
+
+    def intent(self) -> Intent:
+        intent = super().intent()
+        learning = self.live.learning
+        if learning is not None and intent.direction is not None and intent.source == KeyboardInput.SOURCE:
+            # The player overrode the gesture: the frame on screen is a sample of this direction.
+            learning.override(intent.direction.name.lower(), self.live.latest())
+        return intent
+
+    def update(self, dt: float) -> None:
+        learning = self.live.learning
+        if learning is not None:
+            learning.update()
+        self._notice_left = max(0.0, self._notice_left - dt)
+        if self.asking:
+            self.panel.update(dt)
+            return
+        super().update(dt)
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        learning = self.live.learning
+        if self.asking:
+            if event.type == pygame.KEYDOWN:
+                self._answer(event.key)
+            return
+        if event.type == pygame.KEYDOWN and learning is not None:
+            if event.key == LEARN_KEY:
+                learning.enabled = not learning.enabled
+                self._say("Learning from the arrow keys " + ("on" if learning.enabled else "off"))
+                return
+            if event.key == pygame.K_q and learning.count and not learning.settled:
+                self.asking = True
+                self.keyboard.release_all()
+                return
+        super().handle_event(event)
+
+    def _answer(self, key: int) -> None:
+        learning = self.live.learning
+        if learning is None:
+            self.asking = False
+            return
+        if key in KEEP_KEYS:
+            try:
+                learning.keep()
+            except (ProfileError, OSError) as exc:
+                self._say(f"Not saved: {exc}")
+                self.asking = False
+                return
+        elif key in DROP_KEYS:
+            learning.drop()
+        elif key == pygame.K_ESCAPE:
+            self.asking = False
+            return
+        else:
+            return
+        self.asking = False
+        self.manager.pop()
+
+    def _say(self, text: str) -> None:
+        self.notice, self._notice_left = text, 3.0
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        layout = ScreenLayout.for_surface(surface, self.manager.scale)
+        learning = self.live.learning
+        if self.asking and learning is not None:
+            plural = "" if learning.count == 1 else "s"
+            draw_banner(surface, layout, f"Keep the {learning.count} learned sample{plural}?", PACMAN_YELLOW)
+            draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=28)
+        elif self._notice_left > 0:
+            color = TEXT_RED if self.notice.startswith("Not saved") else TEXT_CYAN
+            draw_banner(surface, layout, self.notice, color, row_offset=-28)
 
 
 class BackToGame(Scene):
