@@ -1,0 +1,164 @@
+"""Learning while playing in the game scene: arrow keys teach, the panel counts, Q asks keep or drop."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+from game.input.gesture import GestureSettings
+from game.scenes.gesture.hud import learning_line
+from game.scenes.gesture.live import LiveGesture
+from game.scenes.gesture.scene import GesturePlayScene
+from game.vision.camera import Frame, FrameSource
+from game.vision.corrections import Corrections, LearningSettings
+from game.vision.learning_classifier import LearningClassifier
+from game.vision.play_learning import PlayLearning
+from game.vision.refit import DenseHead, DenseLayer
+from game.vision.variety import GateConfig
+from tests.scene_support import key, open_manager, run_frames
+
+CLASSES = ["up", "down", "left", "right"]
+
+
+class ChangingSource(FrameSource):
+    """64x64 frames whose bright quarter moves every frame (so each frame adds something)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def read(self) -> Frame | None:
+        time.sleep(0.01)
+        self.count += 1
+        image = np.zeros((64, 64, 3), np.uint8)
+        r, c = divmod(self.count % 4, 2)
+        image[r * 32 : r * 32 + 32, c * 32 : c * 32 + 32] = 255
+        return Frame(image, time.monotonic(), self.count)
+
+    def close(self) -> None:
+        pass
+
+
+def quarter_means(image: np.ndarray) -> np.ndarray:
+    return np.array(
+        [image[r : r + 32, c : c + 32].mean() / 255 for r in (0, 32) for c in (0, 32)], np.float32
+    )
+
+
+def make_learning(tmp_path: Path) -> PlayLearning:
+    rng = np.random.default_rng(0)
+    head = DenseHead(
+        "flatten",
+        (
+            DenseLayer(rng.normal(0, 0.5, (4, 6)).astype(np.float32), np.zeros(6, np.float32), "relu"),
+            DenseLayer(rng.normal(0, 0.5, (6, 4)).astype(np.float32), None, "softmax"),
+        ),
+    )
+    corrections = Corrections(
+        CLASSES,
+        head,
+        rng.random((8, 4)).astype(np.float32),
+        np.arange(8) % 4,
+        LearningSettings(retrain_after=3, gate=GateConfig(min_change=0.05, max_per_second=100)),
+    )
+    return PlayLearning(LearningClassifier(quarter_means, CLASSES, head), corrections, tmp_path)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.01)
+    return condition()
+
+
+@pytest.fixture
+def scene_and_learning(tmp_path: Path) -> tuple[GesturePlayScene, PlayLearning]:
+    learning = make_learning(tmp_path)
+    live = LiveGesture(
+        lambda: pytest.fail("the plain loader is not used when learning loads"),
+        ChangingSource,
+        GestureSettings(),
+        learn=lambda: learning,
+    ).start()
+    assert wait_for(lambda: live.latest() is not None), "no prediction"
+    scene = GesturePlayScene(live, seed=1)
+    yield scene, learning
+    live.close()
+    pygame.quit()
+
+
+def test_arrow_keys_teach_the_head_and_the_panel_counts(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    scene, learning = scene_and_learning
+    manager = open_manager()
+    manager.push(scene)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_LEFT))
+    deadline = time.monotonic() + 10
+    while (learning.count < 6 or learning.classifier.swaps < 1) and time.monotonic() < deadline:
+        run_frames(manager, 1)
+        time.sleep(0.01)
+    scene.handle_event(key(pygame.KEYUP, pygame.K_LEFT))
+    assert learning.count >= 6
+    assert learning.classifier.swaps >= 1  # a refitted head was swapped in between frames
+    assert set(learning.corrections.new_samples().labels.tolist()) == {CLASSES.index("left")}
+    line = learning_line(learning)
+    assert line is not None and line[0].startswith(f"learned {learning.count} corrections")
+
+
+def test_l_turns_learning_off(scene_and_learning: tuple[GesturePlayScene, PlayLearning]) -> None:
+    scene, learning = scene_and_learning
+    manager = open_manager()
+    manager.push(scene)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_l))
+    assert not learning.enabled
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_UP))
+    for _ in range(30):
+        run_frames(manager, 1)
+        time.sleep(0.005)
+    assert learning.count == 0
+    line = learning_line(learning)
+    assert line is not None and "learning off" in line[0]
+
+
+def test_leaving_with_learned_samples_asks_and_keep_saves(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene, learning = scene_and_learning
+    kept: list[int] = []
+    monkeypatch.setattr(learning, "keep", lambda: kept.append(learning.count) or learning.profile_dir)
+    manager = open_manager()
+    manager.push(scene)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_RIGHT))
+    deadline = time.monotonic() + 10
+    while learning.count < 2 and time.monotonic() < deadline:
+        run_frames(manager, 1)
+        time.sleep(0.01)
+    scene.handle_event(key(pygame.KEYUP, pygame.K_RIGHT))
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
+    assert scene.asking and manager.running
+    steps = scene.steps
+    run_frames(manager, 3)
+    assert scene.steps == steps  # the game waits for the answer
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_y))
+    assert kept and not scene.asking
+    assert not manager.running  # and the game was left
+
+
+def test_drop_leaves_without_saving(scene_and_learning: tuple[GesturePlayScene, PlayLearning]) -> None:
+    scene, learning = scene_and_learning
+    manager = open_manager()
+    manager.push(scene)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_DOWN))
+    deadline = time.monotonic() + 10
+    while learning.count < 2 and time.monotonic() < deadline:
+        run_frames(manager, 1)
+        time.sleep(0.01)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_n))
+    assert learning.settled and not scene.asking and not manager.running
+    assert not any(learning.profile_dir.iterdir())  # nothing written
