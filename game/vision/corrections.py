@@ -202,22 +202,25 @@ class Corrections:
 
 def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Path:
     """Append ``learned`` to the profile's samples (in the order learned), store ``head`` as its head,
-    and save the profile atomically (a crash leaves the previous one); raises ``ProfileError``."""
+    and save the profile atomically (a crash leaves the previous one); raises ``ProfileError``.
+
+    The head is saved as ``head.npz`` only (no TensorFlow in the game); the profile's Keras head,
+    which no longer matches it, is not kept: the next training writes both again.
+    """
     from game.vision.profile import ProfileError, load_profile, save_profile
 
-    profile = load_profile(profile_dir)
-    if profile.head is None:
+    profile = load_profile(profile_dir, keras_head=False)
+    if profile.head_arrays is None:
         raise ProfileError(f"{profile_dir} has no trained head to update")
     if head.n_classes != len(profile.classes):
         raise ProfileError(
             f"the learned head has {head.n_classes} classes, the profile {len(profile.classes)}"
         )
-    dense = [layer for layer in profile.head.layers if type(layer).__name__ == "Dense"]
-    weights = head.to_keras_weights()
-    if len(dense) != len(weights):
-        raise ProfileError("the profile's head changed shape since play started; the samples were not saved")
-    for layer, values in zip(dense, weights, strict=True):
-        layer.set_weights(values)
+    arrays = head.to_arrays()
+    try:
+        arrays.check(len(profile.classes))
+    except ValueError as exc:
+        raise ProfileError(f"the learned head cannot be saved: {exc}") from None
     samples = profile.samples
     start = 0
     labels = learned.labels
@@ -229,4 +232,5 @@ def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Pat
             )
             start = end
     profile.samples = samples
+    profile.head, profile.head_arrays = None, arrays
     return save_profile(profile, profile_dir)

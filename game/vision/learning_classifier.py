@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.vision.classifier import check_runnable
-from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
-from game.vision.preprocess import preprocess
+from game.vision.classifier import GestureClassifier
+from game.vision.features import LiteRTBackbone
 from game.vision.profile import Profile, ProfileError
 from game.vision.refit import DenseHead, RefitError
 
@@ -79,19 +78,14 @@ class LearningClassifier:
 
 
 def learning_classifier(profile: Profile, backbone: LiteRTBackbone) -> LearningClassifier:
-    """The learning classifier for a whole-frame (MobileNet) profile with a trained head."""
-    if profile.head is None:  # refits need the Keras head's layers
-        raise ProfileError("the profile has no trained head yet: calibrate or train it first")
-    check_runnable(profile, backbone)
+    """The learning classifier for a whole-frame (MobileNet) profile with a trained head.
+
+    Features come from the plain classifier's per-frame path (the same buffers and backbone), the
+    head starts as the profile's; raises ``ProfileError`` like :class:`GestureClassifier`.
+    """
+    plain = GestureClassifier(profile, backbone)
     try:
-        head = DenseHead.from_keras(profile.head)
+        head = DenseHead.from_arrays(plain.head.arrays)
     except RefitError as exc:
-        raise ProfileError(str(exc)) from None
-    config = profile.preprocess
-    buffer = np.empty((1, config.size, config.size, 3), dtype=np.float32)
-
-    def features(image_rgb: np.ndarray) -> np.ndarray:
-        preprocess(image_rgb, config, out=buffer[0])
-        return backbone.features(buffer).reshape(FEATURE_SHAPE)
-
-    return LearningClassifier(features, profile.classes, head)
+        raise ProfileError(f"this head cannot learn while playing: {exc}") from None
+    return LearningClassifier(plain.features, plain.classes, head)

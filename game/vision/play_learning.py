@@ -123,7 +123,7 @@ def load_play_learning(
             "gestures, or `gesture-pacman train --images DIR` to train one from photos."
         )
     try:
-        profile = load_profile(profile_dir)
+        profile = load_profile(profile_dir, keras_head=False)  # play never imports TensorFlow
         backbone = LiteRTBackbone.load(
             models_dir(models), Path(weights) if weights else None, live_inference_threads()
         )

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from game.vision.head_arrays import DenseArrays, HeadArrays
+
 ACTIVATIONS = ("relu", "softmax", "linear")
 POOLINGS = ("flatten", "avg")
 
@@ -107,6 +109,24 @@ class DenseHead:
             else:
                 raise RefitError(f"the head has a layer this module cannot fine-tune: {kind}")
         return cls(pooling, tuple(layers))
+
+    @classmethod
+    def from_arrays(cls, arrays: HeadArrays) -> DenseHead:
+        """The head a profile stores (``head.npz``, :mod:`game.vision.head_arrays`)."""
+        layers = tuple(DenseLayer(lay.kernel, lay.bias, lay.activation) for lay in arrays.layers)
+        return cls(arrays.pooling, layers)
+
+    def to_arrays(self) -> HeadArrays:
+        """This head in the profile's form, float32 and contiguous, ready for ``head.npz``."""
+        layers = tuple(
+            DenseArrays(
+                np.ascontiguousarray(lay.kernel, np.float32),
+                None if lay.bias is None else np.ascontiguousarray(lay.bias, np.float32),
+                lay.activation,
+            )
+            for lay in self.layers
+        )
+        return HeadArrays(self.pooling, layers)
 
     def to_keras_weights(self) -> list[list[np.ndarray]]:
         """Per dense layer, the list Keras's ``layer.set_weights`` takes (kernel, then bias if any)."""

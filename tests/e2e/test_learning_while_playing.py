@@ -31,7 +31,7 @@ HOLD_FRAMES = 3
 #: Photos (file-name ranks) per stretch: calibration, corrected play, later play. Together they
 #: fit in the 50 photos per class of tests/data.
 CALIBRATION = 5
-CORRECTED = range(5, 30)
+CORRECTED = range(10, 30)
 LATER = range(30, 50)
 
 
@@ -82,7 +82,7 @@ def test_keyboard_corrections_raise_accuracy_on_later_frames(
         f"learned {corrections.count} corrections in {corrections.refits} refits; "
         f"later frames ({len(truth)}): {acc_before:.3f} before, {acc_after:.3f} after"
     )
-    assert corrections.count >= 30  # about 4 a second of holding, not 30
+    assert corrections.count >= 20  # about 4 a second of holding, not 30
     assert corrections.count <= len(key_held) / 5
     assert classifier.swaps >= 2
     assert acc_after >= acc_before + 0.03
@@ -95,4 +95,4 @@ def test_keyboard_corrections_raise_accuracy_on_later_frames(
     assert len(saved.samples) == n_before + corrections.count
     np.testing.assert_array_equal(saved.samples.labels[n_before:], learned.labels)
     probe = learned.features[:5]
-    np.testing.assert_allclose(NumpyHead(saved.head)(probe), classifier.head(probe), atol=1e-5)
+    np.testing.assert_allclose(NumpyHead(saved.numpy_head())(probe), classifier.head(probe), atol=1e-5)
