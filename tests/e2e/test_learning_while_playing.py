@@ -12,6 +12,9 @@ frames.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +99,45 @@ def test_keyboard_corrections_raise_accuracy_on_later_frames(
     np.testing.assert_array_equal(saved.samples.labels[n_before:], learned.labels)
     probe = learned.features[:5]
     np.testing.assert_allclose(NumpyHead(saved.numpy_head())(probe), classifier.head(probe), atol=1e-5)
+
+
+def test_learning_in_play_never_imports_tensorflow(
+    signdigits: Path, imagenet_weights: Path, session_models_dir: Path, tmp_path: Path
+) -> None:
+    """Loading the learning classifier, learning, refitting and keeping the samples: no TensorFlow."""
+    profile_dir = train_profile_from_photos(
+        signdigits, session_models_dir, tmp_path / "profile", train_per_class=CALIBRATION
+    )
+    script = f"""
+import sys
+from pathlib import Path
+import numpy as np
+from game.vision.corrections import LearningSettings
+from game.vision.images import read_rgb
+from game.vision.play_learning import load_play_learning
+from game.vision.preprocess import thumbnail
+from game.vision.variety import GateConfig
+settings = LearningSettings(retrain_after=2, gate=GateConfig(min_change=0.0, max_per_second=100))
+learning = load_play_learning(Path({str(profile_dir)!r}), {str(session_models_dir)!r}, None, settings)
+photos = sorted(Path({str(signdigits / "left")!r}).iterdir())[10:14]
+for i, path in enumerate(photos):
+    image = read_rgb(path)
+    prediction = learning.classifier.predict(image, float(i))
+    learning.corrections.offer("left", prediction.features, thumbnail(image, 48), float(i))
+learning.corrections.wait(60)
+learning.update()
+learning.keep()
+print(learning.count, learning.classifier.swaps, "tensorflow" in sys.modules, "keras" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    assert done.returncode == 0, done.stderr
+    count, swaps, tensorflow, keras = done.stdout.split()[-4:]
+    assert (count, tensorflow, keras) == ("4", "False", "False")
+    assert int(swaps) >= 1
+    assert len(load_profile(profile_dir, load_head=False).samples) == 4 * CALIBRATION + 4
