@@ -23,6 +23,7 @@ from game.render.banner import draw_banner
 from game.render.layout import ScreenLayout
 from game.render.palette import PACMAN_YELLOW, TEXT_CYAN, TEXT_RED
 from game.scenes.base import Scene
+from game.scenes.gesture.hud import RECALIBRATE_KEY
 from game.scenes.gesture.live import LiveGesture
 from game.scenes.play import PlayScene
 from game.vision.profile import ProfileError
@@ -43,11 +44,13 @@ class GesturePlayScene(PlayScene):
     ) -> None:
         super().__init__(seed, [live.input], live.hud, high_score=high_score)
         self.live = live
+        self._can_recalibrate = calibration is not None
         if calibration is not None:
             live.attach_calibration(lambda: self.manager.push(calibration()))
 
-        #: Asking whether to keep the learned samples before leaving.
+        #: Asking whether to keep the learned samples before leaving (Q) or recalibrating (C).
         self.asking = False
+        self._after_answer: Callable[[], None] = lambda: self.manager.pop()
         #: What the last keep/drop or toggle did, shown as a banner for a moment.
         self.notice = ""
         self._notice_left = 0.0
@@ -87,10 +90,14 @@ class GesturePlayScene(PlayScene):
                 learning.enabled = not learning.enabled
                 self._say("Learning from the arrow keys " + ("on" if learning.enabled else "off"))
                 return
-            if event.key == pygame.K_q and learning.count and not learning.settled:
-                self.asking = True
-                self.keyboard.release_all()
-                return
+            if event.key in (pygame.K_q, RECALIBRATE_KEY) and learning.count and not learning.settled:
+                # Calibration reloads the profile: unsaved samples would be lost without a word.
+                recalibrate = event.key == RECALIBRATE_KEY and self._can_recalibrate
+                if event.key == pygame.K_q or recalibrate:
+                    self._after_answer = self.live.recalibrate if recalibrate else self.manager.pop
+                    self.asking = True
+                    self.keyboard.release_all()
+                    return
         super().handle_event(event)
 
     def _answer(self, key: int) -> None:
@@ -113,7 +120,7 @@ class GesturePlayScene(PlayScene):
         else:
             return
         self.asking = False
-        self.manager.pop()
+        self._after_answer()
 
     def _say(self, text: str) -> None:
         self.notice, self._notice_left = text, 3.0

@@ -162,3 +162,33 @@ def test_drop_leaves_without_saving(scene_and_learning: tuple[GesturePlayScene, 
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_n))
     assert learning.settled and not scene.asking and not manager.running
     assert not any(learning.profile_dir.iterdir())  # nothing written
+
+
+def test_recalibrating_with_learned_samples_asks_first(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.scene_support import Marker
+
+    _, learning = scene_and_learning
+    live = LiveGesture(
+        lambda: pytest.fail("unused"), ChangingSource, GestureSettings(), learn=lambda: learning
+    )
+    live.start()
+    assert wait_for(lambda: live.learning is not None)
+    marker = Marker()
+    scene = GesturePlayScene(live, seed=1, calibration=lambda: marker)
+    kept: list[int] = []
+    monkeypatch.setattr(learning, "keep", lambda: kept.append(learning.count) or learning.profile_dir)
+    manager = open_manager()
+    manager.push(scene)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_UP))
+    deadline = time.monotonic() + 10
+    while learning.count < 2 and time.monotonic() < deadline:
+        run_frames(manager, 1)
+        time.sleep(0.01)
+    scene.handle_event(key(pygame.KEYUP, pygame.K_UP))
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_c))
+    assert scene.asking and marker.entered == 0
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_y))
+    assert kept and marker.entered == 1  # kept, then calibration opened over the game
+    live.close()
