@@ -86,7 +86,8 @@ def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path)
         assert all(n >= TARGET for n in counts.values())
         # Each sample is a MobileNet feature map of its own frame, not a copy of one frame.
         up = np.stack(scene.book.features("up"))
-        assert up.shape[1:] == (7, 7, 256) and not np.allclose(up[0], up[-1])
+        # (The posed photos loop, so two samples a loop apart may show the same photo.)
+        assert up.shape[1:] == (7, 7, 256) and len({f.tobytes() for f in up}) > len(up) // 2
 
         # One more hold of "up", then undo removes exactly that hold.
         _record(driver, scene, poses, "up", counts["up"] + 5)
@@ -406,7 +407,7 @@ def test_recording_while_mobilenet_loads_keeps_the_frames(
         driver.until(lambda: scene.book.count("left") >= kept, 60, "the kept frames to become samples")
         assert scene.book.count("left") == kept and scene.camera.pending == 0
         left = np.stack(scene.book.features("left"))
-        assert left.shape[1:] == (7, 7, 256) and not np.allclose(left[0], left[-1])
+        assert left.shape[1:] == (7, 7, 256) and len({f.tobytes() for f in left}) > len(left) // 2
         # Undo removes that whole hold, as for any other.
         driver.tap(pygame.K_BACKSPACE)
         assert scene.book.count("left") == 0
