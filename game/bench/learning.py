@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from game.bench.gesture_fixture import photos_dir, train_profile_from_photos, video_from_photos
-from game.bench.play import ORDER, SCALE, SEED, frame_stats, run_scene
+from game.bench.play import ORDER, SCALE, SEED, frame_stats, photos_dir, run_scene
+from game.vision.photo_sets import train_profile_from_photos, video_from_photos
 from game.config import models_dir
 
 DEFAULT_FRAMES = 600
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     from game.scenes.play import PlayScene
     from game.vision.camera import open_source
     from game.vision.gesture_setup import load_gesture_classifier
-    from game.vision.predictor import PredictorState
+    from game.vision.types import PredictorState
     from game.vision.profile import load_profile
     from game.vision.refit import DEFAULT_REFIT, DenseHead, embed, frozen_layers, refit_embedded
     from game.vision.training import DEFAULT, train_head

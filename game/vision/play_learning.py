@@ -109,7 +109,7 @@ class PlayLearning:
 
 
 def load_play_learning(
-    profile_dir: Path, models: str | None, weights: str | None, settings: LearningSettings
+    profile_dir: Path, models: str | Path | None, weights: str | Path | None, settings: LearningSettings
 ) -> PlayLearning:
     """The profile's learning classifier on the per-frame backbone; raises ``GestureSetupError``."""
     from game.config import models_dir
