@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 
 from game.bench.play import ORDER, SCALE, SEED, frame_stats, photos_dir, run_scene
-from game.vision.photo_sets import train_profile_from_photos, video_from_photos
 from game.config import models_dir
+from game.vision.photo_sets import train_profile_from_photos, video_from_photos
 
 DEFAULT_FRAMES = 600
 
@@ -100,10 +100,10 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     from game.scenes.play import PlayScene
     from game.vision.camera import open_source
     from game.vision.gesture_setup import load_gesture_classifier
-    from game.vision.types import PredictorState
     from game.vision.profile import load_profile
     from game.vision.refit import DEFAULT_REFIT, DenseHead, embed, frozen_layers, refit_embedded
     from game.vision.training import DEFAULT, train_head
+    from game.vision.types import PredictorState
 
     frames = args.frames or DEFAULT_FRAMES
     folder = photos_dir(args.images)
