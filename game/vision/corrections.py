@@ -208,6 +208,7 @@ def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Pat
     which no longer matches it, is not kept: the next training writes both again.
     """
     from game.vision.profile import ProfileError, load_profile, save_profile
+    from game.vision.recognizer import feature_shape
 
     profile = load_profile(profile_dir, keras_head=False)
     if profile.head_arrays is None:
@@ -218,7 +219,7 @@ def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Pat
         )
     arrays = head.to_arrays()
     try:
-        arrays.check(len(profile.classes))
+        arrays.check(len(profile.classes), feature_shape(profile.recognizer))
     except ValueError as exc:
         raise ProfileError(f"the learned head cannot be saved: {exc}") from None
     samples = profile.samples

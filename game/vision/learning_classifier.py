@@ -13,15 +13,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from game.vision.classifier import GestureClassifier
+from game.vision.classifier import IDLE_CLASS, NO_HAND, GestureClassifier
 from game.vision.features import LiteRTBackbone
+from game.vision.hand_features import HandFeatureExtractor
 from game.vision.profile import Profile, ProfileError
 from game.vision.refit import DenseHead, RefitError
 
-FeatureFn = Callable[[np.ndarray], np.ndarray]
+FeatureFn = Callable[[np.ndarray], np.ndarray | None]
+#: The hand stage for one frame: (feature vector, or None with no hand; the hand it found).
+HandFn = Callable[[np.ndarray], tuple[np.ndarray | None, Any]]
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,10 @@ class LearnedPrediction:
     confidence: float
     timestamp: float
     latency_ms: float
-    features: np.ndarray
+    #: None when the hand recognizer found no hand (nothing to learn from).
+    features: np.ndarray | None
+    #: The hand stage's result (hand profiles: box and skeleton for the panel), else None.
+    hand: Any = None
 
 
 class LearningClassifier:
@@ -42,10 +49,13 @@ class LearningClassifier:
     Use ``predict`` from one thread (the backbone's); ``set_head`` from any.
     """
 
-    def __init__(self, features: FeatureFn, classes: Sequence[str], head: DenseHead) -> None:
+    def __init__(
+        self, features: FeatureFn, classes: Sequence[str], head: DenseHead, *, hands: HandFn | None = None
+    ) -> None:
         if head.n_classes != len(classes):
             raise ProfileError(f"the head predicts {head.n_classes} classes but there are {len(classes)}")
         self._features = features
+        self._hands = hands
         self.classes = list(classes)
         self._head = head
         #: Heads swapped in so far (the panel and tests read it).
@@ -63,7 +73,16 @@ class LearningClassifier:
 
     def predict(self, image_rgb: np.ndarray, timestamp: float | None = None) -> LearnedPrediction:
         start = time.perf_counter()
-        features = self._features(image_rgb)
+        hand = None
+        if self._hands is not None:
+            features, hand = self._hands(image_rgb)
+        else:
+            features = self._features(image_rgb)
+        stamp = time.monotonic() if timestamp is None else timestamp
+        if features is None:  # no hand: never steers (the idle class, if any, is certain)
+            probs_none = {name: float(name == IDLE_CLASS) for name in self.classes}
+            latency = (time.perf_counter() - start) * 1000.0
+            return LearnedPrediction(probs_none, NO_HAND, 0.0, stamp, latency, None, hand)
         head = self._head  # read once: the whole frame uses one head
         probs = head(features[None])[0]
         best = int(np.argmax(probs))
@@ -71,14 +90,17 @@ class LearningClassifier:
             probs={name: float(p) for name, p in zip(self.classes, probs, strict=True)},
             top=self.classes[best],
             confidence=float(probs[best]),
-            timestamp=time.monotonic() if timestamp is None else timestamp,
+            timestamp=stamp,
             latency_ms=(time.perf_counter() - start) * 1000.0,
             features=features,
+            hand=hand,
         )
 
 
-def learning_classifier(profile: Profile, backbone: LiteRTBackbone) -> LearningClassifier:
-    """The learning classifier for a whole-frame (MobileNet) profile with a trained head.
+def learning_classifier(
+    profile: Profile, backbone: LiteRTBackbone | HandFeatureExtractor
+) -> LearningClassifier:
+    """The learning classifier for a profile with a trained head (``frame`` or ``hand`` recognizer).
 
     Features come from the plain classifier's per-frame path (the same buffers and backbone), the
     head starts as the profile's; raises ``ProfileError`` like :class:`GestureClassifier`.
@@ -88,4 +110,6 @@ def learning_classifier(profile: Profile, backbone: LiteRTBackbone) -> LearningC
         head = DenseHead.from_arrays(plain.head.arrays)
     except RefitError as exc:
         raise ProfileError(f"this head cannot learn while playing: {exc}") from None
+    if isinstance(backbone, HandFeatureExtractor):
+        return LearningClassifier(plain.features, plain.classes, head, hands=backbone.frame)
     return LearningClassifier(plain.features, plain.classes, head)

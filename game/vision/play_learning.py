@@ -115,7 +115,10 @@ def load_play_learning(
     from game.config import models_dir
     from game.vision.features import LiteRTBackbone, WeightsUnavailableError
     from game.vision.gesture_setup import GestureSetupError, live_inference_threads
+    from game.vision.hand_features import HandFeatureExtractor
+    from game.vision.hands import HandModelError
     from game.vision.profile import ProfileError, load_profile
+    from game.vision.recognizer import HAND
 
     if not profile_dir.is_dir():
         raise GestureSetupError(
@@ -124,11 +127,14 @@ def load_play_learning(
         )
     try:
         profile = load_profile(profile_dir, keras_head=False)  # play never imports TensorFlow
-        backbone = LiteRTBackbone.load(
-            models_dir(models), Path(weights) if weights else None, live_inference_threads()
-        )
-        classifier = learning_classifier(profile, backbone)
-    except (ProfileError, WeightsUnavailableError) as exc:
+        threads = live_inference_threads()
+        runtime: LiteRTBackbone | HandFeatureExtractor
+        if profile.recognizer == HAND:
+            runtime = HandFeatureExtractor(num_threads=threads)
+        else:
+            runtime = LiteRTBackbone.load(models_dir(models), Path(weights) if weights else None, threads)
+        classifier = learning_classifier(profile, runtime)
+    except (ProfileError, WeightsUnavailableError, HandModelError) as exc:
         raise GestureSetupError(str(exc)) from None
     corrections = Corrections(
         profile.classes, classifier.head, profile.samples.features, profile.samples.labels, settings

@@ -82,3 +82,34 @@ def test_a_failing_refit_says_why_and_keeps_the_old_head() -> None:
     corrections.wait(10)
     assert corrections.take_head() is None
     assert "learning failed" in corrections.error
+
+
+def test_a_frame_without_a_hand_never_steers_and_teaches_nothing() -> None:
+    from game.vision.learning_classifier import LearningClassifier
+    from game.vision.play_learning import PlayLearning
+
+    corrections, rng = make(LearningSettings(retrain_after=100))
+    seen: list[bool] = []
+
+    def hands(image: np.ndarray) -> tuple[np.ndarray | None, object]:
+        found = bool(image.mean() > 0)
+        seen.append(found)
+        return (rng.normal(size=8).astype(np.float32) if found else None), "hand result"
+
+    classifier = LearningClassifier(lambda _: None, CLASSES, corrections.head, hands=hands)
+    empty = classifier.predict(np.zeros((8, 8, 3), np.uint8), 0.0)
+    assert empty.features is None and empty.confidence == 0.0 and empty.hand == "hand result"
+    assert set(empty.probs.values()) == {0.0}
+    hand = classifier.predict(np.full((8, 8, 3), 200, np.uint8), 1.0)
+    assert hand.features is not None and hand.top in CLASSES
+    assert seen == [False, True]
+
+    class Live:
+        def __init__(self, result: object, index: int) -> None:
+            self.result, self.frame_index, self.captured_at = result, index, float(index)
+            self.image = np.full((48, 48, 3), 40 * index, np.uint8)
+            self.probs: dict[str, float] = {}
+
+    learning = PlayLearning(classifier, corrections, __import__("pathlib").Path("."))
+    assert not learning.override("up", Live(empty, 1))  # nothing to learn from
+    assert learning.override("up", Live(hand, 2))
