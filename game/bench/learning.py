@@ -23,16 +23,23 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from game.bench.play import ORDER, SCALE, SEED, frame_stats, photos_dir, run_scene
+from game.bench.play import (
+    SCALE,
+    SEED,
+    frame_stats,
+    headless_drivers,
+    photos_dir,
+    profile_and_video,
+    run_scene,
+    start_live,
+)
 from game.config import models_dir
-from game.vision.photo_sets import train_profile_from_photos, video_from_photos
 
 DEFAULT_FRAMES = 600
 
@@ -90,20 +97,15 @@ def import_stall_ms() -> float | None:
 
 
 def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    headless_drivers()
     import pygame
 
     from game.highscore import HighScore
-    from game.input.gesture import GestureSettings
-    from game.scenes.gesture.live import LiveGesture
     from game.scenes.play import PlayScene
-    from game.vision.camera import open_source
     from game.vision.gesture_setup import load_gesture_classifier
     from game.vision.profile import load_profile
     from game.vision.refit import DEFAULT_REFIT, DenseHead, embed, frozen_layers, refit_embedded
     from game.vision.training import DEFAULT, train_head
-    from game.vision.types import PredictorState
 
     frames = args.frames or DEFAULT_FRAMES
     folder = photos_dir(args.images)
@@ -112,9 +114,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     counts: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="bench-learning-") as tmp_name:
         tmp = Path(tmp_name)
-        log("training a profile on 20 photos per class and writing a video of other photos…")
-        profile_dir = train_profile_from_photos(folder, models, tmp / "profile")
-        video = video_from_photos(folder, tmp / "hands.avi", ORDER)
+        profile_dir, video = profile_and_video(folder, Path(models), tmp, log)
         profile = load_profile(profile_dir)
         base = profile.samples.features.astype(np.float32)
         labels = profile.samples.labels
@@ -138,15 +138,8 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
         try:
             high = HighScore(tmp / "highscore.json")
             for name, work in workloads.items():
-                live = LiveGesture(
-                    lambda: classifier,
-                    lambda: open_source(None, str(video.path), loop=True, paced=True),
-                    GestureSettings(),
-                ).start()
+                live = start_live(classifier, video.path)
                 try:
-                    deadline = time.monotonic() + 30
-                    while live.stats().state is not PredictorState.RUNNING and time.monotonic() < deadline:
-                        time.sleep(0.01)
                     log(f"{name}: gesture play scene, {frames} frames at 60 fps…")
                     scene = PlayScene(SEED, [live.input], live.hud, high_score=high)
                     if work is None:

@@ -32,6 +32,7 @@ from game.vision.camera import open_source
 from game.vision.gesture_setup import load_gesture_classifier
 from game.vision.photo_sets import CLASSES, PhotoSetError, train_profile_from_photos, video_from_photos
 from game.vision.predictor import LivePrediction
+from game.vision.synthetic_video import GestureVideo
 from game.vision.types import PredictorState
 
 DEFAULT_FRAMES = 600
@@ -124,9 +125,37 @@ def run_scene(scene: Any, frames: int, on_frame: Callable[[int], None] | None = 
     return times
 
 
-def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
+def profile_and_video(
+    folder: Path, models: Path, tmp: Path, log: Callable[[str], None]
+) -> tuple[Path, GestureVideo]:
+    """A profile trained on some photos of ``folder`` and a video of others, both under ``tmp``."""
+    log("training a profile on 20 photos per class and writing a video of other photos…")
+    return train_profile_from_photos(folder, models, tmp / "profile"), video_from_photos(
+        folder, tmp / "hands.avi", ORDER
+    )
+
+
+def start_live(classifier: Any, video: Path) -> LiveGesture:
+    """Gesture input from ``classifier`` on ``video`` (looped, paced), once its predictor runs."""
+    live = LiveGesture(
+        lambda: classifier,
+        lambda: open_source(None, str(video), loop=True, paced=True),
+        GestureSettings(),
+    ).start()
+    deadline = time.monotonic() + 30
+    while live.stats().state is not PredictorState.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return live
+
+
+def headless_drivers() -> None:
+    """SDL's dummy video and audio drivers unless the user chose others: benches draw off screen."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
+    headless_drivers()
     import pygame
 
     from game.highscore import HighScore
@@ -137,9 +166,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     models = models_dir(args.models)
     with tempfile.TemporaryDirectory(prefix="bench-play-") as tmp_name:
         tmp = Path(tmp_name)
-        log("training a profile on 20 photos per class and writing a video of other photos…")
-        profile = train_profile_from_photos(folder, models, tmp / "profile")
-        video = video_from_photos(folder, tmp / "hands.avi", ORDER)
+        profile, video = profile_and_video(folder, models, tmp, log)
         classifier = load_gesture_classifier(profile, args.models, args.weights)
         pygame.display.init()
         pygame.font.init()
@@ -148,15 +175,8 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
             log(f"baseline: keyboard play scene, {frames} frames at 60 fps…")
             baseline = run_scene(PlayScene(SEED, high_score=high), frames)
 
-            live = LiveGesture(
-                lambda: classifier,
-                lambda: open_source(None, str(video.path), loop=True, paced=True),
-                GestureSettings(),
-            ).start()
+            live = start_live(classifier, video.path)
             try:
-                deadline = time.monotonic() + 30
-                while live.stats().state is not PredictorState.RUNNING and time.monotonic() < deadline:
-                    time.sleep(0.01)
                 probe = LatencyProbe(live.latest)
                 log(f"gesture: the same scene with the predictor on a 30 fps video, {frames} frames…")
                 scene = PlayScene(SEED, [live.input], live.hud, high_score=high)

@@ -195,36 +195,18 @@ def frozen_layers(head: DenseHead, config: RefitConfig) -> int:
     return 0 if config.train_last == 0 else max(0, len(head.layers) - config.train_last)
 
 
-def refit(
-    head: DenseHead,
-    features: np.ndarray,
-    labels: np.ndarray,
-    *,
-    is_new: np.ndarray | None = None,
-    config: RefitConfig = DEFAULT_REFIT,
-    seed: int = 0,
-    should_stop: Callable[[], bool] | None = None,
-    pause: Callable[[], None] = lambda: time.sleep(0),
-) -> DenseHead:
+def refit(head: DenseHead, features: np.ndarray, labels: np.ndarray, **options: Any) -> DenseHead:
     """``head`` fine-tuned on ``features`` (N, ...) with integer ``labels``; ``head`` is left unchanged.
 
-    ``is_new`` marks the samples learned in play (weighted by ``config.new_weight``). ``pause`` is
-    called between mini-batches (the default gives other threads the interpreter lock);
-    ``should_stop`` is polled there too, and a stopped refit returns the head as it is then.
+    ``options`` are :func:`refit_embedded`'s: ``is_new`` marks the samples learned in play (weighted
+    by ``config.new_weight``); ``pause`` is called between mini-batches (the default gives other
+    threads the interpreter lock); ``should_stop`` is polled there too, and a stopped refit returns
+    the head as it is then; ``config`` and ``seed`` choose the recipe.
     """
+    config = options.get("config", DEFAULT_REFIT)
     n_frozen = frozen_layers(head, config)
     x = embed(head, features, n_frozen) if len(features) else np.zeros((0, 0), np.float32)
-    return refit_embedded(
-        head,
-        x,
-        labels,
-        n_frozen,
-        is_new=is_new,
-        config=config,
-        seed=seed,
-        should_stop=should_stop,
-        pause=pause,
-    )
+    return refit_embedded(head, x, labels, n_frozen, **options)
 
 
 def refit_embedded(

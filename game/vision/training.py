@@ -309,7 +309,7 @@ def train_head(
     y_val = labels[val_idx]
 
     trainer = _trainer(n_classes, config, seed, input_shape)
-    history = trainer.run(x_train, y_train, x_val, y_val, rng, on_epoch, should_stop)
+    history = trainer.run(_Run(x_train, y_train, x_val, y_val, rng, on_epoch, should_stop))
 
     x_eval, y_eval = (x_val, y_val) if len(val_idx) else (features.astype(np.float32), labels)
     pred = np.argmax(trainer.probabilities(x_eval), axis=1)
@@ -326,7 +326,8 @@ def train_head(
         x_all, y_all = training_set(np.arange(len(labels)))
         measured = trainer.snapshot()
         trainer.restart()
-        refit_history = trainer.run(x_all, y_all, x_all[:0], y_all[:0], rng, on_refit_epoch, should_stop)
+        refit_run = _Run(x_all, y_all, x_all[:0], y_all[:0], rng, on_refit_epoch, should_stop)
+        refit_history = trainer.run(refit_run)
         if stopped(refit_history):  # a refit cut short keeps the measured head
             trainer.restore(measured)
         else:
@@ -346,19 +347,39 @@ def train_head(
     )
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One training run: fit on the training split, report each epoch on the validation split."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    rng: np.random.Generator
+    on_epoch: EpochCallback | None
+    should_stop: StopCheck | None
+
+    def unpack(self) -> tuple[Any, ...]:
+        return (self.x_train, self.y_train, self.x_val, self.y_val, self.rng, self.on_epoch, self.should_stop)
+
+
+def _record(
+    history: list[EpochReport],
+    report: EpochReport,
+    on_epoch: EpochCallback | None,
+    should_stop: StopCheck | None,
+) -> bool:
+    """Add ``report`` to ``history`` and pass it on; False when training should stop."""
+    history.append(report)
+    if on_epoch is not None:
+        on_epoch(report)
+    return not (should_stop is not None and should_stop())
+
+
 class _Trainer(Protocol):
     """Trains one head: :meth:`run` can be called again after :meth:`restart` (the refit)."""
 
-    def run(
-        self,
-        x_train: np.ndarray,
-        y_train: np.ndarray,
-        x_val: np.ndarray,
-        y_val: np.ndarray,
-        rng: np.random.Generator,
-        on_epoch: EpochCallback | None,
-        should_stop: StopCheck | None,
-    ) -> list[EpochReport]: ...
+    def run(self, run: _Run) -> list[EpochReport]: ...
 
     def probabilities(self, x: np.ndarray) -> np.ndarray: ...
 
@@ -386,18 +407,10 @@ class _LinearTrainer:
         self.n_classes, self.config, self.seed = n_classes, config, seed
         self.fit: Any = None
 
-    def run(
-        self,
-        x_train: np.ndarray,
-        y_train: np.ndarray,
-        x_val: np.ndarray,
-        y_val: np.ndarray,
-        rng: np.random.Generator,
-        on_epoch: EpochCallback | None,
-        should_stop: StopCheck | None,
-    ) -> list[EpochReport]:
+    def run(self, run: _Run) -> list[EpochReport]:
         from game.vision.linear_head import LinearFit
 
+        x_train, y_train, x_val, y_val, _, on_epoch, should_stop = run.unpack()
         config = self.config
         self.fit = fit = LinearFit(x_train, y_train, self.n_classes, config.pooling, self.seed)
         history: list[EpochReport] = []
@@ -411,10 +424,7 @@ class _LinearTrainer:
                 val_loss = float(-np.mean(np.log(np.maximum(probs[np.arange(len(y_val)), y_val], 1e-7))))
                 val_acc = float(np.mean(np.argmax(probs, axis=1) == y_val))
             report = EpochReport(epoch, config.epochs, loss, accuracy, val_loss, val_acc)
-            history.append(report)
-            if on_epoch is not None:
-                on_epoch(report)
-            if should_stop is not None and should_stop():
+            if not _record(history, report, on_epoch, should_stop):
                 break
         return history
 
@@ -528,18 +538,10 @@ class _MlpTrainer:
 
         self.train_epoch, self.eval_step = train_epoch, eval_step
 
-    def run(
-        self,
-        x_train: np.ndarray,
-        y_train: np.ndarray,
-        x_val: np.ndarray,
-        y_val: np.ndarray,
-        rng: np.random.Generator,
-        on_epoch: EpochCallback | None,
-        should_stop: StopCheck | None,
-    ) -> list[EpochReport]:
+    def run(self, run: _Run) -> list[EpochReport]:
         import tensorflow as tf
 
+        x_train, y_train, x_val, y_val, rng, on_epoch, should_stop = run.unpack()
         config = self.config
         eye = np.eye(self.n_classes, dtype=np.float32)
         x_train_t = tf.constant(x_train)
@@ -560,10 +562,7 @@ class _MlpTrainer:
             report = EpochReport(
                 epoch, config.epochs, loss_sum / len(order), correct_sum / len(order), val_loss, val_acc
             )
-            history.append(report)
-            if on_epoch is not None:
-                on_epoch(report)
-            if should_stop is not None and should_stop():
+            if not _record(history, report, on_epoch, should_stop):
                 break
         return history
 
