@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 import pytest
+from scene_support import key, open_manager, run_frames
 
 from game.input.gesture import GestureSettings
 from game.scenes.gesture.hud import learning_line
@@ -20,7 +21,6 @@ from game.vision.learning_classifier import LearningClassifier
 from game.vision.play_learning import PlayLearning
 from game.vision.refit import DenseHead, DenseLayer
 from game.vision.variety import GateConfig
-from tests.scene_support import key, open_manager, run_frames
 
 CLASSES = ["up", "down", "left", "right"]
 
@@ -167,7 +167,7 @@ def test_drop_leaves_without_saving(scene_and_learning: tuple[GesturePlayScene, 
 def test_recalibrating_with_learned_samples_asks_first(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.scene_support import Marker
+    from scene_support import Marker
 
     _, learning = scene_and_learning
     live = LiveGesture(
