@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from game.vision.features import FEATURE_SHAPE
-from game.vision.profile_format import HEAD_ARRAYS_FILE, check_part_size
+from game.vision.profile_format import HEAD_ARRAYS_FILE, check_part_size, read_npy_header
 
 __all__ = ["HEAD_ARRAYS_FILE", "DenseArrays", "HeadArrays", "HeadArraysError", "arrays_from_keras"]
 POOLINGS = ("flatten", "avg")
@@ -175,13 +175,7 @@ def _check_unpacked_size(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             with archive.open(info) as fh:
-                version = np.lib.format.read_magic(fh)
-                if version == (1, 0):
-                    shape, _, _ = np.lib.format.read_array_header_1_0(fh)
-                elif version == (2, 0):
-                    shape, _, _ = np.lib.format.read_array_header_2_0(fh)
-                else:
-                    raise HeadArraysError(f"{info.filename} has an unknown array format {version}")
+                shape, _, _ = read_npy_header(fh, info.filename)
             total += int(np.prod(shape, dtype=np.float64))
             if total > MAX_HEAD_VALUES:
                 raise HeadArraysError(f"its arrays hold more than {MAX_HEAD_VALUES:,} numbers")

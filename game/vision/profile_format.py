@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from game.vision.features import FEATURE_SHAPE
 from game.vision.recognizer import LEGACY_RECOGNIZER, RECOGNIZERS
@@ -316,11 +316,23 @@ def sample_arrays(recognizer: str) -> dict[str, ArraySpec]:
     return {**SAMPLE_ARRAYS, "features": ArraySpec(("<f2", "<f4"), feature_shape(recognizer))}
 
 
+def read_npy_header(fh: IO[bytes], name: str) -> tuple[tuple[int, ...], bool, Any]:
+    """Shape, Fortran order and dtype from the ``.npy`` header at ``fh``'s position, without the
+    data; ValueError (naming ``name``) for a format numpy's loader would not read either."""
+    import numpy as np
+
+    version = np.lib.format.read_magic(fh)
+    if version == (1, 0):
+        return np.lib.format.read_array_header_1_0(fh)
+    if version == (2, 0):
+        return np.lib.format.read_array_header_2_0(fh)
+    raise ValueError(f"{name} has an unknown array format {version}")
+
+
 def check_npz(path: Path, arrays: Mapping[str, ArraySpec], max_rows: int) -> int:
     """The row count shared by ``arrays`` in the ``.npz`` at ``path``, read from the ``.npy``
     headers only; raises ValueError when a member is missing, compressed oddly, of another type,
     rank or size, or larger than ``max_rows`` rows. Nothing the size of an array is allocated."""
-    import numpy as np
 
     rows: int | None = None
     with zipfile.ZipFile(path) as archive:
@@ -330,13 +342,7 @@ def check_npz(path: Path, arrays: Mapping[str, ArraySpec], max_rows: int) -> int
             if info is None:
                 raise ValueError(f"it has no '{name}' array")
             with archive.open(info) as fh:
-                version = np.lib.format.read_magic(fh)
-                if version == (1, 0):
-                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
-                elif version == (2, 0):
-                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
-                else:
-                    raise ValueError(f"'{name}' has an unknown array format {version}")
+                shape, fortran, dtype = read_npy_header(fh, f"'{name}'")
                 header_len = fh.tell()
             if dtype.hasobject or dtype.str not in spec.kinds:
                 raise ValueError(f"'{name}' holds {dtype}, expected {' or '.join(spec.kinds)}")
