@@ -23,7 +23,7 @@ COMMANDS = ("play", "calibrate", "demo", "train", "evaluate", "bench", "doctor")
 
 #: Shown in ``train --help``; tests/test_cli.py checks them against training.DEFAULT
 #: (not imported here: it loads OpenCV, which the parser of every command should not wait for).
-TRAIN_DEFAULTS = {"epochs": 20, "lr": 3e-4, "hidden": 100, "batch_fraction": 0.25}
+TRAIN_DEFAULTS = {"epochs": 20, "lr": 3e-4, "hidden": 0, "batch_fraction": 0.25}
 #: The same for hand profiles (training.HAND_DEFAULT), also checked by tests/test_cli.py.
 HAND_TRAIN_DEFAULTS = {"epochs": 60, "lr": 1e-3, "hidden": 100, "batch_fraction": 0.25}
 #: game.vision.recognizer's RECOGNIZERS and DEFAULT_RECOGNIZER, written out for the same reason
@@ -33,9 +33,7 @@ DEFAULT_RECOGNIZER = "hand"
 
 
 def _add_recognizer(p: argparse.ArgumentParser, saved: bool = False) -> None:
-    default = (
-        f"the saved profile's, else {DEFAULT_RECOGNIZER}" if saved else DEFAULT_RECOGNIZER
-    )
+    default = f"the saved profile's, else {DEFAULT_RECOGNIZER}" if saved else DEFAULT_RECOGNIZER
     p.add_argument(
         "--recognizer",
         choices=RECOGNIZERS,
@@ -312,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--hidden",
         type=_head_limit("hidden_units", int),
         metavar="N",
-        help=f"hidden units {_train_default('hidden')}",
+        help=f"hidden units, 0 for none (a softmax straight on the features) {_train_default('hidden')}",
     )
     train.add_argument(
         "--batch-fraction",

@@ -50,7 +50,7 @@ MAX_CAMERA_INDEX = 1023
 LIMITS: dict[str, tuple[float, float]] = {
     "epochs": (1, 10_000),
     "learning_rate": (0.0, 1.0),  # open interval
-    "hidden_units": (1, 4096),
+    "hidden_units": (0, 4096),
     "batch_fraction": (0.0, 1.0),  # (0, 1]
     "dropout": (0.0, 1.0),  # [0, 1)
     "l2": (0.0, 10.0),

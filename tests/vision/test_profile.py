@@ -29,7 +29,8 @@ from game.vision.profile import (
 )
 from game.vision.training import DEFAULT, build_head
 
-QUICK = DEFAULT.replace(epochs=3)
+#: Quick, and with a hidden layer, so that every kind of entry of the head file is exercised.
+QUICK = DEFAULT.replace(epochs=3, hidden_units=100)
 
 
 def _profile(backbone: Backbone, split: dict[str, Any], per_class: int = 12) -> Profile:

@@ -31,7 +31,9 @@ SETTINGS: tuple[Setting, ...] = (
         "learning_rate", "learning rate", (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2), lambda v: f"{v:g}"
     ),
     Setting("epochs", "epochs", (5, 10, 15, 20, 30, 40, 60, 80, 100), lambda v: str(int(v))),
-    Setting("hidden_units", "hidden units", (10, 25, 50, 100, 200, 400), lambda v: str(int(v))),
+    Setting(
+        "hidden_units", "hidden units", (0, 10, 25, 50, 100, 200, 400), lambda v: str(int(v)) if v else "none"
+    ),
     Setting("batch_fraction", "batch fraction", (0.05, 0.1, 0.25, 0.4, 0.6, 0.8, 1.0), lambda v: f"{v:.0%}"),
 )
 
