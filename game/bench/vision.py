@@ -2,17 +2,21 @@
 
 Figures (one JSON object):
 
-* ``frame_ms_p50`` / ``frame_ms_p95``: one 640x480 BGR camera frame through the per-frame path of
-  the whole-frame recognizer exactly as play runs it (the camera's colour conversion and mirror,
-  preprocessing, LiteRT features, numpy head), batch 1, with play's thread count (``threads``);
+* ``frame_ms_p50`` / ``frame_ms_p95``: one 640x480 BGR camera frame, as a webcam source hands it
+  over (decoded, to be mirrored), through the per-frame path of the whole-frame recognizer exactly
+  as play runs it by default (learning while playing on: preprocessing from the camera's pixels
+  into the interpreter's input, LiteRT features, kept for corrections, and the head), with the
+  default recipe's head, batch 1, with play's thread count (``threads``); ``frame_ms_p50_plain``
+  the same through the plain classifier (``play --no-learn``);
 * ``backbone_fp32_ms_p50``: the float32 LiteRT backbone's invoke alone, same interpreter and
-  threads, timed in the same loop as the frames (alternating), and ``frame_to_backbone`` =
-  frame_ms_p50 / backbone_fp32_ms_p50: what the per-frame path adds on top of the network;
-  the same at the 10th percentile (``frame_ms_p10``, ``backbone_fp32_ms_p10``,
-  ``frame_to_backbone_p10``), which other processes' preemptions disturb far less on a shared
-  machine: a longer window is more likely to be interrupted, which inflates the ratio of medians;
-* ``frame_parts_ms_p50``: the same steps timed one by one in a separate loop (camera conversion,
-  preprocessing into the interpreter's input, invoke, head), to show where the frame's time goes;
+  threads, timed in the same loop as the frames (interleaved), and ``frame_to_backbone`` =
+  frame_ms_p50 / backbone_fp32_ms_p50: what the per-frame path adds on top of the network
+  (``frame_to_backbone_plain`` for the plain path); the same at the 10th percentile
+  (``frame_ms_p10``, ``backbone_fp32_ms_p10``, ``frame_to_backbone_p10``), which other processes'
+  preemptions disturb far less on a shared machine: a longer window is more likely to be
+  interrupted, which inflates the ratio of medians;
+* ``frame_parts_ms_p50``: the plain path's steps timed one by one in a separate loop
+  (preprocessing into the interpreter's input, invoke, head), to show where the frame's time goes;
 * ``predict_ms_p50``: preprocess + Keras ``Model.predict`` of backbone + head on the same frame,
   and ``speedup`` = predict_ms_p50 / frame_ms_p50 (the baseline the per-frame path replaces);
 * ``images_per_second``: features for training from image files (decode, preprocess, TensorFlow
@@ -36,7 +40,7 @@ import argparse
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,18 +95,22 @@ def _time_images_per_second(files: list[Path], extractor: Any) -> float:
     return len(images) / (time.perf_counter() - start)
 
 
+def _time_interleaved(fns: Sequence[Callable[[], object]], count: int) -> list[list[float]]:
+    """Time each of ``fns`` in turn, ``count`` rounds, so that all see the same load."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(count):
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - start)
+    return times
+
+
 def _time_alternating(
     first: Callable[[], object], second: Callable[[], object], count: int
 ) -> tuple[list[float], list[float]]:
     """Time ``first`` and ``second`` in turn, ``count`` times each, so that both see the same load."""
-    a, b = [], []
-    for _ in range(count):
-        start = time.perf_counter()
-        first()
-        middle = time.perf_counter()
-        second()
-        a.append(middle - start)
-        b.append(time.perf_counter() - middle)
+    a, b = _time_interleaved([first, second], count)
     return a, b
 
 
@@ -116,25 +124,22 @@ def _time_frames(fn: Callable[[], object], count: int) -> list[float]:
 
 
 def _time_parts(camera_bgr: np.ndarray, classifier: Any, count: int) -> dict[str, float]:
-    """Median ms of each step of the per-frame path, run in order as the path runs them."""
-    from game.vision.camera import _to_rgb as camera_to_rgb
-    from game.vision.preprocess import preprocess
+    """Median ms of each step of the plain per-frame path, run in order as the path runs them."""
+    from game.vision.preprocess import preprocess_camera
 
     runtime, config = classifier.backbone, classifier.preprocess_config
     size = config.size
-    work = np.empty((size, size, 3), np.uint8)
-    times: dict[str, list[float]] = {"camera_convert": [], "preprocess": [], "invoke": [], "head": []}
+    work = (np.empty((size, size, 3), np.uint8), np.empty((size, size, 3), np.uint8))
+    times: dict[str, list[float]] = {"preprocess": [], "invoke": [], "head": []}
     for _ in range(count):
         t0 = time.perf_counter()
-        rgb = camera_to_rgb(camera_bgr, True)
+        runtime.fill_input(lambda x: preprocess_camera(camera_bgr, True, config, out=x[0], work=work))
         t1 = time.perf_counter()
-        runtime.fill_input(lambda x, rgb=rgb: preprocess(rgb, config, out=x[0], work=work))
-        t2 = time.perf_counter()
         runtime.invoke()
-        t3 = time.perf_counter()
+        t2 = time.perf_counter()
         runtime.read_output(classifier.head.single)  # the head on the output buffer, in place
-        t4 = time.perf_counter()
-        for name, seconds in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+        t3 = time.perf_counter()
+        for name, seconds in zip(times, (t1 - t0, t2 - t1, t3 - t2), strict=True):
             times[name].append(seconds)
     return {name: round(_percentile_ms(values, 50), 3) for name, values in times.items()}
 
@@ -142,11 +147,13 @@ def _time_parts(camera_bgr: np.ndarray, classifier: Any, count: int) -> dict[str
 def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
     import keras
 
+    from game.vision.camera import Frame
     from game.vision.camera import _to_rgb as camera_to_rgb
     from game.vision.classifier import GestureClassifier
     from game.vision.features import FeatureExtractor, LiteRTBackbone, load_backbone
     from game.vision.gesture_setup import live_inference_threads
     from game.vision.images import read_rgb
+    from game.vision.learning_classifier import learning_classifier
     from game.vision.preprocess import preprocess
     from game.vision.profile import Profile
     from game.vision.training import DEFAULT, ORIGINAL_RECIPE, build_head, train_head
@@ -177,15 +184,26 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
         head = build_head(len(classes), DEFAULT, seed=0)
         profile = Profile(classes, backbone.backbone_id, backbone.weights_sha256, head=head)
         classifier = GestureClassifier(profile, runtime)
+        learning = learning_classifier(profile, runtime)
+        counter = iter(range(1 << 62))
+
+        def camera_frame() -> Frame:
+            """A frame as the webcam source hands it over: decoded BGR, mirrored on conversion."""
+            return Frame.decoded(camera_bgr, time.monotonic(), next(counter), mirror=True)
 
         def frame_path() -> None:
-            classifier.predict(camera_to_rgb(camera_bgr, True))
+            learning.predict_frame(camera_frame())
 
-        _time_alternating(frame_path, runtime.invoke, 20)
-        frame_s, backbone_s = _time_alternating(frame_path, runtime.invoke, frames)
+        def frame_path_plain() -> None:
+            classifier.predict_frame(camera_frame())
+
+        paths = [frame_path, runtime.invoke, frame_path_plain]
+        _time_interleaved(paths, 20)
+        frame_s, backbone_s, plain_s = _time_interleaved(paths, frames)
         log(
-            f"per-frame path: p50 {_percentile_ms(frame_s, 50):.2f} ms over {frames} frames of "
-            f"{camera_bgr.shape}; backbone invoke alone {_percentile_ms(backbone_s, 50):.2f} ms"
+            f"per-frame path: p50 {_percentile_ms(frame_s, 50):.2f} ms (plain "
+            f"{_percentile_ms(plain_s, 50):.2f} ms) over {frames} frames of {camera_bgr.shape}; "
+            f"backbone invoke alone {_percentile_ms(backbone_s, 50):.2f} ms"
         )
 
         parts = _time_parts(camera_bgr, classifier, frames)
@@ -226,6 +244,8 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
         "frame_ms_p95": round(_percentile_ms(frame_s, 95), 3),
         "backbone_fp32_ms_p50": round(backbone_p50, 3),
         "frame_to_backbone": round(frame_p50 / backbone_p50, 3),
+        "frame_ms_p50_plain": round(_percentile_ms(plain_s, 50), 3),
+        "frame_to_backbone_plain": round(_percentile_ms(plain_s, 50) / backbone_p50, 3),
         "frame_ms_p10": round(_percentile_ms(frame_s, 10), 3),
         "backbone_fp32_ms_p10": round(_percentile_ms(backbone_s, 10), 3),
         "frame_to_backbone_p10": round(_percentile_ms(frame_s, 10) / _percentile_ms(backbone_s, 10), 3),

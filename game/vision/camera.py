@@ -11,7 +11,6 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -29,13 +28,51 @@ class CameraError(Exception):
     """A frame source cannot be opened or stopped delivering frames; the message says which and why."""
 
 
-@dataclass(frozen=True)
 class Frame:
-    """One picture from a source: ``image`` is HxWx3 ``uint8`` RGB; ``timestamp`` is seconds (monotonic)."""
+    """One picture from a source: ``image`` is HxWx3 ``uint8`` RGB; ``timestamp`` is seconds (monotonic).
 
-    image: np.ndarray
-    timestamp: float
-    index: int
+    A source that decodes with OpenCV keeps the picture as decoded (``pixels``: BGR, not yet
+    mirrored) and makes ``image`` from it on first use, once. A consumer that needs only part of
+    the picture can start from ``pixels`` instead: the frame recognizer resizes first and converts
+    the small square (:func:`game.vision.preprocess.preprocess_camera`), which saves play a pass
+    over the whole frame; only what is drawn then pays for ``image``.
+    """
+
+    __slots__ = ("_image", "bgr", "index", "mirror", "pixels", "timestamp")
+
+    def __init__(
+        self, image: np.ndarray, timestamp: float, index: int, *, bgr: bool = False, mirror: bool = False
+    ) -> None:
+        #: The picture as the source holds it: RGB, or, with ``bgr``, BGR as decoded (``mirror``: to
+        #: be mirrored too). HxWx3 ``uint8`` either way.
+        self.pixels = image
+        self.timestamp = timestamp
+        self.index = index
+        self.bgr = bgr
+        self.mirror = mirror if bgr else False
+        self._image: np.ndarray | None = None if bgr else image
+
+    @classmethod
+    def decoded(cls, bgr: np.ndarray, timestamp: float, index: int, mirror: bool) -> Frame:
+        """A frame of a picture OpenCV decoded; 3-channel BGR stays as it is until ``image`` is read."""
+        if bgr.ndim == 3 and bgr.shape[2] == 3 and bgr.dtype == np.uint8:
+            return cls(bgr, timestamp, index, bgr=True, mirror=mirror)
+        return cls(_to_rgb(bgr, mirror), timestamp, index)
+
+    @property
+    def image(self) -> np.ndarray:
+        """The RGB picture (mirrored if the source mirrors), converted on first use.
+
+        Two threads asking at once may both convert; each gets the same pixels, and one copy is kept.
+        """
+        image = self._image
+        if image is None:
+            image = self._image = _to_rgb(self.pixels, self.mirror)
+        return image
+
+    def __repr__(self) -> str:
+        kind = "BGR" + (", mirrored" if self.mirror else "") if self.bgr else "RGB"
+        return f"Frame(index={self.index}, timestamp={self.timestamp:.3f}, {self.pixels.shape} {kind})"
 
 
 class FrameSource(ABC):
@@ -152,7 +189,7 @@ class WebcamSource(FrameSource):
         while True:
             ok, bgr = self._capture.read()
             if ok and bgr is not None:
-                frame = Frame(_to_rgb(bgr, self.mirror), time.monotonic(), self._count)
+                frame = Frame.decoded(bgr, time.monotonic(), self._count, self.mirror)
                 self._count += 1
                 return frame
             if time.monotonic() >= deadline:
@@ -199,7 +236,7 @@ class VideoFileSource(FrameSource):
             if self._next_due is not None and self._next_due > now:
                 time.sleep(self._next_due - now)
             self._next_due = max(now, self._next_due or now) + 1.0 / self.fps
-        frame = Frame(_to_rgb(bgr, self.mirror), time.monotonic(), self._count)
+        frame = Frame.decoded(bgr, time.monotonic(), self._count, self.mirror)
         self._count += 1
         return frame
 
@@ -243,7 +280,7 @@ class ImageFolderSource(FrameSource):
             if bgr is None:
                 self.skipped += 1
                 continue
-            frame = Frame(_to_rgb(bgr, self.mirror), time.monotonic(), self._count)
+            frame = Frame.decoded(bgr, time.monotonic(), self._count, self.mirror)
             self._count += 1
             return frame
         return None

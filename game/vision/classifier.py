@@ -10,6 +10,7 @@ profile's ``head.npz``, or from a Keras head already in memory).
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -17,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from game.vision.camera import Frame
 from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
 from game.vision.head_arrays import HeadArrays, HeadArraysError, arrays_from_keras
-from game.vision.preprocess import preprocess
+from game.vision.preprocess import preprocess, preprocess_camera
 from game.vision.profile import Profile, ProfileError
 from game.vision.recognizer import HAND
 from game.vision.types import IDLE_CLASS, NO_HAND, Prediction
@@ -77,6 +79,8 @@ class NumpyHead:
         self._activations = [layer.activation for layer in self.arrays.layers]
         self._pooled = np.empty(FEATURE_SHAPE[-1], dtype=np.float32)
         self._outputs = [np.empty(k.shape[0], dtype=np.float32) for k in self._kernels_t]
+        last_bias = self._biases[-1]
+        self._last_bias = None if last_bias is None else last_bias.tolist()
 
     @property
     def n_classes(self) -> int:
@@ -93,24 +97,37 @@ class NumpyHead:
             _activate(x, activation)
         return x
 
-    def single(self, features: np.ndarray) -> np.ndarray:
-        """One frame's (7, 7, 256) features (any float32 view, read in place) -> (classes,) probabilities.
+    def single(self, features: np.ndarray) -> list[float]:
+        """One frame's (7, 7, 256) features (any float32 view, read in place) -> the class probabilities.
 
-        The result is a fresh array; nothing else is allocated.
+        The last layer's few outputs are finished in plain Python: right after a backbone run has
+        pushed numpy's code out of the CPU's caches, four more numpy calls on four numbers cost
+        more (about 40 us a frame) than the arithmetic itself. Nothing but the result is allocated.
         """
         if self._pooling == "flatten":
             x = features.reshape(-1)
         else:
             x = np.mean(features.reshape(-1, FEATURE_SHAPE[-1]), axis=0, out=self._pooled)
-        for kernel_t, bias, activation, y in zip(
-            self._kernels_t, self._biases, self._activations, self._outputs, strict=True
-        ):
+        *hidden, last = zip(self._kernels_t, self._biases, self._activations, self._outputs, strict=True)
+        for kernel_t, bias, activation, y in hidden:
             np.dot(kernel_t, x, out=y)
             if bias is not None:
                 y += bias
             _activate(y, activation)
             x = y
-        return x.copy()
+        kernel_t, _, activation, y = last
+        np.dot(kernel_t, x, out=y)
+        logits = y.tolist()
+        if self._last_bias is not None:
+            logits = [v + b for v, b in zip(logits, self._last_bias, strict=True)]
+        if activation == "softmax":
+            top = max(logits)
+            exps = [math.exp(v - top) for v in logits]
+            total = sum(exps)
+            return [e / total for e in exps]
+        if activation == "relu":
+            return [max(v, 0.0) for v in logits]
+        return logits
 
 
 def check_runnable(profile: Profile, backbone: LiteRTBackbone | HandFeatureExtractor) -> None:
@@ -160,39 +177,57 @@ class GestureClassifier:
                 f"the profile preprocesses to {size}x{size}, the backbone takes {self._frames.input_shape}"
             )
         self._work = np.empty((size, size, 3), dtype=np.uint8)
+        self._work_rgb = np.empty((size, size, 3), dtype=np.uint8)
 
-    def _fill(self, image_rgb: np.ndarray) -> Callable[[np.ndarray], object]:
-        """Writes the preprocessed frame straight into the interpreter's input."""
-        return lambda x: preprocess(image_rgb, self.preprocess_config, out=x[0], work=self._work)
+    def _fill(self, frame: Frame) -> Callable[[np.ndarray], object]:
+        """Writes the preprocessed frame straight into the interpreter's input; a camera frame is
+        read as decoded (BGR, not yet mirrored), so only the resized square is converted."""
+        config = self.preprocess_config
+        if frame.bgr:
+            work = (self._work, self._work_rgb)
+            return lambda x: preprocess_camera(frame.pixels, frame.mirror, config, out=x[0], work=work)
+        image = frame.image
+        return lambda x: preprocess(image, config, out=x[0], work=self._work)
 
     def probabilities(self, image_rgb: np.ndarray) -> np.ndarray:
         """Class probabilities (in ``classes`` order) for one RGB ``uint8`` frame (all 0 for no hand)."""
-        return self._probabilities(image_rgb)[0]
+        return np.asarray(self._probabilities(Frame(image_rgb, 0.0, 0))[0], dtype=np.float32)
 
-    def _probabilities(self, image_rgb: np.ndarray) -> tuple[np.ndarray, HandResult | None]:
+    def _probabilities(self, frame: Frame) -> tuple[list[float], HandResult | None]:
         if self._hands is not None:
-            vector, hand = self._hands.frame(image_rgb)
+            vector, hand = self._hands.frame(frame.image)
             if vector is None:
-                return np.zeros(len(self.classes), dtype=np.float32), hand
+                return [0.0] * len(self.classes), hand
             return self.head.single(vector), hand
         assert self._frames is not None
-        return self._frames.run(self._fill(image_rgb), self.head.single), None
+        return self._frames.run(self._fill(frame), self.head.single), None
 
     def features(self, image_rgb: np.ndarray) -> np.ndarray:
-        """The (7, 7, 256) features this path computes for a frame (``frame`` profiles; a copy: tests
-        compare them with training's)."""
+        """The (7, 7, 256) features this path computes for an RGB frame (``frame`` profiles; a copy:
+        tests compare them with training's)."""
+        return self.frame_features(Frame(image_rgb, 0.0, 0))
+
+    def frame_features(self, frame: Frame) -> np.ndarray:
+        """:meth:`features` of a source's frame, read as :meth:`predict_frame` reads it."""
         if self._frames is None:
             raise ProfileError("a hand profile's features come from the hand stage, not MobileNet")
-        return self._frames.run(self._fill(image_rgb), lambda f: f[0].copy())
+        return self._frames.run(self._fill(frame), lambda f: f[0].copy())
 
     def predict(self, image_rgb: np.ndarray, timestamp: float | None = None) -> Prediction:
-        """The prediction for one frame; ``timestamp`` defaults to now (monotonic seconds).
+        """The prediction for one RGB frame; ``timestamp`` defaults to now (monotonic seconds).
 
         With no hand in the frame: ``top`` is :data:`NO_HAND`, every probability 0 (the idle
         class, if the profile has one, 1) and ``confidence`` 0, so it never steers.
         """
+        return self._predict(Frame(image_rgb, 0.0, 0), timestamp)
+
+    def predict_frame(self, frame: Frame) -> Prediction:
+        """:meth:`predict` for a source's frame, stamped with its capture time: what play runs."""
+        return self._predict(frame, frame.timestamp)
+
+    def _predict(self, frame: Frame, timestamp: float | None) -> Prediction:
         start = time.perf_counter()
-        probs, hand = self._probabilities(image_rgb)
+        probs, hand = self._probabilities(frame)
         stamp = time.monotonic() if timestamp is None else timestamp
         if hand is not None and not hand.found:
             named = {name: 0.0 for name in self.classes}
@@ -200,10 +235,10 @@ class GestureClassifier:
                 named[IDLE_CLASS] = 1.0
             latency_ms = (time.perf_counter() - start) * 1000.0
             return Prediction(named, NO_HAND, 0.0, stamp, latency_ms, hand)
-        best = int(np.argmax(probs))
+        best = max(range(len(probs)), key=probs.__getitem__)
         latency_ms = (time.perf_counter() - start) * 1000.0
         return Prediction(
-            probs={name: float(p) for name, p in zip(self.classes, probs, strict=True)},
+            probs=dict(zip(self.classes, probs, strict=True)),
             top=self.classes[best],
             confidence=float(probs[best]),
             timestamp=stamp,

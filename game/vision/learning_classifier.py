@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from game.vision.classifier import IDLE_CLASS, NO_HAND, GestureClassifier
+from game.vision.camera import Frame
+from game.vision.classifier import IDLE_CLASS, NO_HAND, GestureClassifier, NumpyHead
 from game.vision.features import LiteRTBackbone
 from game.vision.hand_features import HandFeatureExtractor
 from game.vision.profile import Profile, ProfileError
@@ -44,50 +45,70 @@ class LearnedPrediction:
 
 
 class LearningClassifier:
-    """``features`` turns an RGB frame into one feature row; ``head`` maps rows to probabilities.
+    """``features`` turns an RGB frame into one feature row (``frame_features``, when given, a
+    source's frame as decoded); ``head`` maps rows to probabilities.
 
     Use ``predict`` from one thread (the backbone's); ``set_head`` from any.
     """
 
     def __init__(
-        self, features: FeatureFn, classes: Sequence[str], head: DenseHead, *, hands: HandFn | None = None
+        self,
+        features: FeatureFn,
+        classes: Sequence[str],
+        head: DenseHead,
+        *,
+        hands: HandFn | None = None,
+        frame_features: Callable[[Frame], np.ndarray] | None = None,
     ) -> None:
         if head.n_classes != len(classes):
             raise ProfileError(f"the head predicts {head.n_classes} classes but there are {len(classes)}")
         self._features = features
         self._hands = hands
+        #: Features of a source's frame read as decoded (the frame recognizer's play path), if given.
+        self._frame_features = frame_features
         self.classes = list(classes)
-        self._head = head
+        #: The head and its per-frame evaluator, swapped together as one reference.
+        self._heads = (head, NumpyHead(head.to_arrays()))
         #: Heads swapped in so far (the panel and tests read it).
         self.swaps = 0
 
     @property
     def head(self) -> DenseHead:
-        return self._head
+        return self._heads[0]
 
     def set_head(self, head: DenseHead) -> None:
         if head.n_classes != len(self.classes):
             raise ValueError(f"the new head predicts {head.n_classes} classes, not {len(self.classes)}")
-        self._head = head
+        self._heads = (head, NumpyHead(head.to_arrays()))
         self.swaps += 1
 
     def predict(self, image_rgb: np.ndarray, timestamp: float | None = None) -> LearnedPrediction:
+        """The prediction for one RGB frame, with its features; ``timestamp`` defaults to now."""
+        return self._predict(Frame(image_rgb, 0.0, 0), timestamp)
+
+    def predict_frame(self, frame: Frame) -> LearnedPrediction:
+        """:meth:`predict` for a source's frame, stamped with its capture time: what play runs."""
+        return self._predict(frame, frame.timestamp)
+
+    def _predict(self, frame: Frame, timestamp: float | None) -> LearnedPrediction:
         start = time.perf_counter()
         hand = None
         if self._hands is not None:
-            features, hand = self._hands(image_rgb)
+            features, hand = self._hands(frame.image)
+        elif self._frame_features is not None:
+            features = self._frame_features(frame)
         else:
-            features = self._features(image_rgb)
+            features = self._features(frame.image)
         stamp = time.monotonic() if timestamp is None else timestamp
         if features is None:  # no hand: never steers (the idle class, if any, is certain)
             probs_none = {name: float(name == IDLE_CLASS) for name in self.classes}
             latency = (time.perf_counter() - start) * 1000.0
             return LearnedPrediction(probs_none, NO_HAND, 0.0, stamp, latency, None, hand)
-        head = self._head  # read once: the whole frame uses one head
-        probs = head(features[None])[0]
-        best = int(np.argmax(probs))
+        _, head = self._heads  # read once: the whole frame uses one head
+        probs = head.single(features)
+        best = max(range(len(probs)), key=probs.__getitem__)
         return LearnedPrediction(
-            probs={name: float(p) for name, p in zip(self.classes, probs, strict=True)},
+            probs=dict(zip(self.classes, probs, strict=True)),
             top=self.classes[best],
             confidence=float(probs[best]),
             timestamp=stamp,
@@ -112,4 +133,4 @@ def learning_classifier(
         raise ProfileError(f"this head cannot learn while playing: {exc}") from None
     if isinstance(backbone, HandFeatureExtractor):
         return LearningClassifier(plain.features, plain.classes, head, hands=backbone.frame)
-    return LearningClassifier(plain.features, plain.classes, head)
+    return LearningClassifier(plain.features, plain.classes, head, frame_features=plain.frame_features)

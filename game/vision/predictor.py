@@ -267,7 +267,7 @@ class Predictor:
                 return
             started = time.monotonic()
             try:
-                result = self._classifier.predict(frame.image, frame.timestamp)
+                result = self._classifier.predict_frame(frame)
             except Exception as exc:  # surfaced through ``error``; the game keeps running on keys
                 self.error = exc
                 self._failed_message = f"gesture recognition failed: {exc}"

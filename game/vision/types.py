@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 if TYPE_CHECKING:
+    from game.vision.camera import Frame
     from game.vision.hands import HandResult
 
 #: The four steering classes, named like ``core.types.Direction`` members (lower case).
@@ -96,6 +95,6 @@ class Prediction:
 
 
 class FrameClassifier(Protocol):
-    """Preprocessing plus inference for one RGB frame (``game.vision.classifier.GestureClassifier``)."""
+    """Preprocessing plus inference for one frame of a source (``classifier.GestureClassifier``)."""
 
-    def predict(self, image: np.ndarray, timestamp: float) -> ScoredPrediction: ...
+    def predict_frame(self, frame: Frame) -> ScoredPrediction: ...

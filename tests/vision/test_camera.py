@@ -11,6 +11,7 @@ import pytest
 
 from game.vision.camera import (
     CameraError,
+    Frame,
     ImageFolderSource,
     VideoFileSource,
     WebcamSource,
@@ -102,3 +103,37 @@ def test_conversion_equals_a_colour_conversion_then_a_flip(shape: tuple[int, ...
         expected = cv2.flip(expected, 1)
     got = _to_rgb(bgr, mirror)
     assert got.shape == (*shape[:2], 3) and np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("shape", [(480, 640, 3), (4, 6), (4, 6, 4)])
+@pytest.mark.parametrize("mirror", [True, False])
+def test_a_decoded_frame_converts_once_when_its_image_is_first_read(
+    shape: tuple[int, ...], mirror: bool
+) -> None:
+    bgr = np.random.default_rng(1).integers(0, 256, size=shape, dtype=np.uint8)
+    frame = Frame.decoded(bgr, 1.5, 3, mirror)
+    if len(shape) == 3 and shape[2] == 3:
+        # Kept as decoded: play's frame recognizer reads these pixels and never needs ``image``.
+        assert frame.bgr and frame.pixels is bgr and frame.mirror is mirror
+    else:  # grey or BGRA: converted at once, as before
+        assert not frame.bgr
+    image = frame.image
+    assert np.array_equal(image, _to_rgb(bgr, mirror))
+    assert frame.image is image  # once
+    assert (frame.timestamp, frame.index) == (1.5, 3)
+
+
+def test_an_rgb_frame_is_its_own_image() -> None:
+    rgb = np.zeros((4, 6, 3), np.uint8)
+    frame = Frame(rgb, 0.0, 0, mirror=True)  # mirror applies to decoded pictures only
+    assert frame.image is rgb and frame.pixels is rgb and not frame.bgr and not frame.mirror
+
+
+def test_sources_keep_camera_frames_as_decoded(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(
+        cv2.imencode(".png", np.full((8, 8, 3), (10, 20, 30), np.uint8))[1].tobytes()
+    )
+    with ImageFolderSource(tmp_path, mirror=True) as source:
+        frame = source.read()
+    assert frame is not None and frame.bgr and frame.mirror
+    assert tuple(frame.image[0, 0]) == (30, 20, 10)

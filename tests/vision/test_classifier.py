@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from game.vision.camera import Frame
 from game.vision.classifier import GestureClassifier, NumpyHead
 from game.vision.features import Backbone, FeatureExtractor, LiteRTBackbone
 from game.vision.images import LabelledImages
@@ -81,6 +82,12 @@ def test_per_frame_path_gives_the_features_training_computes(
     for frame, reference in zip(frames, training, strict=True):
         live = classifier.features(frame)
         assert np.abs(live - reference).max() < 1e-3 * np.abs(reference).max(), frame.shape
+        # And as play reads a webcam's frame: BGR as decoded, mirrored in the conversion.
+        camera = Frame.decoded(
+            cv2.cvtColor(np.ascontiguousarray(frame[:, ::-1]), cv2.COLOR_RGB2BGR), 0.0, 0, True
+        )
+        assert np.array_equal(camera.image, frame)
+        assert np.array_equal(classifier.frame_features(camera), live)
     # Guard: the comparison can fail; other frames give clearly other features.
     assert np.abs(training[0] - training[1]).max() > 0.1 * np.abs(training[0]).max()
 

@@ -33,9 +33,9 @@ class SlowClassifier:
     delay: float
     seen: list[int] = field(default_factory=list)
 
-    def predict(self, image: np.ndarray, timestamp: float) -> FakeResult:
+    def predict_frame(self, frame: Frame) -> FakeResult:
         time.sleep(self.delay)
-        self.seen.append(int(image[0, 0, 0]))
+        self.seen.append(int(frame.image[0, 0, 0]))
         return FakeResult({"up": 1.0}, "up", 1.0)
 
 
@@ -202,7 +202,7 @@ def test_end_of_a_finite_source_processes_the_last_frame_and_reports_ended() -> 
 
 def test_a_failing_classifier_stops_the_predictor_with_its_message() -> None:
     class Broken:
-        def predict(self, image: np.ndarray, timestamp: float) -> FakeResult:
+        def predict_frame(self, frame: Frame) -> FakeResult:
             raise ValueError("head expects 4 classes")
 
     predictor = Predictor(CountingSource(interval=0.001), Broken()).start()

@@ -12,7 +12,10 @@ from game.vision.preprocess import (
     center_square,
     preprocess,
     preprocess_batch,
+    preprocess_camera,
+    resize_camera_square,
     resize_square,
+    scale_pixels,
     thumbnail,
 )
 
@@ -128,3 +131,45 @@ def test_writes_into_given_buffers_without_allocating_new_ones() -> None:
     assert preprocess(frame, out=out, work=work) is out
     assert np.array_equal(out, preprocess(frame))
     assert np.array_equal(work, resize_square(frame))
+
+
+@pytest.mark.parametrize(
+    ("h", "w"), [(480, 640), (481, 641), (720, 1280), (1080, 1920), (100, 100), (200, 300), (240, 320)]
+)
+@pytest.mark.parametrize("mirror", [True, False])
+@pytest.mark.parametrize(
+    "config",
+    [
+        PreprocessConfig(),
+        PreprocessConfig(resize=Resize.AREA_THEN_LINEAR.value),
+        PreprocessConfig(crop="none"),
+        PreprocessConfig(size=48),
+    ],
+    ids=["area", "area_then_linear", "squash", "size48"],
+)
+def test_a_camera_frame_preprocessed_as_decoded_equals_converting_it_first(
+    h: int, w: int, mirror: bool, config: PreprocessConfig
+) -> None:
+    # Play cuts and resizes the camera's BGR picture and converts only the small square; training
+    # and evaluation see the converted (RGB, mirrored) frame. The numbers must be the same.
+    bgr = cv2.resize(_frame(h // 8 + 1, w // 8 + 1, seed=h + w), (w, h), interpolation=cv2.INTER_CUBIC)
+    bgr[:, : w // 3] //= 2  # left and right differ, so a missed mirror shows
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    rgb = np.ascontiguousarray(rgb[:, ::-1]) if mirror else rgb
+    expected = preprocess(rgb, config)
+    size = config.size
+    work = (np.empty((size, size, 3), np.uint8), np.empty((size, size, 3), np.uint8))
+    out = np.full((size, size, 3), 7.0, np.float32)
+    got = preprocess_camera(bgr, mirror, config, out=out, work=work)
+    assert got is out
+    assert np.array_equal(got, expected)
+    assert np.array_equal(resize_camera_square(bgr, mirror, config), resize_square(rgb, config))
+    # Guard: the other orientation gives other numbers.
+    assert not np.array_equal(preprocess_camera(bgr, not mirror, config), expected)
+
+
+def test_scaling_is_one_table_look_up_with_the_same_values() -> None:
+    pixels = np.arange(256, dtype=np.uint8).repeat(3).reshape(16, 16, 3)
+    expected = pixels * np.float32(1.0 / 127.5) - np.float32(1.0)
+    assert np.array_equal(scale_pixels(pixels), expected)
+    assert np.array_equal(scale_pixels(pixels[::-1]), expected[::-1])  # a view that is not contiguous

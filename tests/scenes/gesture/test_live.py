@@ -41,7 +41,7 @@ class CountingSource(FrameSource):
 
 
 class LeftClassifier:
-    def predict(self, image: np.ndarray, timestamp: float) -> FakeResult:
+    def predict_frame(self, frame: Frame) -> FakeResult:
         return FakeResult({"up": 0.05, "left": 0.95}, "left", 0.95)
 
 
