@@ -57,6 +57,10 @@ class SceneManager:
     def current(self) -> Scene | None:
         return self._stack[-1] if self._stack else None
 
+    def is_bottom(self, scene: Scene) -> bool:
+        """True when ``scene`` has nothing under it, so popping it ends the program."""
+        return bool(self._stack) and self._stack[0] is scene
+
     def push(self, scene: Scene) -> None:
         scene.manager = self
         self._stack.append(scene)

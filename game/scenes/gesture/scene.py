@@ -60,6 +60,10 @@ class GesturePlayScene(PlayScene):
         self.notice = ""
         self._notice_left = 0.0
 
+    def enter(self) -> None:
+        super().enter()
+        self.live.hud.quits = self.quits
+
     def exit(self) -> None:
         super().exit()
         self.live.close()
