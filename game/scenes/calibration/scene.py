@@ -461,7 +461,10 @@ class CalibrationScene(Scene):
         self.saved_path = self.options.profile_dir
         if saved.result is not None:
             self.result = saved.result
-            self.trained_counts = {name: self.book.count(name) for name in saved.result.classes}
+            # A head updated in play shows the figures of the training before the samples learned
+            # there: as for samples recorded since, the panel says "new samples: T retrains".
+            trained = {name: self.book.count(name) for name in saved.result.classes}
+            self.trained_counts = {} if saved.updated_in_play else trained
             self.mode = Mode.RESULTS
             try:
                 self.classifier = make_classifier(self.backbone.backbone, saved.result, saved.profile)
