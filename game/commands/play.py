@@ -39,10 +39,9 @@ def build_controls(options: PlayOptions, profile: Path) -> Controls:
     if options.keyboard:
         return Controls(hint="Keyboard only (--keyboard).")
     if not has_trained_profile(profile):
-        return Controls(
-            hint="No gesture profile yet: choose Calibrate on the title screen to teach "
-            "the game your hand signs."
-        )
+        # ``play`` started from the command line has no title screen to point at.
+        how = "choose Calibrate on the title screen" if options.title else "run gesture-pacman calibrate"
+        return Controls(hint=f"No gesture profile yet: {how} to teach the game your hand signs.")
     return Controls()
 
 

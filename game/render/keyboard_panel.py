@@ -16,9 +16,11 @@ CONTROLS = (
     ("Arrows / WASD", "steer"),
     ("P / Esc", "pause"),
     ("M", "sound on/off"),
-    ("Q", "back to title"),
+    ("Q", "back to title"),  # "quit" when there is no title screen (``set_quits``)
     ("Enter", "new game (after game over)"),
 )
+
+QUIT_KEY = "Q"
 
 #: The hint is wrapped at this many characters a line.
 HINT_CHARS = 24
@@ -40,9 +42,14 @@ class KeyboardHelpPanel:
         self._title = title
         self._controls = tuple(controls)
         self._muted = False
+        self._quits = False
 
     def set_muted(self, muted: bool) -> None:
         self._muted = muted
+
+    def set_quits(self, quits: bool) -> None:
+        """Q ends the program (the game was started without the title screen): say "quit"."""
+        self._quits = quits
 
     def update(self, dt: float) -> None:
         pass
@@ -93,6 +100,8 @@ class KeyboardHelpPanel:
             blit_text(surface, "CONTROLS", 6 * scale, TEXT_CYAN, (x, y))
             y += 12 * scale
         for keys, action in self._controls:
+            if keys == QUIT_KEY and self._quits:
+                action = "quit"
             blit_text(surface, keys, 5 * scale, PANEL_TEXT, (x, y))
             y += 8 * scale
             blit_text(surface, action, 5 * scale, PANEL_DIM, (x + 6 * scale, y))

@@ -252,13 +252,15 @@ class Button:
 
     ``handle_event`` returns True on a completed click (press and release inside). ``held`` is
     True while the mouse button is down over it, for hold-to-record. When disabled, ``reason``
-    is drawn under the label so the player learns what is missing instead of clicking blindly.
+    is drawn under the label so the player learns what is missing instead of clicking blindly, in
+    ``reason_color``: the error colour unless the reason is only a wait (something still loading).
     """
 
     rect: pygame.Rect
     label: str
     enabled: bool = True
     reason: str = ""
+    reason_color: Color = BAD
     active: bool = False  # drawn as pressed, e.g. while its keyboard shortcut is held
     hovered: bool = field(default=False, init=False)
     held: bool = field(default=False, init=False)
@@ -300,6 +302,7 @@ class Button:
             label_pos = (self.rect.centerx, self.rect.centery - gap // 2)
             blit_with_font(surface, font, label, ink, label_pos, "midbottom")
             reason = fit_text(small_font, self.reason, self.rect.width - 6)
-            blit_with_font(surface, small_font, reason, BAD, (self.rect.centerx, label_pos[1]), "midtop")
+            reason_pos = (self.rect.centerx, label_pos[1])
+            blit_with_font(surface, small_font, reason, self.reason_color, reason_pos, "midtop")
         else:
             blit_with_font(surface, font, label, ink, self.rect.center, "center")

@@ -1,6 +1,7 @@
 """Scene lifecycle and the scene stack that runs the window's main loop.
 
-A scene has enter / handle_event / update(dt) / draw(surface) / exit. Drawing never changes
+A scene has enter / handle_event / update(dt) / draw(surface) / exit, and a say in whether the
+window's close button closes the window at once (``close_requested``). Drawing never changes
 game state. The manager owns the window surface; scenes draw onto it at its real pixel size
 and read ``manager.scale`` for the integer scale the player chose.
 """
@@ -23,6 +24,12 @@ class Scene:
 
     def exit(self) -> None:
         """Called when the scene is popped or replaced; release cameras, threads and sounds here."""
+
+    def close_requested(self) -> bool:
+        """The window's close button was pressed while this scene is on top: True closes the window
+        now; a scene that must ask something first (unsaved work) returns False, asks, and later
+        calls ``manager.quit`` itself."""
+        return True
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """One pygame event (keys, mouse, window)."""
@@ -49,6 +56,10 @@ class SceneManager:
     @property
     def current(self) -> Scene | None:
         return self._stack[-1] if self._stack else None
+
+    def is_bottom(self, scene: Scene) -> bool:
+        """True when ``scene`` has nothing under it, so popping it ends the program."""
+        return bool(self._stack) and self._stack[0] is scene
 
     def push(self, scene: Scene) -> None:
         scene.manager = self
@@ -77,10 +88,12 @@ class SceneManager:
         """Handle pending events, update and draw the top scene once, and flip the display."""
         start = time.perf_counter()
         for event in pygame.event.get():
-            if event.type == pygame.QUIT:
-                self.quit()
-                return
             scene = self.current
+            if event.type == pygame.QUIT:
+                if scene is None or scene.close_requested():
+                    self.quit()
+                    return
+                continue
             if scene is not None:
                 scene.handle_event(event)
         scene = self.current

@@ -7,7 +7,11 @@ request buffered, so "no direction" means "keep going".
 
 The world does not advance while the game is paused (P / Esc), while the side panel gives a
 ``pause_reason`` (e.g. the camera is lost) or while it is ``waiting`` (the gesture model is
-loading); the keyboard keeps working meanwhile. While the player has paused, the panel is not
+loading); the keyboard keeps working meanwhile.
+
+Q leaves the game: back to the title screen when the game was opened from it, else (``play`` or
+``calibrate`` started from the command line, nothing under the game) the program ends; the panels
+name the one Q does (``quits``, set on ``enter``). While the player has paused, the panel is not
 updated either: it keeps showing the moment of the pause, so its picture, bars and held direction
 agree with each other and with the frozen maze.
 """
@@ -71,10 +75,15 @@ class PlayScene(Scene):
         self.steps = 0
         self.last_events: list[Event] = []
         self._jingle_pending = True
+        #: Q ends the program (nothing under this scene) rather than going back to the title.
+        self.quits = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def enter(self) -> None:
+        self.quits = self.manager.is_bottom(self)
+        if self._help is not None:
+            self._help.set_quits(self.quits)
         if self.audio is None:
             self.audio = Audio()
         if self.high_score is None:

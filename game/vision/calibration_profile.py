@@ -5,6 +5,11 @@ classifier.
 The profile stores labels by class index; the scene keeps samples per class name. The last
 training's figures (per-class accuracy, confusion matrix, loss and accuracy per epoch) go into the
 profile's metrics so that reopening calibration shows the results the head was saved with.
+
+A head updated while playing is saved as ``head.npz`` only (the game does not import Keras); its
+arrays are turned back into a Keras head here, so that calibration still shows the trained head
+(and saving from calibration writes ``head.keras`` again). Its figures are those of the training
+before the play corrections: ``SavedCalibration.updated_in_play`` says so.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import numpy as np
 from game.vision.classifier import GestureClassifier
 from game.vision.features import LiteRTBackbone
 from game.vision.hand_features import HandFeatureExtractor
+from game.vision.head_arrays import HeadArrays
 from game.vision.profile import (
     THUMBNAIL_SIZE,
     Profile,
@@ -28,7 +34,7 @@ from game.vision.profile import (
     load_profile,
     save_profile,
 )
-from game.vision.recognizer import FRAME, HAND
+from game.vision.recognizer import FRAME, HAND, feature_shape
 from game.vision.samples import SampleBook
 from game.vision.training import EpochReport, HeadConfig, TrainResult
 from game.vision.types import ALL_CLASSES
@@ -53,6 +59,9 @@ class SavedCalibration:
     config: HeadConfig | None = None
     result: TrainResult | None = None
     profile: Profile | None = None
+    #: The head was updated while playing (saved as head.npz only): the result's figures are
+    #: those of the training before, and the samples learned in play are new to them.
+    updated_in_play: bool = False
 
 
 def _metrics(result: TrainResult) -> dict[str, Any]:
@@ -147,6 +156,33 @@ def save_calibration(
         raise ProfileError(f"cannot write {folder} ({exc.strerror or exc})") from exc
 
 
+def keras_from_arrays(arrays: HeadArrays, input_shape: tuple[int, ...]) -> Any:
+    """A Keras head that computes what ``arrays`` does (pooling, then its dense layers)."""
+    import keras
+
+    inputs = keras.Input(shape=input_shape, name="features")
+    pooled = (
+        keras.layers.GlobalAveragePooling2D()(inputs)
+        if arrays.pooling == "avg"
+        else keras.layers.Flatten()(inputs)
+    )
+    x, dense_layers = pooled, []
+    for i, layer in enumerate(arrays.layers):
+        last = i == len(arrays.layers) - 1
+        dense = keras.layers.Dense(
+            layer.kernel.shape[1],
+            activation=layer.activation,
+            use_bias=layer.bias is not None,
+            name="probs" if last else f"dense_{i}",
+        )
+        x = dense(x)
+        dense_layers.append((dense, layer))
+    model = keras.Model(inputs, x, name="gesture_head")
+    for dense, layer in dense_layers:
+        dense.set_weights([layer.kernel] if layer.bias is None else [layer.kernel, layer.bias])
+    return model
+
+
 def _result_from(profile: Profile) -> TrainResult | None:
     if profile.head is None:
         return None
@@ -183,7 +219,12 @@ def load_calibration(folder: Path) -> SavedCalibration | None:
     if find_profile(folder) is None and not Path(folder).exists():
         return None
     profile = load_profile(folder)
-    saved = SavedCalibration(classes=list(profile.classes), config=profile.head_config, profile=profile)
+    saved = SavedCalibration(
+        classes=list(profile.classes),
+        config=profile.head_config,
+        profile=profile,
+        updated_in_play=profile.head is None and profile.head_arrays is not None,
+    )
     for index, name in enumerate(profile.classes):
         if name not in ALL_CLASSES:
             continue  # a profile trained from images with other class names: nothing to show here
@@ -191,6 +232,10 @@ def load_calibration(folder: Path) -> SavedCalibration | None:
         feats = [np.asarray(f, dtype=np.float32) for f in profile.samples.features[mask]]
         thumbs = list(profile.samples.thumbnails[mask])
         saved.samples[name] = (feats, thumbs)
+    if saved.updated_in_play and profile.head_arrays is not None:
+        # head.npz only: the Keras head that calibration shows, tests live and saves again.
+        profile.head = keras_from_arrays(profile.head_arrays, feature_shape(profile.recognizer))
+        profile.head_arrays = None  # the Keras head is the one that counts (Profile.numpy_head)
     saved.result = _result_from(profile)
     return saved
 

@@ -205,7 +205,8 @@ def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Pat
     and save the profile atomically (a crash leaves the previous one); raises ``ProfileError``.
 
     The head is saved as ``head.npz`` only (no TensorFlow in the game); the profile's Keras head,
-    which no longer matches it, is not kept: the next training writes both again.
+    which no longer matches it, is not kept: calibration rebuilds it from ``head.npz``
+    (``game.vision.calibration_profile``) and the next save or training writes both again.
     """
     from game.vision.profile import ProfileError, load_profile, save_profile
     from game.vision.recognizer import feature_shape

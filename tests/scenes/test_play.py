@@ -240,3 +240,21 @@ def test_the_game_keeps_its_high_score_in_the_models_directory_given_by_models(
     scene.exit()
     assert load_high_score(chosen / "highscore.json") == 9000
     assert not (other / "highscore.json").exists()
+
+
+@pytest.mark.parametrize("title", [False, True])
+def test_the_no_profile_hint_points_at_the_title_screen_only_when_there_is_one(
+    tmp_path: Path, title: bool
+) -> None:
+    from dataclasses import replace
+
+    from game.cli import build_parser
+    from game.commands.options import PlayOptions
+    from game.commands.play import build_controls
+
+    args = build_parser().parse_args(["play", "--models", str(tmp_path), "--profile", str(tmp_path / "none")])
+    options = replace(PlayOptions.from_args(args), title=title)
+    hint = build_controls(options, options.source.profile_dir).hint
+    assert hint is not None and hint.startswith("No gesture profile yet")
+    assert ("title screen" in hint) is title
+    assert ("gesture-pacman calibrate" in hint) is not title

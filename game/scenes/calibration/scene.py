@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pygame
 
+from game.render import palette
 from game.render.widgets import Button
 from game.scenes.base import Scene
 from game.scenes.calibration.buttons import Buttons
@@ -162,6 +163,13 @@ class CalibrationScene(Scene):
             more = f" (and {others} more class{'es' if others > 1 else ''})" if others else ""
             return missing[0] + more
         return ""
+
+    @property
+    def train_waiting(self) -> bool:
+        """Train waits for something under way (the recognizer loading, a training running): not an
+        error, so its reason is shown in the normal colour."""
+        training = self.job is not None and self.job.state is JobState.RUNNING
+        return training or self.backbone.state is LoadState.LOADING
 
     def variety_of(self, label: str) -> Variety:
         """How varied ``label``'s samples are (the meter on its panel; recomputed only on change)."""
@@ -327,7 +335,8 @@ class CalibrationScene(Scene):
     def _train(self) -> None:
         reason = self.train_reason
         if reason:
-            self.flash_message(f"Cannot train yet: {reason}", FlashKind.ERROR)
+            kind = FlashKind.INFO if self.train_waiting else FlashKind.ERROR
+            self.flash_message(f"Cannot train yet: {reason}", kind)
             return
         self._stop_recording()
         features, labels, classes = self.book.arrays()
@@ -452,7 +461,10 @@ class CalibrationScene(Scene):
         self.saved_path = self.options.profile_dir
         if saved.result is not None:
             self.result = saved.result
-            self.trained_counts = {name: self.book.count(name) for name in saved.result.classes}
+            # A head updated in play shows the figures of the training before the samples learned
+            # there: as for samples recorded since, the panel says "new samples: T retrains".
+            trained = {name: self.book.count(name) for name in saved.result.classes}
+            self.trained_counts = {} if saved.updated_in_play else trained
             self.mode = Mode.RESULTS
             try:
                 self.classifier = make_classifier(self.backbone.backbone, saved.result, saved.profile)
@@ -468,6 +480,7 @@ class CalibrationScene(Scene):
         reason = self.train_reason
         buttons.train.enabled = not reason
         buttons.train.reason = "" if training else reason
+        buttons.train.reason_color = palette.TEXT_DIM if self.train_waiting else palette.BAD
         buttons.train.label = "Training…" if training else "Train  [T]"
         buttons.save.enabled = self.book.total() > 0 or self.result is not None
         buttons.save.reason = "" if buttons.save.enabled else "no samples yet"

@@ -112,6 +112,8 @@ class GestureHud:
         self._camera_seen = False
         #: The player chose to play on with the keyboard while the camera is lost.
         self._keyboard_while_lost = False
+        #: Q ends the program (no title screen under the game); the play scene sets it.
+        self.quits = False
 
     # -- SidePanel -------------------------------------------------------------------------
 
@@ -148,6 +150,7 @@ class GestureHud:
             can_recalibrate=self._on_recalibrate is not None,
             elapsed=self._elapsed,
             learning=learning_line(self._learning() if self._learning is not None else None),
+            quits=self.quits,
         )
 
     def handle_event(self, event: pygame.event.Event) -> bool:

@@ -51,6 +51,8 @@ class HudReading:
     elapsed: float
     #: The line about learning while playing ("learned 12 corrections") and its colour, if any.
     learning: tuple[str, palette.Color] | None = None
+    #: Q ends the program (no title screen under the game) rather than going back to the title.
+    quits: bool = False
 
     @property
     def camera_running(self) -> bool:
@@ -221,7 +223,7 @@ class GestureHudView:
         self, surface: pygame.Surface, r: HudReading, font: pygame.font.Font, rect: pygame.Rect, scale: int
     ) -> None:
         # This panel replaces the keyboard help, so it repeats the keys that still matter.
-        lines = ["Arrows override   P pause   Q title"]
+        lines = [f"Arrows override   P pause   Q {'quit' if r.quits else 'title'}"]
         keys = ["C  recalibrate"] if r.can_recalibrate else []
         if r.learning is not None:
             keys.append("L  learning on/off")

@@ -4,8 +4,11 @@
 side panel; it adds ownership (the camera is released when the scene is left) and learning
 while playing: when the keyboard steers, the newest camera frame becomes a sample of that
 direction (``game.vision.play_learning``), a refitted head is swapped in between frames, and L
-turns learning off and on. Leaving (Q) with learned samples first asks whether to keep them
-(saved into the profile) or drop them. Pressing C pushes the calibration screen over the running
+turns learning off and on. Leaving (Q) or closing the window with learned samples first asks
+whether to keep them (saved into the profile) or drop them; Esc cancels and the game goes on.
+Closing the window a second time while asked drops them and quits, as the question says: a
+player who closes twice wants out, and nothing goes without having been asked. Pressing C pushes
+the calibration screen over the running
 game; leaving calibration (Esc) or choosing Play there lands on ``BackToGame``, which removes
 itself so the same game continues with the reloaded profile.
 """
@@ -48,16 +51,42 @@ class GesturePlayScene(PlayScene):
         if calibration is not None:
             live.attach_calibration(lambda: self.manager.push(calibration()))
 
-        #: Asking whether to keep the learned samples before leaving (Q) or recalibrating (C).
+        #: Asking whether to keep the learned samples before leaving (Q), recalibrating (C) or
+        #: closing the window (``closing``).
         self.asking = False
+        self.closing = False
         self._after_answer: Callable[[], None] = lambda: self.manager.pop()
         #: What the last keep/drop or toggle did, shown as a banner for a moment.
         self.notice = ""
         self._notice_left = 0.0
 
+    def enter(self) -> None:
+        super().enter()
+        self.live.hud.quits = self.quits
+
     def exit(self) -> None:
         super().exit()
         self.live.close()
+
+    def close_requested(self) -> bool:
+        learning = self.live.learning
+        if learning is None or not self._unsaved():
+            return True
+        if self.asking and self.closing:
+            # Closed again while the question is on screen (it says so): drop them and quit.
+            learning.drop()
+            return True
+        self._ask(self.manager.quit, closing=True)
+        return False
+
+    def _unsaved(self) -> bool:
+        learning = self.live.learning
+        return learning is not None and learning.count > 0 and not learning.settled
+
+    def _ask(self, after_answer: Callable[[], None], *, closing: bool = False) -> None:
+        self._after_answer = after_answer
+        self.asking, self.closing = True, closing
+        self.keyboard.release_all()
 
     # -- learning while playing ------------------------------------------------------------
 
@@ -90,13 +119,11 @@ class GesturePlayScene(PlayScene):
                 learning.enabled = not learning.enabled
                 self._say("Learning from the arrow keys " + ("on" if learning.enabled else "off"))
                 return
-            if event.key in (pygame.K_q, RECALIBRATE_KEY) and learning.count and not learning.settled:
+            if event.key in (pygame.K_q, RECALIBRATE_KEY) and self._unsaved():
                 # Calibration reloads the profile: unsaved samples would be lost without a word.
                 recalibrate = event.key == RECALIBRATE_KEY and self._can_recalibrate
                 if event.key == pygame.K_q or recalibrate:
-                    self._after_answer = self.live.recalibrate if recalibrate else self.manager.pop
-                    self.asking = True
-                    self.keyboard.release_all()
+                    self._ask(self.live.recalibrate if recalibrate else self.manager.pop)
                     return
         super().handle_event(event)
 
@@ -110,16 +137,16 @@ class GesturePlayScene(PlayScene):
                 learning.keep()
             except (ProfileError, OSError) as exc:
                 self._say(f"Not saved: {exc}")
-                self.asking = False
+                self.asking = self.closing = False
                 return
         elif key in DROP_KEYS:
             learning.drop()
         elif key == pygame.K_ESCAPE:
-            self.asking = False
+            self.asking = self.closing = False
             return
         else:
             return
-        self.asking = False
+        self.asking = self.closing = False
         self._after_answer()
 
     def _say(self, text: str) -> None:
@@ -133,6 +160,8 @@ class GesturePlayScene(PlayScene):
             plural = "" if learning.count == 1 else "s"
             draw_banner(surface, layout, f"Keep the {learning.count} learned sample{plural}?", PACMAN_YELLOW)
             draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=28)
+            if self.closing:
+                draw_banner(surface, layout, "Close again: drop and quit", TEXT_CYAN, row_offset=56)
         elif self._notice_left > 0:
             color = TEXT_RED if self.notice.startswith("Not saved") else TEXT_CYAN
             draw_banner(surface, layout, self.notice, color, row_offset=-28)

@@ -1,4 +1,5 @@
-"""Learning while playing in the game scene: arrow keys teach, the panel counts, Q asks keep or drop."""
+"""Learning while playing in the game scene: arrow keys teach, the panel counts, Q and closing the
+window ask keep or drop."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from scene_support import key, open_manager, run_frames
 
 from game.input.gesture import GestureSettings
+from game.scenes.base import SceneManager
 from game.scenes.gesture.hud import learning_line
 from game.scenes.gesture.live import LiveGesture
 from game.scenes.gesture.scene import GesturePlayScene
@@ -192,3 +194,80 @@ def test_recalibrating_with_learned_samples_asks_first(
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_y))
     assert kept and marker.entered == 1  # kept, then calibration opened over the game
     live.close()
+
+
+def _learn_some(manager: SceneManager, scene: GesturePlayScene, learning: PlayLearning, arrow: int) -> None:
+    """Hold ``arrow`` until two corrections are learned, then let go."""
+    scene.handle_event(key(pygame.KEYDOWN, arrow))
+    deadline = time.monotonic() + 10
+    while learning.count < 2 and time.monotonic() < deadline:
+        run_frames(manager, 1)
+        time.sleep(0.01)
+    scene.handle_event(key(pygame.KEYUP, arrow))
+    assert learning.count >= 2
+
+
+def _close_window(manager: SceneManager) -> None:
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    run_frames(manager, 1)
+
+
+def test_closing_the_window_with_learned_samples_asks_and_keep_saves(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene, learning = scene_and_learning
+    kept: list[int] = []
+    monkeypatch.setattr(learning, "keep", lambda: kept.append(learning.count) or learning.profile_dir)
+    manager = open_manager()
+    manager.push(scene)
+    _learn_some(manager, scene, learning, pygame.K_LEFT)
+    _close_window(manager)
+    assert manager.running and manager.current is scene, "the close waits for the answer"
+    assert scene.asking and scene.closing and not learning.settled
+    steps = scene.steps
+    run_frames(manager, 3)
+    assert scene.steps == steps  # the game waits meanwhile
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_y))
+    assert kept and not scene.asking
+    assert not manager.running and manager.current is None  # kept, then the window closed
+
+
+def test_closing_the_window_twice_drops_and_quits(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    scene, learning = scene_and_learning
+    manager = open_manager()
+    manager.push(scene)
+    _learn_some(manager, scene, learning, pygame.K_DOWN)
+    _close_window(manager)
+    assert scene.asking and manager.running
+    _close_window(manager)
+    assert learning.settled and not manager.running
+    assert not any(learning.profile_dir.iterdir())  # dropped: nothing written
+
+
+def test_escape_cancels_closing_and_the_game_goes_on(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    scene, learning = scene_and_learning
+    manager = open_manager()
+    manager.push(scene)
+    _learn_some(manager, scene, learning, pygame.K_UP)
+    _close_window(manager)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_ESCAPE))
+    assert not scene.asking and not scene.closing and manager.running
+    assert not learning.settled  # still unsaved: the next close asks again
+    _close_window(manager)
+    assert scene.asking and scene.closing and manager.running
+
+
+def test_closing_the_window_without_learned_samples_quits_at_once(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    scene, learning = scene_and_learning
+    manager = open_manager()
+    manager.push(scene)
+    run_frames(manager, 2)
+    assert learning.count == 0
+    _close_window(manager)
+    assert not manager.running and not scene.asking
