@@ -70,6 +70,11 @@ class Frame:
             image = self._image = _to_rgb(self.pixels, self.mirror)
         return image
 
+    @property
+    def converted(self) -> bool:
+        """Whether ``image`` exists yet (always, for a frame made from an RGB picture)."""
+        return self._image is not None
+
     def __repr__(self) -> str:
         kind = "BGR" + (", mirrored" if self.mirror else "") if self.bgr else "RGB"
         return f"Frame(index={self.index}, timestamp={self.timestamp:.3f}, {self.pixels.shape} {kind})"

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-
+from game.vision.camera import Frame
 from game.vision.corrections import Corrections, LearningSettings, save_learned
 from game.vision.learning_classifier import LearningClassifier, learning_classifier
-from game.vision.preprocess import thumbnail
+from game.vision.preprocess import PreprocessConfig, frame_square
 from game.vision.profile import THUMBNAIL_SIZE
 
 
@@ -28,7 +27,7 @@ class FramePrediction(Protocol):
     def result(self) -> object: ...
 
     @property
-    def image(self) -> np.ndarray: ...
+    def frame(self) -> Frame: ...
 
     @property
     def captured_at(self) -> float: ...
@@ -82,7 +81,7 @@ class PlayLearning:
         if features is None:
             return False
         self._last_frame = prediction.frame_index
-        thumb = thumbnail(prediction.image, THUMBNAIL_SIZE)
+        thumb = frame_square(prediction.frame, PreprocessConfig(size=THUMBNAIL_SIZE))
         return self.corrections.offer(label, features, thumb, prediction.captured_at)
 
     def update(self) -> bool:

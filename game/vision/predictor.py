@@ -58,13 +58,18 @@ class LivePrediction:
     """
 
     result: ScoredPrediction
-    #: The RGB frame the prediction was made from (the HUD shows it as the thumbnail).
-    image: np.ndarray
+    #: The frame the prediction was made from (the HUD shows it as the thumbnail).
+    frame: Frame
     frame_index: int
     captured_at: float
     #: When inference on this frame started (it may have waited for the previous one).
     started_at: float
     available_at: float
+
+    @property
+    def image(self) -> np.ndarray:
+        """The frame's RGB picture (converted on first use, by whoever draws it)."""
+        return self.frame.image
 
     @property
     def probs(self) -> Mapping[str, float]:
@@ -274,7 +279,7 @@ class Predictor:
                 self._capture.request_stop()
                 return
             available = time.monotonic()
-            live = LivePrediction(result, frame.image, frame.index, frame.timestamp, started, available)
+            live = LivePrediction(result, frame, frame.index, frame.timestamp, started, available)
             self._latest = live
             with self._cond:
                 self._processed += 1

@@ -19,10 +19,13 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    from game.vision.camera import Frame
 
 
 class Crop(str, Enum):
@@ -267,6 +270,15 @@ def preprocess_batch(
     for i, image in enumerate(images_rgb):
         preprocess(image, config, out=batch[i])
     return batch
+
+
+def frame_square(frame: Frame, config: PreprocessConfig = DEFAULT_PREPROCESS) -> np.ndarray:
+    """:func:`resize_square` of ``frame.image``, from the camera's own pixels when the frame still
+    has them as decoded (a thumbnail then costs a resize of the region, not a conversion of the
+    whole frame)."""
+    if frame.bgr:
+        return resize_camera_square(frame.pixels, frame.mirror, config)
+    return resize_square(frame.image, config)
 
 
 def thumbnail(image_rgb: np.ndarray, size: int = 48) -> np.ndarray:

@@ -117,7 +117,9 @@ def test_a_decoded_frame_converts_once_when_its_image_is_first_read(
         assert frame.bgr and frame.pixels is bgr and frame.mirror is mirror
     else:  # grey or BGRA: converted at once, as before
         assert not frame.bgr
+    assert frame.converted is not frame.bgr
     image = frame.image
+    assert frame.converted
     assert np.array_equal(image, _to_rgb(bgr, mirror))
     assert frame.image is image  # once
     assert (frame.timestamp, frame.index) == (1.5, 3)

@@ -86,8 +86,9 @@ def test_per_frame_path_gives_the_features_training_computes(
         camera = Frame.decoded(
             cv2.cvtColor(np.ascontiguousarray(frame[:, ::-1]), cv2.COLOR_RGB2BGR), 0.0, 0, True
         )
-        assert np.array_equal(camera.image, frame)
         assert np.array_equal(classifier.frame_features(camera), live)
+        assert not camera.converted  # the path never converted the whole frame
+        assert np.array_equal(camera.image, frame)
     # Guard: the comparison can fail; other frames give clearly other features.
     assert np.abs(training[0] - training[1]).max() > 0.1 * np.abs(training[0]).max()
 

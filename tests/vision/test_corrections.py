@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.vision.camera import Frame
 from game.vision.corrections import Corrections, LearningSettings
 from game.vision.refit import DenseHead, DenseLayer
 from game.vision.variety import GateConfig
@@ -107,7 +108,7 @@ def test_a_frame_without_a_hand_never_steers_and_teaches_nothing() -> None:
     class Live:
         def __init__(self, result: object, index: int) -> None:
             self.result, self.frame_index, self.captured_at = result, index, float(index)
-            self.image = np.full((48, 48, 3), 40 * index, np.uint8)
+            self.frame = Frame(np.full((48, 48, 3), 40 * index, np.uint8), float(index), index)
             self.probs: dict[str, float] = {}
 
     learning = PlayLearning(classifier, corrections, __import__("pathlib").Path("."))

@@ -20,7 +20,7 @@ from game.render import palette, widgets
 from game.render.hand_overlay import draw_hand, scaled
 from game.render.text import blit_with_font, fit_text, wrap_text
 from game.vision.predictor import LivePrediction, PredictorStats
-from game.vision.preprocess import PreprocessConfig, resize_square
+from game.vision.preprocess import PreprocessConfig, frame_square
 from game.vision.types import PredictorState
 
 # Layout in logical (arcade) pixels inside the 160-pixel panel; multiplied by the scale.
@@ -93,7 +93,7 @@ class GestureHudView:
     def _thumbnail(self, latest: LivePrediction, px: int) -> pygame.Surface:
         # Converting a frame costs a resize; do it once per prediction, not once per drawn frame.
         if self._thumb is None or self._thumb_source is not latest or self._thumb_px != px:
-            square = resize_square(latest.image, PreprocessConfig(size=px))
+            square = frame_square(latest.frame, PreprocessConfig(size=px))
             self._thumb = pygame.image.frombuffer(np.ascontiguousarray(square).tobytes(), (px, px), "RGB")
             self._thumb_source, self._thumb_px = latest, px
         return self._thumb
@@ -116,7 +116,7 @@ class GestureHudView:
             surface.blit(self._thumbnail(latest, px), box)
             hand = getattr(latest.result, "hand", None)  # hand profiles: box and skeleton
             if hand is not None:
-                h, w = latest.image.shape[:2]
+                h, w = latest.frame.pixels.shape[:2]
                 side = min(h, w)  # the thumbnail is the frame's centre square, as resize_square cuts it
                 factor = px / side
                 origin = (box.x - (w - side) // 2 * factor, box.y - (h - side) // 2 * factor)

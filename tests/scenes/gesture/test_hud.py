@@ -13,6 +13,7 @@ from game.core.types import Direction
 from game.input.gesture import GestureInput
 from game.render import palette
 from game.scenes.gesture.hud import LOW_CONFIDENCE_S, LOW_CONFIDENCE_SHARE, GestureHud
+from game.vision.camera import Frame
 from game.vision.predictor import LivePrediction, PredictorStats
 from game.vision.types import PredictorState
 
@@ -36,7 +37,7 @@ class FakeFeed:
         probs = {name: (p if name == top else (1 - p) / 4) for name in CLASSES}
         image = np.zeros((120, 160, 3), dtype=np.uint8)
         image[:] = THUMB_COLOR
-        self.prediction = LivePrediction(FakeResult(probs, top, p), image, 0, 1.0, 1.01, 1.02)
+        self.prediction = LivePrediction(FakeResult(probs, top, p), Frame(image, 1.0, 0), 0, 1.0, 1.01, 1.02)
 
     def latest(self) -> LivePrediction | None:
         return self.prediction
