@@ -101,10 +101,10 @@ ORIGINAL_RECIPE = HeadConfig()
 #: are worth more as training data). Few small steps from zero weights keep the layer from fitting
 #: the burst of frames it was shown. Against the seed's recipe on the same features it is as
 #: accurate or more (sign digits: 0.921 vs 0.907 on the standard split, 0.968 vs 0.949 on the
-#: validation protocol), trains in less time, and its 200 kB of weights cost play a few
-#: microseconds a frame where a 12,544 x 100 hidden layer (5 MB, read from memory after every
-#: backbone run) cost a fifth of the backbone's own time. docs/benchmarks.md ("Accuracy", "Issue
-#: 14") has the figures and the recipes it was chosen against.
+#: validation protocol), trains in less time, and its 200 kB of weights cost play about 0.04 ms a
+#: frame where a 12,544 x 100 hidden layer (5 MB, read from memory after every backbone run) cost
+#: 0.3 ms, a fifth of the backbone's own time. docs/benchmarks.md ("Accuracy", "Issue 14") has the
+#: figures and the recipes it was chosen against.
 DEFAULT = HeadConfig(
     epochs=20,
     learning_rate=3e-4,
@@ -117,15 +117,7 @@ DEFAULT = HeadConfig(
 
 #: The frame recognizer's default before the softmax-only head: the seed's layers (Dense 100 relu)
 #: with dropout 0.5, otherwise as :data:`DEFAULT`. Kept for comparison (``bench --suite accuracy``).
-PREVIOUS_DEFAULT = HeadConfig(
-    epochs=20,
-    learning_rate=3e-4,
-    hidden_units=100,
-    batch_fraction=0.25,
-    dropout=0.5,
-    validation_fraction=0.15,
-    refit=True,
-)
+PREVIOUS_DEFAULT = replace(DEFAULT, hidden_units=100, dropout=0.5)
 
 
 #: For the ``hand`` recognizer's landmark vectors (214 numbers, not 12,544): a hidden layer of 100
