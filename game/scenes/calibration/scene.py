@@ -6,6 +6,11 @@ class has enough samples; training runs in the background with a live chart; aft
 screen shows per-class validation accuracy, the confusion matrix and live confidence bars.
 ``S`` saves the profile (samples included) and ``P`` starts the game with it.
 
+Leaving with unsaved samples (or an unsaved trained head) asks first, whether by Esc or by the
+window's close button: the same warning, which for a close says that ``S`` saves and then quits and
+that closing again quits without saving (as gesture play's keep/drop question does). The warning
+in force is the one on screen: a second Esc or close only drops what it said it would.
+
 All slow work is off the UI thread (``game.vision.recorder``, ``game.vision.backbone_loader``,
 ``game.vision.training_job``); this module only turns input into calls on them and keeps the state
 that ``game.scenes.calibration.view`` draws.
@@ -43,7 +48,8 @@ from game.vision.variety import Variety, VarietyMeter
 
 #: Enough per class for the validation split, so accuracy and the confusion matrix mean something.
 MIN_SAMPLES = MIN_SAMPLES_FOR_VALIDATION
-#: Seconds a second Esc has to follow the first to leave with unsaved samples.
+#: Seconds a second Esc has to follow the first to leave with unsaved samples. A second window
+#: close has as long as its warning stays on screen (``FLASH_S``, the same).
 LEAVE_CONFIRM_S = 4.0
 FLASH_S = 4.0
 
@@ -105,6 +111,9 @@ class CalibrationScene(Scene):
         self._key_held: int | None = None
         self._mouse_held: str | None = None
         self._leave_until = 0.0
+        #: The unsaved-samples warning shown for a window close; while it is on screen, S saves and
+        #: quits and a second close quits without saving.
+        self._close_warning: Flash | None = None
         self._clock = clock
         self._play_factory = play_factory
         self._no_camera_play = no_camera_play
@@ -132,6 +141,15 @@ class CalibrationScene(Scene):
             self.job.cancel()
         self._stop_recording()
         self.camera.stop()
+
+    def close_requested(self) -> bool:
+        """The window's close button: at once with nothing unsaved, else the Esc warning first."""
+        self._collect_samples()  # samples the camera thread finished since the last frame count too
+        if not self.book.dirty or self._close_warned():
+            # Nothing to lose, or closed again while the warning says so: the samples are dropped.
+            return True
+        self._warn_unsaved(closing=True)
+        return False
 
     # -- state the view reads --------------------------------------------------------------
 
@@ -221,7 +239,7 @@ class CalibrationScene(Scene):
         elif key == pygame.K_t:
             self._train()
         elif key == pygame.K_s:
-            self._save()
+            self._save_pressed()
         elif key == pygame.K_p:
             self._play()
         elif key == pygame.K_o:
@@ -252,7 +270,7 @@ class CalibrationScene(Scene):
                 self._stop_recording()
         actions: list[tuple[Button, Callable[[], None]]] = [
             (buttons.train, self._train),
-            (buttons.save, self._save),
+            (buttons.save, self._save_pressed),
             (buttons.play, self._play),
             (buttons.undo, self._undo),
             (buttons.idle, self._toggle_idle),
@@ -366,6 +384,14 @@ class CalibrationScene(Scene):
         self.saved_path = path
         self.flash_message(f"Saved to {path}")
 
+    def _save_pressed(self) -> None:
+        """S or the Save button; under the close warning, a save that worked then closes the window
+        (a failed one says why and stays, its message replacing the warning)."""
+        closing = self._close_warned()
+        self._save()
+        if closing and not self.book.dirty:
+            self.manager.quit()
+
     def _play(self) -> None:
         if self.result is None:
             self.flash_message("Train first (T), then play with your gestures", FlashKind.ERROR)
@@ -391,12 +417,25 @@ class CalibrationScene(Scene):
     def _leave(self) -> None:
         now = self._clock()
         if self.book.dirty and now > self._leave_until:
-            self._leave_until = now + LEAVE_CONFIRM_S
-            self.flash_message(
-                "Unsaved samples: S saves them, Esc again leaves without saving", FlashKind.ERROR
-            )
+            self._warn_unsaved(closing=False)
             return
         self.manager.pop()
+
+    def _warn_unsaved(self, *, closing: bool) -> None:
+        """The unsaved-samples warning, for Esc or for the window's close button. Showing one
+        withdraws the other, so a second Esc or close only does what the warning on screen says."""
+        if closing:
+            text = "Unsaved samples: S saves them and quits, close again quits without saving"
+        else:
+            text = "Unsaved samples: S saves them, Esc again leaves without saving"
+        self.flash_message(text, FlashKind.ERROR)
+        self._close_warning = self.flash if closing else None
+        self._leave_until = 0.0 if closing else self._clock() + LEAVE_CONFIRM_S
+
+    def _close_warned(self) -> bool:
+        """The close warning is on screen now (not replaced by another message, not expired)."""
+        warning = self._close_warning
+        return warning is not None and self.flash is warning and self._clock() <= warning.until
 
     # -- per frame -------------------------------------------------------------------------
 

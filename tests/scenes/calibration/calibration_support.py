@@ -83,6 +83,11 @@ class Driver:
         self.key(key, down=False, mod=mod)
         self.frame()
 
+    def close_window(self) -> None:
+        """Press the window's close button (a ``QUIT`` event) and run one frame."""
+        pygame.event.post(pygame.event.Event(pygame.QUIT))
+        self.frame()
+
     def close(self) -> None:
         self.manager.quit()
 
