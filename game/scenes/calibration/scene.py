@@ -7,8 +7,9 @@ screen shows per-class validation accuracy, the confusion matrix and live confid
 ``S`` saves the profile (samples included) and ``P`` starts the game with it.
 
 Leaving with unsaved work asks first, whether by Esc or by the window's close button: unsaved
-samples (or an unsaved trained head), and frames recorded while MobileNet loads, which are not
-samples yet. It is the same warning either way, naming what would be lost; for a close it says that
+samples (or an unsaved trained head), frames recorded while MobileNet loads, which are not samples
+yet, and a training under way, which leaving stops. It is the same warning either way, naming what
+would be lost; for a close it says that
 ``S`` saves and then quits and that closing again quits without saving (as gesture play's keep/drop
 question does). The warning in force is the one on screen: a second Esc or close only drops what it
 said it would. ``S`` under the close warning quits only when the save leaves nothing unsaved.
@@ -169,9 +170,14 @@ class CalibrationScene(Scene):
         return self.camera.frames_seen > 0 and self.camera.state in (CameraState.LOST, CameraState.ENDED)
 
     @property
+    def training(self) -> bool:
+        """A training job is running (its head is lost, and the job stopped, if the scene is left)."""
+        return self.job is not None and self.job.state is JobState.RUNNING
+
+    @property
     def train_reason(self) -> str:
         """Why Train is disabled, or "" when it is enabled."""
-        if self.job is not None and self.job.state is JobState.RUNNING:
+        if self.training:
             return "training…"
         if not self.backbone.ready:
             loading = self.backbone.state is LoadState.LOADING
@@ -188,8 +194,7 @@ class CalibrationScene(Scene):
     def train_waiting(self) -> bool:
         """Train waits for something under way (the recognizer loading, a training running): not an
         error, so its reason is shown in the normal colour."""
-        training = self.job is not None and self.job.state is JobState.RUNNING
-        return training or self.backbone.state is LoadState.LOADING
+        return self.training or self.backbone.state is LoadState.LOADING
 
     @property
     def _backbone_name(self) -> str:
@@ -200,9 +205,10 @@ class CalibrationScene(Scene):
     def unsaved_work(self) -> list[str]:
         """What leaving now would lose, for the leave/close warning; empty when nothing would be.
 
-        Unsaved samples (``book.dirty``, which a new trained head sets too), and frames recorded
-        while the backbone loads: they become samples once it is loaded, so until then they are
-        not in the book. A backbone that failed will never turn them into anything.
+        Unsaved samples (``book.dirty``, which a new trained head sets too); frames recorded while
+        the backbone loads: they become samples once it is loaded, so until then they are not in
+        the book (a backbone that failed will never turn them into anything); and a training under
+        way, whose head exists only once it finishes (``exit`` stops it).
         """
         work = ["unsaved samples"] if self.book.dirty else []
         waiting = self.camera.pending if self.backbone.state is not LoadState.FAILED else 0
@@ -210,6 +216,8 @@ class CalibrationScene(Scene):
             work.append(
                 f"{waiting} frame{'s' if waiting != 1 else ''} still waiting for {self._backbone_name}"
             )
+        if self.training:
+            work.append("training in progress")
         return work
 
     def variety_of(self, label: str) -> Variety:
@@ -413,7 +421,7 @@ class CalibrationScene(Scene):
         leaves other work unsaved, which the next close asks about)."""
         closing = self._close_warned()
         self._save()
-        if closing and not self.unsaved_work:  # frames still waiting for MobileNet keep it open
+        if closing and not self.unsaved_work:  # waiting frames or a training under way keep it open
             self.manager.quit()
 
     def _play(self) -> None:
@@ -550,7 +558,7 @@ class CalibrationScene(Scene):
     # -- buttons ---------------------------------------------------------------------------
 
     def _refresh_buttons(self, buttons: Buttons) -> None:
-        training = self.job is not None and self.job.state is JobState.RUNNING
+        training = self.training
         reason = self.train_reason
         buttons.train.enabled = not reason
         buttons.train.reason = "" if training else reason
