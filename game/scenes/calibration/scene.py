@@ -6,10 +6,13 @@ class has enough samples; training runs in the background with a live chart; aft
 screen shows per-class validation accuracy, the confusion matrix and live confidence bars.
 ``S`` saves the profile (samples included) and ``P`` starts the game with it.
 
-Leaving with unsaved samples (or an unsaved trained head) asks first, whether by Esc or by the
-window's close button: the same warning, which for a close says that ``S`` saves and then quits and
-that closing again quits without saving (as gesture play's keep/drop question does). The warning
-in force is the one on screen: a second Esc or close only drops what it said it would.
+Leaving with unsaved work asks first, whether by Esc or by the window's close button: unsaved
+samples (or an unsaved trained head), frames recorded while MobileNet loads, which are not samples
+yet, and a training under way, which leaving stops. It is the same warning either way, naming what
+would be lost; for a close it says that
+``S`` saves and then quits and that closing again quits without saving (as gesture play's keep/drop
+question does). The warning in force is the one on screen: a second Esc or close only drops what it
+said it would. ``S`` under the close warning quits only when the save leaves nothing unsaved.
 
 All slow work is off the UI thread (``game.vision.recorder``, ``game.vision.backbone_loader``,
 ``game.vision.training_job``); this module only turns input into calls on them and keeps the state
@@ -145,8 +148,8 @@ class CalibrationScene(Scene):
     def close_requested(self) -> bool:
         """The window's close button: at once with nothing unsaved, else the Esc warning first."""
         self._collect_samples()  # samples the camera thread finished since the last frame count too
-        if not self.book.dirty or self._close_warned():
-            # Nothing to lose, or closed again while the warning says so: the samples are dropped.
+        if not self.unsaved_work or self._close_warned():
+            # Nothing to lose, or closed again while the warning says so: what it named is dropped.
             return True
         self._warn_unsaved(closing=True)
         return False
@@ -167,13 +170,18 @@ class CalibrationScene(Scene):
         return self.camera.frames_seen > 0 and self.camera.state in (CameraState.LOST, CameraState.ENDED)
 
     @property
+    def training(self) -> bool:
+        """A training job is running (its head is lost, and the job stopped, if the scene is left)."""
+        return self.job is not None and self.job.state is JobState.RUNNING
+
+    @property
     def train_reason(self) -> str:
         """Why Train is disabled, or "" when it is enabled."""
-        if self.job is not None and self.job.state is JobState.RUNNING:
+        if self.training:
             return "training…"
         if not self.backbone.ready:
             loading = self.backbone.state is LoadState.LOADING
-            what = "the hand finder" if self.backbone.recognizer == "hand" else "MobileNet"
+            what = self._backbone_name
             return f"{what} is still loading" if loading else f"{what} did not load"
         missing = self.book.missing()
         if missing:
@@ -186,8 +194,31 @@ class CalibrationScene(Scene):
     def train_waiting(self) -> bool:
         """Train waits for something under way (the recognizer loading, a training running): not an
         error, so its reason is shown in the normal colour."""
-        training = self.job is not None and self.job.state is JobState.RUNNING
-        return training or self.backbone.state is LoadState.LOADING
+        return self.training or self.backbone.state is LoadState.LOADING
+
+    @property
+    def _backbone_name(self) -> str:
+        """What the recorded frames wait for, as the screen names it."""
+        return "the hand finder" if self.backbone.recognizer == "hand" else "MobileNet"
+
+    @property
+    def unsaved_work(self) -> list[str]:
+        """What leaving now would lose, for the leave/close warning; empty when nothing would be.
+
+        Unsaved samples (``book.dirty``, which a new trained head sets too); frames recorded while
+        the backbone loads: they become samples once it is loaded, so until then they are not in
+        the book (a backbone that failed will never turn them into anything); and a training under
+        way, whose head exists only once it finishes (``exit`` stops it).
+        """
+        work = ["unsaved samples"] if self.book.dirty else []
+        waiting = self.camera.pending if self.backbone.state is not LoadState.FAILED else 0
+        if waiting:
+            work.append(
+                f"{waiting} frame{'s' if waiting != 1 else ''} still waiting for {self._backbone_name}"
+            )
+        if self.training:
+            work.append("training in progress")
+        return work
 
     def variety_of(self, label: str) -> Variety:
         """How varied ``label``'s samples are (the meter on its panel; recomputed only on change)."""
@@ -386,10 +417,11 @@ class CalibrationScene(Scene):
 
     def _save_pressed(self) -> None:
         """S or the Save button; under the close warning, a save that worked then closes the window
-        (a failed one says why and stays, its message replacing the warning)."""
+        (a failed one says why and stays, its message replacing the warning, as does a save that
+        leaves other work unsaved, which the next close asks about)."""
         closing = self._close_warned()
         self._save()
-        if closing and not self.book.dirty:
+        if closing and not self.unsaved_work:  # waiting frames or a training under way keep it open
             self.manager.quit()
 
     def _play(self) -> None:
@@ -416,18 +448,29 @@ class CalibrationScene(Scene):
 
     def _leave(self) -> None:
         now = self._clock()
-        if self.book.dirty and now > self._leave_until:
+        if self.unsaved_work and now > self._leave_until:
             self._warn_unsaved(closing=False)
             return
         self.manager.pop()
 
     def _warn_unsaved(self, *, closing: bool) -> None:
-        """The unsaved-samples warning, for Esc or for the window's close button. Showing one
-        withdraws the other, so a second Esc or close only does what the warning on screen says."""
-        if closing:
-            text = "Unsaved samples: S saves them and quits, close again quits without saving"
+        """The unsaved-work warning, for Esc or for the window's close button: what would be lost
+        (``unsaved_work``), what S saves, and what a second Esc or close does. Showing one withdraws
+        the other, so a second Esc or close only does what the warning on screen says."""
+        work = self.unsaved_work
+        if len(work) > 1:
+            what = ", ".join(work[:-1]) + " and " + work[-1]
         else:
-            text = "Unsaved samples: S saves them, Esc again leaves without saving"
+            what = work[0] if work else "unsaved samples"
+        if not self.book.dirty:
+            save = ""  # nothing S could save now
+        elif len(work) > 1:
+            save = "S saves the samples, "  # and no more: the rest stays unsaved, so no quitting
+        else:
+            save = "S saves them and quits, " if closing else "S saves them, "
+        again = "close again quits" if closing else "Esc again leaves"
+        unsaved = "without saving" if self.book.dirty else "anyway"
+        text = f"{what[0].upper()}{what[1:]}: {save}{again} {unsaved}"
         self.flash_message(text, FlashKind.ERROR)
         self._close_warning = self.flash if closing else None
         self._leave_until = 0.0 if closing else self._clock() + LEAVE_CONFIRM_S
@@ -515,7 +558,7 @@ class CalibrationScene(Scene):
     # -- buttons ---------------------------------------------------------------------------
 
     def _refresh_buttons(self, buttons: Buttons) -> None:
-        training = self.job is not None and self.job.state is JobState.RUNNING
+        training = self.training
         reason = self.train_reason
         buttons.train.enabled = not reason
         buttons.train.reason = "" if training else reason

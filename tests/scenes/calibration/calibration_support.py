@@ -1,18 +1,27 @@
 """Helpers for the calibration scene tests: a "webcam" that shows the hand photos of whichever
-class the test is posing, and a driver that runs the real scene frame by frame on SDL's dummy
-video driver with posted key events."""
+class the test is posing, a driver that runs the real scene frame by frame on SDL's dummy video
+driver with posted key events, and a calibration scene opened without MobileNet (and, unless a
+source is given, without a camera) on a fake clock."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pygame
+import pytest
 
 from game.render.layout import window_size
 from game.scenes.base import Scene, SceneManager
+from game.scenes.calibration.options import CalibrationOptions
+from game.scenes.calibration.scene import CalibrationScene
 from game.vision.camera import CameraError, Frame, FrameSource, ImageFolderSource
+from game.vision.profile import THUMBNAIL_SIZE
+from game.vision.recognizer import FRAME, feature_shape
 
 CLASSES = ("up", "down", "left", "right")
 
@@ -97,3 +106,54 @@ def source_that_never_opens(index: int = 0) -> Callable[[], FrameSource]:
         raise CameraError(f"Cannot open camera {index}: no such device.")
 
     return opener
+
+
+class FakeClock:
+    """The scene's clock, moved on only by the test (so a warning lasts until the test says)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Calibration:
+    """A calibration scene in a running ``Driver``, with its fake clock and profile folder."""
+
+    scene: CalibrationScene
+    driver: Driver
+    clock: FakeClock
+    profile_dir: Path
+
+    def record(self, label: str, n: int) -> None:
+        """``n`` samples of ``label``, as the camera thread hands them to the scene."""
+        rng = np.random.default_rng(n)
+        for _ in range(n):
+            features = rng.random(feature_shape(FRAME), dtype=np.float32)
+            thumb = np.zeros((THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3), np.uint8)
+            self.scene.book.add(label, features, thumb, burst_id=1)
+
+    @property
+    def open(self) -> bool:
+        return self.driver.manager.running and self.driver.manager.current is self.scene
+
+
+def open_calibration(
+    profile_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    source: Callable[[], FrameSource] | None = None,
+) -> Calibration:
+    """The real scene with MobileNet never loading (the loader thread is not started) and a stand-in
+    recognizer for saves. Without ``source`` the camera thread does not start either; with it, the
+    camera runs on ``source``, so recorded frames wait for MobileNet as they would at start-up."""
+    models = profile_dir.parent / "models"
+    options = CalibrationOptions(profile_dir=profile_dir, models=models, recognizer=FRAME)
+    clock = FakeClock()
+    scene = CalibrationScene(options, source=source or source_that_never_opens(), clock=clock)
+    if source is None:
+        monkeypatch.setattr(scene.camera, "start", lambda: scene.camera)
+    monkeypatch.setattr(scene.backbone, "start", lambda: scene.backbone)
+    scene.backbone.backbone = SimpleNamespace(backbone_id="test", weights_sha256="0" * 64)  # type: ignore[assignment]
+    return Calibration(scene, Driver(scene), clock, profile_dir)

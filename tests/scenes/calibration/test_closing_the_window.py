@@ -10,65 +10,21 @@ The scene's clock is a fake, so the warning lasts until a test moves the clock o
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pygame
 import pytest
-from calibration_support import Driver, source_that_never_opens
+from calibration_support import Calibration, open_calibration
 
 from game.scenes.calibration.modes import FlashKind
-from game.scenes.calibration.options import CalibrationOptions
-from game.scenes.calibration.scene import LEAVE_CONFIRM_S, CalibrationScene
+from game.scenes.calibration.scene import LEAVE_CONFIRM_S
 from game.vision import calibration_profile
-from game.vision.profile import THUMBNAIL_SIZE, load_profile
-from game.vision.recognizer import FRAME, feature_shape
+from game.vision.profile import load_profile
 
 ESC_WARNING = "Unsaved samples: S saves them, Esc again leaves without saving"
 CLOSE_WARNING = "Unsaved samples: S saves them and quits, close again quits without saving"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
-class Calibration:
-    scene: CalibrationScene
-    driver: Driver
-    clock: FakeClock
-    profile_dir: Path
-
-    def record(self, label: str, n: int) -> None:
-        """``n`` samples of ``label``, as the camera thread hands them to the scene."""
-        rng = np.random.default_rng(n)
-        for _ in range(n):
-            features = rng.random(feature_shape(FRAME), dtype=np.float32)
-            thumb = np.zeros((THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3), np.uint8)
-            self.scene.book.add(label, features, thumb, burst_id=1)
-
-    @property
-    def open(self) -> bool:
-        return self.driver.manager.running and self.driver.manager.current is self.scene
-
-
-def open_calibration(profile_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Calibration:
-    models = profile_dir.parent / "models"
-    options = CalibrationOptions(profile_dir=profile_dir, models=models, recognizer=FRAME)
-    clock = FakeClock()
-    scene = CalibrationScene(options, source=source_that_never_opens(), clock=clock)
-    # Neither thread starts: nothing opens a camera or loads MobileNet.
-    monkeypatch.setattr(scene.camera, "start", lambda: scene.camera)
-    monkeypatch.setattr(scene.backbone, "start", lambda: scene.backbone)
-    scene.backbone.backbone = SimpleNamespace(backbone_id="test", weights_sha256="0" * 64)  # type: ignore[assignment]
-    return Calibration(scene, Driver(scene), clock, profile_dir)
 
 
 @pytest.fixture

@@ -1,0 +1,240 @@
+"""Leaving calibration (Esc or the window's close button) warns about work that is not in the sample
+book yet, with the same warning as for unsaved samples: frames recorded while MobileNet loads, which
+become samples only once it is loaded, and a training under way. Confirming drops the frames, as
+before, and stops the training.
+
+MobileNet never loads here (its loader thread is not started); the camera thread runs on small
+noise frames, so a held key keeps frames for MobileNet exactly as at start-up. For the training
+tests the loader is marked ready instead and the real training job runs a stand-in for
+``train_head`` that trains until it is told to stop. The scene's clock is a fake, so a warning
+lasts until a test moves the clock on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pygame
+import pytest
+from calibration_support import Calibration, open_calibration
+
+from game.scenes.calibration.modes import FlashKind, Mode
+from game.scenes.calibration.scene import MIN_SAMPLES
+from game.vision import training_job
+from game.vision.backbone_loader import LoadState
+from game.vision.camera import Frame, FrameSource
+from game.vision.profile import load_profile
+from game.vision.training import HeadConfig, TrainingError, TrainResult
+from game.vision.training_job import JobState, TrainingJob
+from game.vision.types import CameraState
+
+WAIT_S = 20.0
+
+
+class NoiseSource(FrameSource):
+    """Small frames of noise, each unlike the last, half a second apart by their timestamps, so the
+    sample gate keeps every recorded one; paced a little to spare the CPU."""
+
+    description = "noise frames"
+
+    def __init__(self) -> None:
+        self._rng = np.random.default_rng(0)
+        self._count = 0
+
+    def read(self) -> Frame | None:
+        time.sleep(0.005)
+        self._count += 1
+        image = self._rng.integers(0, 256, (60, 80, 3), dtype=np.uint8)
+        return Frame(image, self._count * 0.5, self._count)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calibration]:
+    """Calibration with a camera and MobileNet still loading."""
+    source = NoiseSource()
+    opened = open_calibration(tmp_path / "profile", monkeypatch, source=lambda: source)
+    try:
+        opened.driver.until(
+            lambda: opened.scene.camera.state is CameraState.RUNNING, WAIT_S, "the first camera frame"
+        )
+        yield opened
+    finally:
+        opened.driver.close()
+
+
+def hold_until_frames_wait(calibration: Calibration, key: int = pygame.K_LEFT, n: int = 3) -> int:
+    """Hold ``key`` until at least ``n`` frames wait for MobileNet; returns how many wait."""
+    driver, scene = calibration.driver, calibration.scene
+    driver.key(key)
+    driver.until(lambda: scene.camera.pending >= n, WAIT_S, f"{n} frames kept while MobileNet loads")
+    driver.key(key, down=False)
+    driver.frames(3)
+    assert scene.recording is None
+    return scene.camera.pending
+
+
+def test_esc_warns_about_frames_waiting_for_mobilenet(loading: Calibration) -> None:
+    waiting = hold_until_frames_wait(loading)
+    assert loading.scene.book.total() == 0 and not loading.scene.book.dirty, "none is a sample yet"
+    loading.driver.tap(pygame.K_ESCAPE)
+    assert loading.open, "the first Esc only warns"
+    flash = loading.scene.flash
+    assert flash is not None and flash.kind is FlashKind.ERROR
+    assert flash.text == f"{waiting} frames still waiting for MobileNet: Esc again leaves anyway"
+    loading.driver.tap(pygame.K_ESCAPE)
+    assert loading.driver.manager.current is None, "a second Esc leaves and drops them, as before"
+    assert not loading.profile_dir.exists()
+
+
+def test_closing_warns_about_frames_waiting_for_mobilenet(loading: Calibration) -> None:
+    waiting = hold_until_frames_wait(loading)
+    loading.driver.close_window()
+    assert loading.open, "the first close only asks"
+    flash = loading.scene.flash
+    assert flash is not None and flash.kind is FlashKind.ERROR
+    assert flash.text == f"{waiting} frames still waiting for MobileNet: close again quits anyway"
+    loading.driver.close_window()
+    assert not loading.driver.manager.running, "a second close quits and drops them"
+    assert not loading.profile_dir.exists()
+
+
+def test_s_under_the_close_warning_saves_the_samples_and_stays_for_the_waiting_frames(
+    loading: Calibration,
+) -> None:
+    loading.record("up", 2)
+    waiting = hold_until_frames_wait(loading)
+    loading.driver.close_window()
+    flash = loading.scene.flash
+    assert flash is not None and flash.text == (
+        f"Unsaved samples and {waiting} frames still waiting for MobileNet: "
+        "S saves the samples, close again quits without saving"
+    )
+    loading.driver.tap(pygame.K_s)
+    assert loading.open, "the waiting frames cannot be saved yet: the window stays open"
+    assert np.bincount(load_profile(loading.profile_dir).samples.labels).tolist() == [2]
+    loading.driver.close_window()
+    assert loading.open, "the save's message replaced the warning: this close asks again"
+    flash = loading.scene.flash
+    assert flash is not None and flash.text.startswith(f"{waiting} frames still waiting for MobileNet")
+
+
+def test_frames_a_failed_mobilenet_can_never_use_are_not_warned_about(loading: Calibration) -> None:
+    hold_until_frames_wait(loading)
+    loading.scene.backbone.state = LoadState.FAILED
+    loading.driver.tap(pygame.K_ESCAPE)
+    assert loading.driver.manager.current is None, "nothing that could be kept: Esc leaves at once"
+
+
+class EndlessTraining:
+    """Stands in for ``train_head``: trains until ``should_stop`` says to stop, then returns what a
+    stopped training returns (a result without figures). ``stopped`` is set when it was told to."""
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.stopped = threading.Event()
+
+    def __call__(
+        self,
+        features: np.ndarray,
+        labels: np.ndarray,
+        classes: Sequence[str],
+        config: HeadConfig,
+        *,
+        should_stop: Any,
+        **_: Any,
+    ) -> TrainResult:
+        self.started.set()
+        deadline = time.monotonic() + WAIT_S
+        while not should_stop():
+            if time.monotonic() > deadline:
+                raise TrainingError("never told to stop")
+            time.sleep(0.005)
+        self.stopped.set()
+        return TrainResult(None, list(classes), [], None, {}, [], 0.0, config)
+
+
+@pytest.fixture
+def training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Calibration, EndlessTraining]]:
+    """Calibration with MobileNet ready (no camera) and enough samples saved to train."""
+    train = EndlessTraining()
+    monkeypatch.setattr(training_job, "train_head", train)
+    monkeypatch.setattr(training_job, "import_tensorflow", lambda: None)
+    opened = open_calibration(tmp_path / "profile", monkeypatch)
+    try:
+        opened.scene.backbone.state = LoadState.READY
+        for label in ("up", "down", "left", "right"):
+            opened.record(label, MIN_SAMPLES)
+        opened.driver.tap(pygame.K_s)
+        assert not opened.scene.book.dirty, "saved: only the training is at stake"
+        yield opened, train
+    finally:
+        opened.driver.close()
+
+
+def start_training(calibration: Calibration, train: EndlessTraining) -> TrainingJob:
+    calibration.driver.tap(pygame.K_t)
+    job = calibration.scene.job
+    assert job is not None and calibration.scene.mode is Mode.TRAINING
+    assert train.started.wait(WAIT_S) and job.state is JobState.RUNNING
+    return job
+
+
+def test_esc_while_training_warns_and_a_second_esc_stops_the_training(
+    training: tuple[Calibration, EndlessTraining],
+) -> None:
+    calibration, train = training
+    job = start_training(calibration, train)
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.open, "the first Esc only warns"
+    flash = calibration.scene.flash
+    assert flash is not None and flash.kind is FlashKind.ERROR
+    assert flash.text == "Training in progress: Esc again leaves anyway"
+    assert job.state is JobState.RUNNING and not train.stopped.is_set(), "the warning stops nothing"
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.driver.manager.current is None, "a second Esc leaves"
+    assert job.join(WAIT_S) and train.stopped.is_set(), "and the training was told to stop"
+    assert job.state is JobState.CANCELLED
+
+
+def test_closing_while_training_warns_and_a_second_close_stops_the_training(
+    training: tuple[Calibration, EndlessTraining],
+) -> None:
+    calibration, train = training
+    job = start_training(calibration, train)
+    calibration.driver.close_window()
+    assert calibration.open, "the first close only asks"
+    flash = calibration.scene.flash
+    assert flash is not None and flash.text == "Training in progress: close again quits anyway"
+    calibration.driver.close_window()
+    assert not calibration.driver.manager.running, "a second close quits"
+    assert job.join(WAIT_S) and job.state is JobState.CANCELLED and train.stopped.is_set()
+
+
+def test_s_under_the_close_warning_while_training_saves_and_stays(
+    training: tuple[Calibration, EndlessTraining],
+) -> None:
+    calibration, train = training
+    job = start_training(calibration, train)
+    calibration.record("up", 2)
+    calibration.driver.close_window()
+    flash = calibration.scene.flash
+    assert flash is not None and flash.text == (
+        "Unsaved samples and training in progress: S saves the samples, close again quits without saving"
+    )
+    calibration.driver.tap(pygame.K_s)
+    assert calibration.open and not calibration.scene.book.dirty, "saved, and the training goes on"
+    assert job.state is JobState.RUNNING
+    calibration.driver.close_window()
+    assert calibration.open, "the next close asks about the training"
+    flash = calibration.scene.flash
+    assert flash is not None and flash.text == "Training in progress: close again quits anyway"
