@@ -40,6 +40,11 @@ os.environ["KERAS_HOME"] = str(KERAS_HOME)
 os.environ["GESTURE_PACMAN_MODELS"] = str(_session_dir / "models")
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session's Keras cache and models directory go when the run ends (about 3 MB a run)."""
+    shutil.rmtree(_session_dir, ignore_errors=True)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that need ../shared (through the ``shared_dir`` fixture) are marked ``shared``."""
     for item in items:
