@@ -12,14 +12,30 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 MODELS_ENV = "GESTURE_PACMAN_MODELS"
 REPO_ROOT = Path(__file__).resolve().parents[1]
-ASSETS_DIR = REPO_ROOT / "assets"
+#: Where an installed wheel puts the read-only files that a checkout keeps beside ``game/``
+#: (``pyproject.toml``'s data files: the maze, the shipped model files and their notices).
+INSTALLED_DATA = Path(sys.prefix) / "share" / "gesture-pacman"
 DEFAULT_PROFILE_NAME = "default"
+
+
+def _in_checkout() -> bool:
+    return (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "game").is_dir()
+
+
+def shipped_dir(name: str) -> Path:
+    """The folder holding the read-only files shipped under ``name`` (``assets`` or ``models``):
+    the checkout's own, or the installed copy when the package runs from a wheel."""
+    return REPO_ROOT / name if _in_checkout() else INSTALLED_DATA / name
+
+
+ASSETS_DIR = shipped_dir("assets")
 
 
 def _resolve(path: str | os.PathLike[str]) -> Path:
@@ -32,9 +48,7 @@ def _resolve(path: str | os.PathLike[str]) -> Path:
 
 
 def _checkout_models_dir() -> Path | None:
-    if (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "game").is_dir():
-        return REPO_ROOT / "models"
-    return None
+    return REPO_ROOT / "models" if _in_checkout() else None
 
 
 def models_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:

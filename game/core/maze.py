@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from dataclasses import dataclass
 from enum import Enum
@@ -9,7 +10,14 @@ from pathlib import Path
 
 from game.core.types import Direction, Tile
 
-ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
+#: ``assets/`` of the source checkout, else where a wheel install puts it (``game.config``'s rule,
+#: written out here because the rules import nothing of the game's outside ``core``).
+_CHECKOUT_ASSETS = Path(__file__).resolve().parents[2] / "assets"
+ASSETS_DIR = (
+    _CHECKOUT_ASSETS
+    if (_CHECKOUT_ASSETS.parent / "pyproject.toml").is_file()
+    else Path(sys.prefix) / "share" / "gesture-pacman" / "assets"
+)
 DEFAULT_MAZE_PATH = ASSETS_DIR / "maze.txt"
 
 

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from game.config import REPO_ROOT, backbones_dir
+from game.config import backbones_dir, shipped_dir
 from game.files import write_bytes
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess_batch
 
@@ -42,7 +42,7 @@ BACKBONE_NAME = f"mobilenet_v1_{ALPHA}_{INPUT_SIZE}/{CUT_LAYER}"
 #: The copy of the weights shipped in the source checkout's ``models/`` (Apache-2.0; see the
 #: notice in ``models/README.md``), used when Keras's cache lacks the file, so that the first run
 #: needs no network.
-SHIPPED_WEIGHTS = REPO_ROOT / "models" / WEIGHTS_FILE
+SHIPPED_WEIGHTS = shipped_dir("models") / WEIGHTS_FILE
 WEIGHTS_URL = f"https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/{WEIGHTS_FILE}"
 
 

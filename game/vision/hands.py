@@ -33,12 +33,12 @@ from typing import Any
 import cv2
 import numpy as np
 
-from game.config import REPO_ROOT
+from game.config import shipped_dir
 
 PALM_MODEL_FILE = "palm_detection_full.tflite"
 LANDMARK_MODEL_FILE = "hand_landmark_lite.tflite"
 #: Where the two models ship: ``models/`` of the source tree (they are tracked by git there).
-SHIPPED_MODELS_DIR = REPO_ROOT / "models"
+SHIPPED_MODELS_DIR = shipped_dir("models")
 
 DETECTOR_SIZE = 192
 LANDMARK_SIZE = 224
