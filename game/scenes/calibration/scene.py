@@ -7,9 +7,9 @@ screen shows per-class validation accuracy, the confusion matrix and live confid
 ``S`` saves the profile (samples included) and ``P`` starts the game with it.
 
 Leaving with unsaved work asks first, whether by Esc or by the window's close button: unsaved
-samples (or an unsaved trained head), frames recorded while MobileNet loads, which are not samples
-yet, and a training under way, which leaving stops. It is the same warning either way, naming what
-would be lost; for a close it says that
+samples (or an unsaved trained head), frames recorded while the recognizer loads, which are not
+samples yet, and a training under way, which leaving stops. It is the same warning either way,
+naming what would be lost; for a close it says that
 ``S`` saves and then quits and that closing again quits without saving (as gesture play's keep/drop
 question does). The warning in force is the one on screen: a second Esc or close only drops what it
 said it would. ``S`` under the close warning quits only when the save leaves nothing unsaved.
@@ -326,7 +326,9 @@ class CalibrationScene(Scene):
             self.flash_message(failed, FlashKind.ERROR)
             return
         if not self.backbone.ready:
-            self.flash_message("Recording: these frames become samples as soon as MobileNet is loaded")
+            self.flash_message(
+                f"Recording: these frames become samples as soon as {self._backbone_name} is loaded"
+            )
         if self.camera.state is not CameraState.RUNNING:
             self.flash_message("No camera picture: cannot record right now", FlashKind.ERROR)
             return
@@ -351,7 +353,7 @@ class CalibrationScene(Scene):
     def _undo(self) -> None:
         self._stop_recording()
         waiting = self.camera.last_pending_burst()
-        if waiting is not None:  # the newest burst is still waiting for MobileNet: it goes first
+        if waiting is not None:  # the newest burst still waits for the recognizer: it goes first
             label, burst_id = waiting
             n = self.camera.discard_pending(burst_id=burst_id)
             self.flash_message(f"Removed the last {n} {label} frames")

@@ -144,12 +144,16 @@ def open_calibration(
     profile_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
     source: Callable[[], FrameSource] | None = None,
+    *,
+    recognizer: str = FRAME,
 ) -> Calibration:
     """The real scene with MobileNet never loading (the loader thread is not started) and a stand-in
     recognizer for saves. Without ``source`` the camera thread does not start either; with it, the
-    camera runs on ``source``, so recorded frames wait for MobileNet as they would at start-up."""
+    camera runs on ``source``, so recorded frames wait for MobileNet as they would at start-up.
+    ``recognizer`` is the one the scene is for (its name is what the screen says the frames wait
+    for)."""
     models = profile_dir.parent / "models"
-    options = CalibrationOptions(profile_dir=profile_dir, models=models, recognizer=FRAME)
+    options = CalibrationOptions(profile_dir=profile_dir, models=models, recognizer=recognizer)
     clock = FakeClock()
     scene = CalibrationScene(options, source=source or source_that_never_opens(), clock=clock)
     if source is None:

@@ -29,6 +29,7 @@ from game.vision import training_job
 from game.vision.backbone_loader import LoadState
 from game.vision.camera import Frame, FrameSource
 from game.vision.profile import load_profile
+from game.vision.recognizer import FRAME, HAND
 from game.vision.training import HeadConfig, TrainingError, TrainResult
 from game.vision.training_job import JobState, TrainingJob
 from game.vision.types import CameraState
@@ -56,15 +57,25 @@ class NoiseSource(FrameSource):
         pass
 
 
-@pytest.fixture
-def loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calibration]:
-    """Calibration with a camera and MobileNet still loading."""
+def open_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recognizer: str = FRAME) -> Calibration:
+    """Calibration with a camera and ``recognizer`` still loading, once the first frame is in."""
     source = NoiseSource()
-    opened = open_calibration(tmp_path / "profile", monkeypatch, source=lambda: source)
+    opened = open_calibration(tmp_path / "profile", monkeypatch, source=lambda: source, recognizer=recognizer)
     try:
         opened.driver.until(
             lambda: opened.scene.camera.state is CameraState.RUNNING, WAIT_S, "the first camera frame"
         )
+    except BaseException:
+        opened.driver.close()
+        raise
+    return opened
+
+
+@pytest.fixture
+def loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calibration]:
+    """Calibration with a camera and MobileNet still loading."""
+    opened = open_loading(tmp_path, monkeypatch)
+    try:
         yield opened
     finally:
         opened.driver.close()
@@ -131,6 +142,23 @@ def test_frames_a_failed_mobilenet_can_never_use_are_not_warned_about(loading: C
     loading.scene.backbone.state = LoadState.FAILED
     loading.driver.tap(pygame.K_ESCAPE)
     assert loading.driver.manager.current is None, "nothing that could be kept: Esc leaves at once"
+
+
+@pytest.mark.parametrize(("recognizer", "name"), [(FRAME, "MobileNet"), (HAND, "the hand finder")])
+def test_recording_while_loading_names_the_recognizer_it_waits_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recognizer: str, name: str
+) -> None:
+    calibration = open_loading(tmp_path, monkeypatch, recognizer)
+    try:
+        calibration.driver.key(pygame.K_LEFT)
+        calibration.driver.frame()
+        flash = calibration.scene.flash
+        assert flash is not None and flash.kind is FlashKind.INFO
+        assert flash.text == f"Recording: these frames become samples as soon as {name} is loaded"
+        calibration.driver.key(pygame.K_LEFT, down=False)
+        calibration.driver.frame()
+    finally:
+        calibration.driver.close()
 
 
 class EndlessTraining:
