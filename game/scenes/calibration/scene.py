@@ -512,6 +512,13 @@ class CalibrationScene(Scene):
     _has_features = False
 
     def _training_finished(self, job: TrainingJob) -> None:
+        """Take over a finished job's head. A stopped job's is not taken: its run was cut short
+        (the job keeps what the run returned), so the head from before, if any, stays."""
+        if job.state is JobState.CANCELLED:
+            self.mode = Mode.RESULTS if self.result is not None else Mode.RECORD
+            kept = ": the head from before is kept" if self.result is not None else ""
+            self.flash_message(f"Training stopped{kept}")
+            return
         if job.state is JobState.FAILED or job.result is None:
             self.mode = Mode.RESULTS if self.result is not None else Mode.RECORD
             self.flash_message(job.message or "training failed", FlashKind.ERROR)

@@ -1,7 +1,8 @@
 """Leaving calibration (Esc or the window's close button) warns about work that is not in the sample
 book yet, with the same warning as for unsaved samples: frames recorded while MobileNet loads, which
 become samples only once it is loaded, and a training under way. Confirming drops the frames, as
-before, and stops the training.
+before, and stops the training. A training stopped while the scene stays does not count as a
+trained head.
 
 MobileNet never loads here (its loader thread is not started); the camera thread runs on small
 noise frames, so a held key keeps frames for MobileNet exactly as at start-up. For the training
@@ -69,6 +70,13 @@ def open_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recognizer: st
         opened.driver.close()
         raise
     return opened
+
+
+def head_from_before(classes: Sequence[str] = ("up", "down", "left", "right")) -> TrainResult:
+    """A head the scene already has (trained or loaded), without a model: saving it writes its
+    (empty) figures, and gesture play is a stand-in that never reads it."""
+    confusion = [[0] * len(classes) for _ in classes]
+    return TrainResult(None, list(classes), [], None, {}, confusion, 0.0, HeadConfig())
 
 
 @pytest.fixture
@@ -266,3 +274,23 @@ def test_s_under_the_close_warning_while_training_saves_and_stays(
     assert calibration.open, "the next close asks about the training"
     flash = calibration.scene.flash
     assert flash is not None and flash.text == "Training in progress: close again quits anyway"
+
+
+@pytest.mark.parametrize("head_before", [False, True])
+def test_a_training_stopped_while_the_scene_stays_is_not_a_trained_head(
+    training: tuple[Calibration, EndlessTraining], head_before: bool
+) -> None:
+    calibration, train = training
+    scene = calibration.scene
+    before = head_from_before() if head_before else None
+    scene.result = before
+    job = start_training(calibration, train)
+    job.cancel()
+    assert job.join(WAIT_S) and job.state is JobState.CANCELLED
+    assert job.result is not None, "the job keeps what the stopped run returned"
+    calibration.driver.frames(2)
+    assert scene.result is before and scene.classifier is None, "the stopped run is not taken"
+    assert not scene.book.dirty, "nothing new to save"
+    assert scene.mode is (Mode.RESULTS if head_before else Mode.RECORD)
+    flash = scene.flash
+    assert flash is not None and flash.text.startswith("Training stopped")
