@@ -1,8 +1,8 @@
-"""Leaving calibration (Esc or the window's close button) warns about work that is not in the sample
-book yet, with the same warning as for unsaved samples: frames recorded while MobileNet loads, which
-become samples only once it is loaded, and a training under way. Confirming drops the frames, as
-before, and stops the training. A training stopped while the scene stays does not count as a
-trained head.
+"""Leaving calibration (Esc, the window's close button, or P for gesture play) warns about work that
+is not in the sample book yet, with the same warning as for unsaved samples: frames recorded while
+MobileNet loads, which become samples only once it is loaded, and a training under way. Confirming
+drops the frames, as before, and stops the training; P saves the samples first, as it always has.
+A training stopped while the scene stays does not count as a trained head.
 
 MobileNet never loads here (its loader thread is not started); the camera thread runs on small
 noise frames, so a held key keeps frames for MobileNet exactly as at start-up. For the training
@@ -24,8 +24,9 @@ import pygame
 import pytest
 from calibration_support import Calibration, open_calibration
 
+from game.scenes.base import Scene
 from game.scenes.calibration.modes import FlashKind, Mode
-from game.scenes.calibration.scene import MIN_SAMPLES
+from game.scenes.calibration.scene import FLASH_S, MIN_SAMPLES
 from game.vision import training_job
 from game.vision.backbone_loader import LoadState
 from game.vision.camera import Frame, FrameSource
@@ -58,10 +59,30 @@ class NoiseSource(FrameSource):
         pass
 
 
-def open_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recognizer: str = FRAME) -> Calibration:
+class GesturePlay(Scene):
+    """Stands in for gesture play: the scene P hands over to, and the profile folders it got."""
+
+    def __init__(self) -> None:
+        self.handed_over: list[Path] = []
+
+    def __call__(self, profile_dir: Path) -> Scene:
+        self.handed_over.append(profile_dir)
+        return self
+
+
+@pytest.fixture
+def play() -> GesturePlay:
+    return GesturePlay()
+
+
+def open_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recognizer: str = FRAME, play: GesturePlay | None = None
+) -> Calibration:
     """Calibration with a camera and ``recognizer`` still loading, once the first frame is in."""
     source = NoiseSource()
-    opened = open_calibration(tmp_path / "profile", monkeypatch, source=lambda: source, recognizer=recognizer)
+    opened = open_calibration(
+        tmp_path / "profile", monkeypatch, source=lambda: source, recognizer=recognizer, play_factory=play
+    )
     try:
         opened.driver.until(
             lambda: opened.scene.camera.state is CameraState.RUNNING, WAIT_S, "the first camera frame"
@@ -80,9 +101,9 @@ def head_from_before(classes: Sequence[str] = ("up", "down", "left", "right")) -
 
 
 @pytest.fixture
-def loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calibration]:
+def loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, play: GesturePlay) -> Iterator[Calibration]:
     """Calibration with a camera and MobileNet still loading."""
-    opened = open_loading(tmp_path, monkeypatch)
+    opened = open_loading(tmp_path, monkeypatch, play=play)
     try:
         yield opened
     finally:
@@ -152,6 +173,26 @@ def test_frames_a_failed_mobilenet_can_never_use_are_not_warned_about(loading: C
     assert loading.driver.manager.current is None, "nothing that could be kept: Esc leaves at once"
 
 
+def test_p_with_frames_waiting_saves_then_warns_and_a_second_p_plays(
+    loading: Calibration, play: GesturePlay
+) -> None:
+    # A head to play with while frames still wait (in play, only for the moments between the
+    # recognizer becoming ready and the camera thread turning what it kept into samples).
+    loading.scene.result = head_from_before()
+    loading.record("up", 2)
+    waiting = hold_until_frames_wait(loading)
+    loading.driver.tap(pygame.K_p)
+    assert loading.open and not play.handed_over, "the first P only warns"
+    assert not loading.scene.book.dirty, "P saved the samples, as it always has"
+    assert np.bincount(load_profile(loading.profile_dir).samples.labels).tolist() == [2]
+    flash = loading.scene.flash
+    assert flash is not None and flash.kind is FlashKind.ERROR
+    assert flash.text == f"{waiting} frames still waiting for MobileNet: P again plays with the saved head"
+    loading.driver.tap(pygame.K_p)
+    assert play.handed_over == [loading.profile_dir], "a second P plays"
+    assert loading.driver.manager.current is play
+
+
 @pytest.mark.parametrize(("recognizer", "name"), [(FRAME, "MobileNet"), (HAND, "the hand finder")])
 def test_recording_while_loading_names_the_recognizer_it_waits_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recognizer: str, name: str
@@ -199,13 +240,14 @@ class EndlessTraining:
 
 @pytest.fixture
 def training(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, play: GesturePlay
 ) -> Iterator[tuple[Calibration, EndlessTraining]]:
-    """Calibration with MobileNet ready (no camera) and enough samples saved to train."""
+    """Calibration with MobileNet ready (no camera) and enough samples saved to train; P hands
+    over to ``play``."""
     train = EndlessTraining()
     monkeypatch.setattr(training_job, "train_head", train)
     monkeypatch.setattr(training_job, "import_tensorflow", lambda: None)
-    opened = open_calibration(tmp_path / "profile", monkeypatch)
+    opened = open_calibration(tmp_path / "profile", monkeypatch, play_factory=play)
     try:
         opened.scene.backbone.state = LoadState.READY
         for label in ("up", "down", "left", "right"):
@@ -274,6 +316,77 @@ def test_s_under_the_close_warning_while_training_saves_and_stays(
     assert calibration.open, "the next close asks about the training"
     flash = calibration.scene.flash
     assert flash is not None and flash.text == "Training in progress: close again quits anyway"
+
+
+def test_p_while_training_saves_warns_and_a_second_p_plays_stopping_the_training(
+    training: tuple[Calibration, EndlessTraining], play: GesturePlay
+) -> None:
+    calibration, train = training
+    calibration.scene.result = head_from_before()  # the head from before, which play would use
+    job = start_training(calibration, train)
+    calibration.record("up", 2)
+    calibration.driver.tap(pygame.K_p)
+    assert calibration.open and not play.handed_over, "the first P only warns"
+    flash = calibration.scene.flash
+    assert flash is not None and flash.kind is FlashKind.ERROR
+    assert flash.text == "Training in progress: P again plays with the saved head"
+    assert not calibration.scene.book.dirty, "P saved the samples, as it always has"
+    assert np.bincount(load_profile(calibration.profile_dir).samples.labels).tolist() == [
+        MIN_SAMPLES + 2,
+        MIN_SAMPLES,
+        MIN_SAMPLES,
+        MIN_SAMPLES,
+    ]
+    assert job.state is JobState.RUNNING and not train.stopped.is_set(), "the warning stops nothing"
+    calibration.driver.tap(pygame.K_p)
+    assert play.handed_over == [calibration.profile_dir], "a second P plays"
+    assert calibration.driver.manager.current is play
+    assert job.join(WAIT_S) and job.state is JobState.CANCELLED and train.stopped.is_set()
+
+
+def test_p_with_nothing_under_way_plays_at_once(
+    training: tuple[Calibration, EndlessTraining], play: GesturePlay
+) -> None:
+    calibration, _ = training
+    calibration.scene.result = head_from_before()
+    calibration.driver.tap(pygame.K_p)
+    assert play.handed_over == [calibration.profile_dir]
+
+
+def test_esc_and_p_warnings_each_withdraw_the_other(
+    training: tuple[Calibration, EndlessTraining], play: GesturePlay
+) -> None:
+    calibration, train = training
+    calibration.scene.result = head_from_before()
+    start_training(calibration, train)
+    calibration.driver.tap(pygame.K_p)
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.open, "Esc under P's warning is not its answer: it gives Esc's warning"
+    flash = calibration.scene.flash
+    assert flash is not None and flash.text == "Training in progress: Esc again leaves anyway"
+    calibration.driver.tap(pygame.K_p)
+    assert calibration.open and not play.handed_over, "P under Esc's warning asks about playing"
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.open, "and Esc's earlier warning is no longer in force"
+    calibration.driver.tap(pygame.K_p)
+    calibration.driver.tap(pygame.K_p)
+    assert play.handed_over == [calibration.profile_dir], "a second P under its own warning plays"
+
+
+def test_the_p_warning_lasts_as_long_as_its_message(
+    training: tuple[Calibration, EndlessTraining], play: GesturePlay
+) -> None:
+    calibration, train = training
+    calibration.scene.result = head_from_before()
+    start_training(calibration, train)
+    calibration.driver.tap(pygame.K_p)
+    calibration.clock.now += FLASH_S + 0.1
+    calibration.driver.frame()
+    assert calibration.scene.flash is None
+    calibration.driver.tap(pygame.K_p)
+    assert calibration.open and not play.handed_over, "the warning was gone: this P asks again"
+    calibration.driver.tap(pygame.K_p)
+    assert play.handed_over == [calibration.profile_dir]
 
 
 @pytest.mark.parametrize("head_before", [False, True])
