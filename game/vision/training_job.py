@@ -44,6 +44,8 @@ class TrainingJob:
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self.state = JobState.RUNNING
+        #: Set when the run returns, cancelled or not: a CANCELLED job's is the head of a run cut
+        #: short, which callers should not take as a finished training.
         self.result: TrainResult | None = None
         self.message = ""
 

@@ -6,13 +6,15 @@ class has enough samples; training runs in the background with a live chart; aft
 screen shows per-class validation accuracy, the confusion matrix and live confidence bars.
 ``S`` saves the profile (samples included) and ``P`` starts the game with it.
 
-Leaving with unsaved work asks first, whether by Esc or by the window's close button: unsaved
-samples (or an unsaved trained head), frames recorded while MobileNet loads, which are not samples
-yet, and a training under way, which leaving stops. It is the same warning either way, naming what
-would be lost; for a close it says that
-``S`` saves and then quits and that closing again quits without saving (as gesture play's keep/drop
-question does). The warning in force is the one on screen: a second Esc or close only drops what it
-said it would. ``S`` under the close warning quits only when the save leaves nothing unsaved.
+Leaving with unsaved work asks first, whether by Esc, by the window's close button or by ``P``:
+unsaved samples (or an unsaved trained head), frames recorded while the recognizer loads, which are
+not samples yet, and a training under way, which leaving stops. It is the same warning every way,
+naming what would be lost; for a close it says that ``S`` saves and then quits and that closing
+again quits without saving (as gesture play's keep/drop question does). ``P`` saves the samples
+before it asks, so its warning names only what a save cannot keep, and a second ``P`` plays with
+the saved head. The warning in force is the one on screen: a second Esc, close or ``P`` only drops
+what it said it would. ``S`` under the close warning quits only when the save leaves nothing
+unsaved.
 
 All slow work is off the UI thread (``game.vision.recorder``, ``game.vision.backbone_loader``,
 ``game.vision.training_job``); this module only turns input into calls on them and keeps the state
@@ -25,6 +27,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Literal
 
 import pygame
 
@@ -66,6 +69,8 @@ CLASS_KEYS: dict[int, str] = {
 
 
 PlayFactory = Callable[[Path], Scene]
+#: What the unsaved-work warning answers: Esc (leave), the window's close button, or P (play).
+Leaving = Literal["esc", "close", "play"]
 
 
 class CalibrationScene(Scene):
@@ -117,6 +122,8 @@ class CalibrationScene(Scene):
         #: The unsaved-samples warning shown for a window close; while it is on screen, S saves and
         #: quits and a second close quits without saving.
         self._close_warning: Flash | None = None
+        #: The warning P gave about work it would drop; while it is on screen, P plays.
+        self._play_warning: Flash | None = None
         self._clock = clock
         self._play_factory = play_factory
         self._no_camera_play = no_camera_play
@@ -148,10 +155,10 @@ class CalibrationScene(Scene):
     def close_requested(self) -> bool:
         """The window's close button: at once with nothing unsaved, else the Esc warning first."""
         self._collect_samples()  # samples the camera thread finished since the last frame count too
-        if not self.unsaved_work or self._close_warned():
+        if not self.unsaved_work or self._on_screen(self._close_warning):
             # Nothing to lose, or closed again while the warning says so: what it named is dropped.
             return True
-        self._warn_unsaved(closing=True)
+        self._warn_unsaved("close")
         return False
 
     # -- state the view reads --------------------------------------------------------------
@@ -326,7 +333,9 @@ class CalibrationScene(Scene):
             self.flash_message(failed, FlashKind.ERROR)
             return
         if not self.backbone.ready:
-            self.flash_message("Recording: these frames become samples as soon as MobileNet is loaded")
+            self.flash_message(
+                f"Recording: these frames become samples as soon as {self._backbone_name} is loaded"
+            )
         if self.camera.state is not CameraState.RUNNING:
             self.flash_message("No camera picture: cannot record right now", FlashKind.ERROR)
             return
@@ -351,7 +360,7 @@ class CalibrationScene(Scene):
     def _undo(self) -> None:
         self._stop_recording()
         waiting = self.camera.last_pending_burst()
-        if waiting is not None:  # the newest burst is still waiting for MobileNet: it goes first
+        if waiting is not None:  # the newest burst still waits for the recognizer: it goes first
             label, burst_id = waiting
             n = self.camera.discard_pending(burst_id=burst_id)
             self.flash_message(f"Removed the last {n} {label} frames")
@@ -419,22 +428,30 @@ class CalibrationScene(Scene):
         """S or the Save button; under the close warning, a save that worked then closes the window
         (a failed one says why and stays, its message replacing the warning, as does a save that
         leaves other work unsaved, which the next close asks about)."""
-        closing = self._close_warned()
+        closing = self._on_screen(self._close_warning)
         self._save()
         if closing and not self.unsaved_work:  # waiting frames or a training under way keep it open
             self.manager.quit()
 
     def _play(self) -> None:
+        """P or the Play button: save what is unsaved, then hand over to gesture play with the saved
+        profile. Work a save cannot keep (a training under way, which leaving stops; frames still
+        waiting for the recognizer) is warned about first, as Esc does; a second P while that
+        warning is on screen plays."""
         if self.result is None:
             self.flash_message("Train first (T), then play with your gestures", FlashKind.ERROR)
             return
         if self._play_factory is None:
             self.flash_message("Gesture play is not available in this build", FlashKind.ERROR)
             return
+        confirmed = self._on_screen(self._play_warning)  # before the save's message replaces it
         if self.book.dirty or self.saved_path is None:
             self._save()
             if self.book.dirty:
                 return  # the save failed and said why; do not play with a profile that is not on disk
+        if self.unsaved_work and not confirmed:
+            self._warn_unsaved("play")
+            return
         self.camera.stop()  # the game opens the camera itself
         self.manager.replace(self._play_factory(self.options.profile_dir))
 
@@ -449,14 +466,16 @@ class CalibrationScene(Scene):
     def _leave(self) -> None:
         now = self._clock()
         if self.unsaved_work and now > self._leave_until:
-            self._warn_unsaved(closing=False)
+            self._warn_unsaved("esc")
             return
         self.manager.pop()
 
-    def _warn_unsaved(self, *, closing: bool) -> None:
-        """The unsaved-work warning, for Esc or for the window's close button: what would be lost
-        (``unsaved_work``), what S saves, and what a second Esc or close does. Showing one withdraws
-        the other, so a second Esc or close only does what the warning on screen says."""
+    def _warn_unsaved(self, leaving: Leaving) -> None:
+        """The unsaved-work warning, for Esc, the window's close button or P: what would be lost
+        (``unsaved_work``), what S saves, and what a second Esc, close or P does. Showing one
+        withdraws the others, so a second Esc, close or P only does what the warning on screen
+        says. P saves before it warns, so its warning has nothing for S to save."""
+        closing = leaving == "close"
         work = self.unsaved_work
         if len(work) > 1:
             what = ", ".join(work[:-1]) + " and " + work[-1]
@@ -468,16 +487,19 @@ class CalibrationScene(Scene):
             save = "S saves the samples, "  # and no more: the rest stays unsaved, so no quitting
         else:
             save = "S saves them and quits, " if closing else "S saves them, "
-        again = "close again quits" if closing else "Esc again leaves"
-        unsaved = "without saving" if self.book.dirty else "anyway"
-        text = f"{what[0].upper()}{what[1:]}: {save}{again} {unsaved}"
+        if leaving == "play":
+            again = "P again plays with the saved head"  # P has just saved what S could
+        else:
+            verb = "close again quits" if closing else "Esc again leaves"
+            again = f"{verb} {'without saving' if self.book.dirty else 'anyway'}"
+        text = f"{what[0].upper()}{what[1:]}: {save}{again}"
         self.flash_message(text, FlashKind.ERROR)
         self._close_warning = self.flash if closing else None
-        self._leave_until = 0.0 if closing else self._clock() + LEAVE_CONFIRM_S
+        self._play_warning = self.flash if leaving == "play" else None
+        self._leave_until = self._clock() + LEAVE_CONFIRM_S if leaving == "esc" else 0.0
 
-    def _close_warned(self) -> bool:
-        """The close warning is on screen now (not replaced by another message, not expired)."""
-        warning = self._close_warning
+    def _on_screen(self, warning: Flash | None) -> bool:
+        """``warning`` is on screen now (not replaced by another message, not expired)."""
         return warning is not None and self.flash is warning and self._clock() <= warning.until
 
     # -- per frame -------------------------------------------------------------------------
@@ -510,6 +532,13 @@ class CalibrationScene(Scene):
     _has_features = False
 
     def _training_finished(self, job: TrainingJob) -> None:
+        """Take over a finished job's head. A stopped job's is not taken: its run was cut short
+        (the job keeps what the run returned), so the head from before, if any, stays."""
+        if job.state is JobState.CANCELLED:
+            self.mode = Mode.RESULTS if self.result is not None else Mode.RECORD
+            kept = ": the head from before is kept" if self.result is not None else ""
+            self.flash_message(f"Training stopped{kept}")
+            return
         if job.state is JobState.FAILED or job.result is None:
             self.mode = Mode.RESULTS if self.result is not None else Mode.RECORD
             self.flash_message(job.message or "training failed", FlashKind.ERROR)

@@ -18,7 +18,7 @@ import pytest
 from game.render.layout import window_size
 from game.scenes.base import Scene, SceneManager
 from game.scenes.calibration.options import CalibrationOptions
-from game.scenes.calibration.scene import CalibrationScene
+from game.scenes.calibration.scene import CalibrationScene, PlayFactory
 from game.vision.camera import CameraError, Frame, FrameSource, ImageFolderSource
 from game.vision.profile import THUMBNAIL_SIZE
 from game.vision.recognizer import FRAME, feature_shape
@@ -144,14 +144,21 @@ def open_calibration(
     profile_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
     source: Callable[[], FrameSource] | None = None,
+    *,
+    recognizer: str = FRAME,
+    play_factory: PlayFactory | None = None,
 ) -> Calibration:
     """The real scene with MobileNet never loading (the loader thread is not started) and a stand-in
     recognizer for saves. Without ``source`` the camera thread does not start either; with it, the
-    camera runs on ``source``, so recorded frames wait for MobileNet as they would at start-up."""
+    camera runs on ``source``, so recorded frames wait for MobileNet as they would at start-up.
+    ``recognizer`` is the one the scene is for (its name is what the screen says the frames wait
+    for); ``play_factory`` makes the scene P hands over to (None: gesture play is unavailable)."""
     models = profile_dir.parent / "models"
-    options = CalibrationOptions(profile_dir=profile_dir, models=models, recognizer=FRAME)
+    options = CalibrationOptions(profile_dir=profile_dir, models=models, recognizer=recognizer)
     clock = FakeClock()
-    scene = CalibrationScene(options, source=source or source_that_never_opens(), clock=clock)
+    scene = CalibrationScene(
+        options, source=source or source_that_never_opens(), play_factory=play_factory, clock=clock
+    )
     if source is None:
         monkeypatch.setattr(scene.camera, "start", lambda: scene.camera)
     monkeypatch.setattr(scene.backbone, "start", lambda: scene.backbone)

@@ -1,7 +1,8 @@
-"""Leaving calibration (Esc or the window's close button) warns about work that is not in the sample
-book yet, with the same warning as for unsaved samples: frames recorded while MobileNet loads, which
-become samples only once it is loaded, and a training under way. Confirming drops the frames, as
-before, and stops the training.
+"""Leaving calibration (Esc, the window's close button, or P for gesture play) warns about work that
+is not in the sample book yet, with the same warning as for unsaved samples: frames recorded while
+MobileNet loads, which become samples only once it is loaded, and a training under way. Confirming
+drops the frames, as before, and stops the training; P saves the samples first, as it always has.
+A training stopped while the scene stays does not count as a trained head.
 
 MobileNet never loads here (its loader thread is not started); the camera thread runs on small
 noise frames, so a held key keeps frames for MobileNet exactly as at start-up. For the training
@@ -23,12 +24,14 @@ import pygame
 import pytest
 from calibration_support import Calibration, open_calibration
 
+from game.scenes.base import Scene
 from game.scenes.calibration.modes import FlashKind, Mode
-from game.scenes.calibration.scene import MIN_SAMPLES
+from game.scenes.calibration.scene import FLASH_S, MIN_SAMPLES
 from game.vision import training_job
 from game.vision.backbone_loader import LoadState
 from game.vision.camera import Frame, FrameSource
 from game.vision.profile import load_profile
+from game.vision.recognizer import FRAME, HAND
 from game.vision.training import HeadConfig, TrainingError, TrainResult
 from game.vision.training_job import JobState, TrainingJob
 from game.vision.types import CameraState
@@ -56,15 +59,52 @@ class NoiseSource(FrameSource):
         pass
 
 
+class GesturePlay(Scene):
+    """Stands in for gesture play: the scene P hands over to, and the profile folders it got."""
+
+    def __init__(self) -> None:
+        self.handed_over: list[Path] = []
+
+    def __call__(self, profile_dir: Path) -> Scene:
+        self.handed_over.append(profile_dir)
+        return self
+
+
 @pytest.fixture
-def loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calibration]:
-    """Calibration with a camera and MobileNet still loading."""
+def play() -> GesturePlay:
+    return GesturePlay()
+
+
+def open_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recognizer: str = FRAME, play: GesturePlay | None = None
+) -> Calibration:
+    """Calibration with a camera and ``recognizer`` still loading, once the first frame is in."""
     source = NoiseSource()
-    opened = open_calibration(tmp_path / "profile", monkeypatch, source=lambda: source)
+    opened = open_calibration(
+        tmp_path / "profile", monkeypatch, source=lambda: source, recognizer=recognizer, play_factory=play
+    )
     try:
         opened.driver.until(
             lambda: opened.scene.camera.state is CameraState.RUNNING, WAIT_S, "the first camera frame"
         )
+    except BaseException:
+        opened.driver.close()
+        raise
+    return opened
+
+
+def head_from_before(classes: Sequence[str] = ("up", "down", "left", "right")) -> TrainResult:
+    """A head the scene already has (trained or loaded), without a model: saving it writes its
+    (empty) figures, and gesture play is a stand-in that never reads it."""
+    confusion = [[0] * len(classes) for _ in classes]
+    return TrainResult(None, list(classes), [], None, {}, confusion, 0.0, HeadConfig())
+
+
+@pytest.fixture
+def loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, play: GesturePlay) -> Iterator[Calibration]:
+    """Calibration with a camera and MobileNet still loading."""
+    opened = open_loading(tmp_path, monkeypatch, play=play)
+    try:
         yield opened
     finally:
         opened.driver.close()
@@ -133,6 +173,43 @@ def test_frames_a_failed_mobilenet_can_never_use_are_not_warned_about(loading: C
     assert loading.driver.manager.current is None, "nothing that could be kept: Esc leaves at once"
 
 
+def test_p_with_frames_waiting_saves_then_warns_and_a_second_p_plays(
+    loading: Calibration, play: GesturePlay
+) -> None:
+    # A head to play with while frames still wait (in play, only for the moments between the
+    # recognizer becoming ready and the camera thread turning what it kept into samples).
+    loading.scene.result = head_from_before()
+    loading.record("up", 2)
+    waiting = hold_until_frames_wait(loading)
+    loading.driver.tap(pygame.K_p)
+    assert loading.open and not play.handed_over, "the first P only warns"
+    assert not loading.scene.book.dirty, "P saved the samples, as it always has"
+    assert np.bincount(load_profile(loading.profile_dir).samples.labels).tolist() == [2]
+    flash = loading.scene.flash
+    assert flash is not None and flash.kind is FlashKind.ERROR
+    assert flash.text == f"{waiting} frames still waiting for MobileNet: P again plays with the saved head"
+    loading.driver.tap(pygame.K_p)
+    assert play.handed_over == [loading.profile_dir], "a second P plays"
+    assert loading.driver.manager.current is play
+
+
+@pytest.mark.parametrize(("recognizer", "name"), [(FRAME, "MobileNet"), (HAND, "the hand finder")])
+def test_recording_while_loading_names_the_recognizer_it_waits_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recognizer: str, name: str
+) -> None:
+    calibration = open_loading(tmp_path, monkeypatch, recognizer)
+    try:
+        calibration.driver.key(pygame.K_LEFT)
+        calibration.driver.frame()
+        flash = calibration.scene.flash
+        assert flash is not None and flash.kind is FlashKind.INFO
+        assert flash.text == f"Recording: these frames become samples as soon as {name} is loaded"
+        calibration.driver.key(pygame.K_LEFT, down=False)
+        calibration.driver.frame()
+    finally:
+        calibration.driver.close()
+
+
 class EndlessTraining:
     """Stands in for ``train_head``: trains until ``should_stop`` says to stop, then returns what a
     stopped training returns (a result without figures). ``stopped`` is set when it was told to."""
@@ -163,13 +240,14 @@ class EndlessTraining:
 
 @pytest.fixture
 def training(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, play: GesturePlay
 ) -> Iterator[tuple[Calibration, EndlessTraining]]:
-    """Calibration with MobileNet ready (no camera) and enough samples saved to train."""
+    """Calibration with MobileNet ready (no camera) and enough samples saved to train; P hands
+    over to ``play``."""
     train = EndlessTraining()
     monkeypatch.setattr(training_job, "train_head", train)
     monkeypatch.setattr(training_job, "import_tensorflow", lambda: None)
-    opened = open_calibration(tmp_path / "profile", monkeypatch)
+    opened = open_calibration(tmp_path / "profile", monkeypatch, play_factory=play)
     try:
         opened.scene.backbone.state = LoadState.READY
         for label in ("up", "down", "left", "right"):
@@ -238,3 +316,94 @@ def test_s_under_the_close_warning_while_training_saves_and_stays(
     assert calibration.open, "the next close asks about the training"
     flash = calibration.scene.flash
     assert flash is not None and flash.text == "Training in progress: close again quits anyway"
+
+
+def test_p_while_training_saves_warns_and_a_second_p_plays_stopping_the_training(
+    training: tuple[Calibration, EndlessTraining], play: GesturePlay
+) -> None:
+    calibration, train = training
+    calibration.scene.result = head_from_before()  # the head from before, which play would use
+    job = start_training(calibration, train)
+    calibration.record("up", 2)
+    calibration.driver.tap(pygame.K_p)
+    assert calibration.open and not play.handed_over, "the first P only warns"
+    flash = calibration.scene.flash
+    assert flash is not None and flash.kind is FlashKind.ERROR
+    assert flash.text == "Training in progress: P again plays with the saved head"
+    assert not calibration.scene.book.dirty, "P saved the samples, as it always has"
+    assert np.bincount(load_profile(calibration.profile_dir).samples.labels).tolist() == [
+        MIN_SAMPLES + 2,
+        MIN_SAMPLES,
+        MIN_SAMPLES,
+        MIN_SAMPLES,
+    ]
+    assert job.state is JobState.RUNNING and not train.stopped.is_set(), "the warning stops nothing"
+    calibration.driver.tap(pygame.K_p)
+    assert play.handed_over == [calibration.profile_dir], "a second P plays"
+    assert calibration.driver.manager.current is play
+    assert job.join(WAIT_S) and job.state is JobState.CANCELLED and train.stopped.is_set()
+
+
+def test_p_with_nothing_under_way_plays_at_once(
+    training: tuple[Calibration, EndlessTraining], play: GesturePlay
+) -> None:
+    calibration, _ = training
+    calibration.scene.result = head_from_before()
+    calibration.driver.tap(pygame.K_p)
+    assert play.handed_over == [calibration.profile_dir]
+
+
+def test_esc_and_p_warnings_each_withdraw_the_other(
+    training: tuple[Calibration, EndlessTraining], play: GesturePlay
+) -> None:
+    calibration, train = training
+    calibration.scene.result = head_from_before()
+    start_training(calibration, train)
+    calibration.driver.tap(pygame.K_p)
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.open, "Esc under P's warning is not its answer: it gives Esc's warning"
+    flash = calibration.scene.flash
+    assert flash is not None and flash.text == "Training in progress: Esc again leaves anyway"
+    calibration.driver.tap(pygame.K_p)
+    assert calibration.open and not play.handed_over, "P under Esc's warning asks about playing"
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.open, "and Esc's earlier warning is no longer in force"
+    calibration.driver.tap(pygame.K_p)
+    calibration.driver.tap(pygame.K_p)
+    assert play.handed_over == [calibration.profile_dir], "a second P under its own warning plays"
+
+
+def test_the_p_warning_lasts_as_long_as_its_message(
+    training: tuple[Calibration, EndlessTraining], play: GesturePlay
+) -> None:
+    calibration, train = training
+    calibration.scene.result = head_from_before()
+    start_training(calibration, train)
+    calibration.driver.tap(pygame.K_p)
+    calibration.clock.now += FLASH_S + 0.1
+    calibration.driver.frame()
+    assert calibration.scene.flash is None
+    calibration.driver.tap(pygame.K_p)
+    assert calibration.open and not play.handed_over, "the warning was gone: this P asks again"
+    calibration.driver.tap(pygame.K_p)
+    assert play.handed_over == [calibration.profile_dir]
+
+
+@pytest.mark.parametrize("head_before", [False, True])
+def test_a_training_stopped_while_the_scene_stays_is_not_a_trained_head(
+    training: tuple[Calibration, EndlessTraining], head_before: bool
+) -> None:
+    calibration, train = training
+    scene = calibration.scene
+    before = head_from_before() if head_before else None
+    scene.result = before
+    job = start_training(calibration, train)
+    job.cancel()
+    assert job.join(WAIT_S) and job.state is JobState.CANCELLED
+    assert job.result is not None, "the job keeps what the stopped run returned"
+    calibration.driver.frames(2)
+    assert scene.result is before and scene.classifier is None, "the stopped run is not taken"
+    assert not scene.book.dirty, "nothing new to save"
+    assert scene.mode is (Mode.RESULTS if head_before else Mode.RECORD)
+    flash = scene.flash
+    assert flash is not None and flash.text.startswith("Training stopped")
