@@ -1,10 +1,12 @@
 """``gesture-pacman evaluate``: accuracy of a saved profile on a folder of labelled images.
 
-Images go through the profile's recognizer (``frame``: its own preprocessing and TensorFlow
-features in batches; ``hand``: the hand stage on each image) and the head as the per-frame runtime
-evaluates it. An image in which a hand profile finds no hand counts as wrong ("no hand" is idle,
-never a class) and is counted in ``no_hand``. Prints a per-class table, or one JSON object with
-``--json``, on stdout; progress bars go to stderr when it is a terminal (not with ``--json``).
+Images go through the profile's recognizer (``frame``: its own preprocessing and the per-frame
+LiteRT backbone, one image at a time; ``hand``: the hand stage on each image) and the head as play
+evaluates it, from the profile's ``head.npz``. So evaluate does not import TensorFlow (about 700 MiB
+and seconds of start-up) unless the backbone has never been converted on this machine. An image
+in which a hand profile finds no hand counts as wrong ("no hand" is idle, never a class) and is
+counted in ``no_hand``. Prints a per-class table, or one JSON object with ``--json``, on stdout;
+progress bars go to stderr when it is a terminal (not with ``--json``).
 """
 
 from __future__ import annotations
@@ -21,12 +23,6 @@ from game.commands.terminal import bars_enabled, progress
 from game.config import models_dir, profile_dir
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
-#: Images per TensorFlow batch. TensorFlow alone is about 700 MiB resident here; batches of 64
-#: added about 250 MiB of activations, batches of 16 about 90 (50 photos, measured on one run),
-#: which keeps evaluate under 1 GB.
-EVALUATE_BATCH = 16
 
 
 def _say(message: str) -> None:
@@ -58,23 +54,25 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     models = models_dir(args.models)
     folder = profile_dir(args.profile, models)
     try:
-        return _evaluate(args, folder, loading, bars)
+        return _evaluate(args, folder, models, loading, bars)
     finally:
         loading.close()
 
 
-def _evaluate(args: argparse.Namespace, folder: Path, loading: Any, bars: bool) -> dict[str, Any]:
+def _evaluate(
+    args: argparse.Namespace, folder: Path, models: Path, loading: Any, bars: bool
+) -> dict[str, Any]:
     import numpy as np
 
     from game.vision.classifier import NumpyHead
-    from game.vision.features import load_backbone
+    from game.vision.features import LiteRTBackbone
     from game.vision.images import DatasetError, class_folders, load_labelled_folder
     from game.vision.profile import ProfileError, load_profile
-    from game.vision.recognizer import FRAME, image_features
+    from game.vision.recognizer import FRAME, RecognizerFeatures, image_features
 
-    profile = load_profile(folder)
+    profile = load_profile(folder, keras_head=False)  # the head as play reads it: no TensorFlow
     loading.update(1)
-    if profile.head is None:
+    if profile.head_arrays is None:
         raise ProfileError(f"{folder} has no trained head yet: calibrate or train it first")
     root = Path(args.images).expanduser()
     present = [name for name, _ in class_folders(root)]
@@ -90,25 +88,29 @@ def _evaluate(args: argparse.Namespace, folder: Path, loading: Any, bars: bool) 
     labels = np.asarray([profile.classes.index(data.classes[i]) for i in data.labels], dtype=np.int64)
     loading.update(1)
 
-    backbone = None
+    runtime = None
     if profile.recognizer == FRAME:
-        backbone = load_backbone(Path(args.weights) if args.weights else None)
-        if backbone.backbone_id != profile.backbone_id:
+        weights = Path(args.weights) if args.weights else None
+        # The cached conversion when there is one (no TensorFlow), else converted once and cached.
+        runtime = LiteRTBackbone.load(models, weights)  # every core: nothing else runs
+        if runtime.backbone_id != profile.backbone_id:
             raise ProfileError(
-                f"{folder} was trained on {profile.backbone_id} but these weights are {backbone.backbone_id}"
+                f"{folder} was trained on {profile.backbone_id} but these weights are {runtime.backbone_id}"
             )
     loading.update(1)
     loading.close()
     with progress(len(data), "features", "img", bars) as bar:
-        rows = image_features(
-            profile.recognizer, data.images, backbone=backbone, preprocess=profile.preprocess,
-            on_batch=bar.update, batch_size=EVALUATE_BATCH,
-        )  # fmt: skip
+        if runtime is not None:
+            features = runtime.from_images(data.images, profile.preprocess, on_image=bar.update)
+            found = np.ones(len(features), dtype=bool)
+            rows = RecognizerFeatures(features, found, runtime.backbone_id, runtime.weights_sha256)
+        else:
+            rows = image_features(profile.recognizer, data.images, on_batch=bar.update)
     if rows.backbone_id != profile.backbone_id:
         raise ProfileError(
             f"{folder} was trained on {profile.backbone_id} but the hand models are {rows.backbone_id}"
         )
-    pred = np.argmax(NumpyHead(profile.head)(rows.features), axis=1)
+    pred = np.argmax(NumpyHead(profile.head_arrays)(rows.features), axis=1)
     pred[~rows.found] = -1  # no hand: idle, which is never the right class
     n_classes = len(profile.classes)
     confusion = np.zeros((n_classes, n_classes), dtype=np.int64)

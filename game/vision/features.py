@@ -27,7 +27,7 @@ import numpy as np
 
 from game.config import backbones_dir, shipped_dir
 from game.files import write_bytes
-from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess_batch
+from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess, preprocess_batch
 
 log = logging.getLogger(__name__)
 
@@ -332,6 +332,30 @@ class LiteRTBackbone:
     def invoke(self) -> None:
         """Run the backbone on whatever its input holds (the bench times the bare invoke with it)."""
         self._interpreter.invoke()
+
+    def from_images(
+        self,
+        images_rgb: Sequence[np.ndarray],
+        config: PreprocessConfig = DEFAULT_PREPROCESS,
+        on_image: Callable[[int], object] | None = None,
+    ) -> np.ndarray:
+        """Features of separate RGB images, one at a time, preprocessed as ``config`` says: what
+        :class:`FeatureExtractor` computes (to float rounding), without TensorFlow."""
+        out = np.empty((len(images_rgb), *FEATURE_SHAPE), dtype=np.float32)
+        size = self.input_shape[1]
+        work = np.empty((size, size, 3), dtype=np.uint8)
+        for i, image in enumerate(images_rgb):
+
+            def fill(x: np.ndarray, image: np.ndarray = image) -> None:
+                preprocess(image, config, out=x[0], work=work)
+
+            def keep(f: np.ndarray, row: np.ndarray = out[i]) -> None:
+                row[...] = f[0]
+
+            self.run(fill, keep)
+            if on_image is not None:
+                on_image(1)
+        return out
 
     def features(self, x: np.ndarray) -> np.ndarray:
         """float32 (1, 224, 224, 3) -> float32 (1, 7, 7, 256). The result is a fresh array."""

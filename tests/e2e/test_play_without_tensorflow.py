@@ -1,4 +1,4 @@
-"""Play never imports TensorFlow: a headless game in a fresh process, checked at its exit.
+"""Play and evaluate never import TensorFlow: each in a fresh process, checked at its exit.
 
 The profile is trained here (TensorFlow is fine in the test process) and the per-frame backbone is
 converted once into the session's models folder; then ``python -m game play --headless`` runs in a
@@ -16,10 +16,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+from game.vision.classifier import NumpyHead
+from game.vision.features import FeatureExtractor, load_backbone
 from game.vision.head_arrays import HEAD_ARRAYS_FILE
-from game.vision.photo_sets import train_profile_from_photos, video_from_photos
+from game.vision.images import load_labelled_folder
+from game.vision.photo_sets import class_photos, train_profile_from_photos, video_from_photos
+from game.vision.profile import load_profile
 from game.vision.synthetic_video import GestureVideo
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,22 +59,24 @@ def video(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) -> Gesture
     )
 
 
-def play_in_a_fresh_process(profile: Path, video: GestureVideo, models: Path, log: Path) -> dict[str, Any]:
+def in_a_fresh_process(*args: str) -> tuple[dict[str, Any], str]:
+    """Run ``python -m game ARGS`` in a new interpreter: (what it left loaded and its exit, its stdout)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [
-            *(sys.executable, "-c", WRAPPER, "play", "--headless", "--video", str(video.path)),
-            *("--profile", str(profile), "--models", str(models), "--seconds", "2", "--log", str(log)),
-        ],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+        [sys.executable, "-c", WRAPPER, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    lines = done.stdout.strip().splitlines()
+    report: dict[str, Any] = json.loads(lines[-1])
     assert report["exit"] == 0, done.stdout + done.stderr
+    return report, "\n".join(lines[:-1])
+
+
+def play_in_a_fresh_process(profile: Path, video: GestureVideo, models: Path, log: Path) -> dict[str, Any]:
+    report, _ = in_a_fresh_process(
+        *("play", "--headless", "--video", str(video.path), "--profile", str(profile)),
+        *("--models", str(models), "--seconds", "2", "--log", str(log)),
+    )
     return report
 
 
@@ -104,3 +111,28 @@ def test_an_old_profile_needs_tensorflow_once(
 
 def _probs(path: Path) -> list[dict[str, float]]:
     return [json.loads(line)["probs"] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_evaluate_never_imports_tensorflow_and_agrees_with_it(
+    profile: Path, signdigits: Path, session_models_dir: Path, tmp_path: Path
+) -> None:
+    # Held-out photos (the profile learned the first 10 of each class), as a labelled folder.
+    images = tmp_path / "held_out"
+    for name in ("up", "down", "left", "right"):
+        (images / name).mkdir(parents=True)
+        for photo in class_photos(signdigits, name)[20:35]:
+            (images / name / photo.name).write_bytes(photo.read_bytes())
+    report, out = in_a_fresh_process(
+        *("evaluate", "--images", str(images), "--profile", str(profile)),
+        *("--models", str(session_models_dir), "--json"),
+    )
+    assert report["modules"] == []
+    figures = json.loads(out.splitlines()[-1])
+    # The same photos through TensorFlow's batched features (training's path) and the same head.
+    data = load_labelled_folder(images, ["up", "down", "left", "right"], 448)
+    features = FeatureExtractor(load_backbone()).from_images(data.images)
+    head = NumpyHead(load_profile(profile, keras_head=False).head_arrays)
+    expected = np.argmax(head(features), axis=1) == data.labels
+    assert figures["n"] == len(expected) == 60
+    assert figures["accuracy"] == pytest.approx(float(np.mean(expected)), abs=1.5 / 60)
+    assert figures["accuracy"] > 0.6  # a real head on real features, not chance (0.25)
