@@ -5,8 +5,12 @@ from real photos (``--images DIR``, else ``../shared/data/rooms``) upscaled with
 so they compress like camera photos (a few MB each), filed under the gesture class folders. A
 profile with an untrained head for those classes is saved beside them. Then ``gesture-pacman
 evaluate`` runs twice in a child process, once on the big photos and once on the same photos at
-their original size (the baseline: TensorFlow, the backbone and the head), and the child's peak
-resident memory is read from ``wait4``. Evaluating big photos must stay under 1 GB resident.
+their original size (the baseline: the backbone, the head and the libraries), and the child reports
+its own peak resident memory (``VmHWM`` of ``/proc/self/status``) as it exits. ``wait4``'s
+``ru_maxrss`` cannot be used: a child's starts at the parent's resident size when it is spawned
+(this process has imported TensorFlow to build the profile, about 700 MiB), so it can never read
+lower than that, and an ``evaluate`` that no longer loads TensorFlow would still look as large.
+Evaluating big photos must stay under 1 GB resident.
 """
 
 from __future__ import annotations
@@ -92,23 +96,43 @@ def _profile(folder: Path, weights: str | None) -> None:
     save_profile(Profile(list(CLASSES), backbone_id(sha), sha, head=head), folder)
 
 
+#: Runs ``python -m game ARGS`` and, as the process exits, writes its peak resident memory (KiB,
+#: from ``/proc/self/status``) to the file named by ``$GESTURE_PACMAN_PEAK_FILE``.
+_PEAK_WRAPPER = """
+import atexit, os, runpy, sys
+
+def _peak():
+    with open("/proc/self/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["GESTURE_PACMAN_PEAK_FILE"], "w") as out:
+        out.write(kib)
+
+atexit.register(_peak)
+sys.argv = ["game", *sys.argv[1:]]
+runpy.run_module("game", run_name="__main__", alter_sys=True)
+"""
+
+
 def _peak_rss_mb(argv: list[str]) -> tuple[float, float, str]:
     """(peak resident MiB, seconds, stdout) of ``python -m game ARGV`` in a child process."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen([sys.executable, "-m", "game", *argv], stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
+    if not Path("/proc/self/status").is_file():
+        raise PhotosBenchError("this suite reads peak memory from /proc/self/status (Linux only)")
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
+            "GESTURE_PACMAN_PEAK_FILE": str(peak_file),
+        }
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK_WRAPPER, *argv], capture_output=True, text=True, env=env, check=False
+        )
         seconds = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        if child.returncode != 0:
-            tail = err.read().decode(errors="replace").strip().splitlines()[-1:]
-            raise PhotosBenchError(f"evaluate failed ({child.returncode}): {' '.join(tail)}")
-        stdout = out.read().decode(errors="replace")
-    # ru_maxrss is in KiB on Linux.
-    return usage.ru_maxrss / 1024, seconds, stdout
+        if done.returncode != 0:
+            tail = done.stderr.strip().splitlines()[-1:]
+            raise PhotosBenchError(f"evaluate failed ({done.returncode}): {' '.join(tail)}")
+        return int(peak_file.read_text()) / 1024, seconds, done.stdout
 
 
 def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
