@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,13 @@ def _record(driver: Driver, scene: CalibrationScene, poses: PoseSource, label: s
     driver.key(KEYS[label], down=False)
     driver.frames(3)
     assert scene.recording is None
+    # A frame the camera thread was turning into a sample as the key went up still arrives, later
+    # on a loaded machine: go on until the count has stood still for half a second (at most 10 s).
+    count, still_since, start = scene.book.count(label), time.monotonic(), time.monotonic()
+    while time.monotonic() - still_since < 0.5 and time.monotonic() - start < 10.0:
+        driver.frame()
+        if scene.book.count(label) != count:
+            count, still_since = scene.book.count(label), time.monotonic()
 
 
 def _ready(driver: Driver, scene: CalibrationScene) -> None:
