@@ -77,6 +77,40 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
     return condition()
 
 
+def _open_game(scene: GesturePlayScene) -> SceneManager:
+    """A running ``SceneManager`` on the dummy display with ``scene`` on top."""
+    manager = open_manager()
+    manager.push(scene)
+    return manager
+
+
+def _fake_keep(learning: PlayLearning, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Replace ``learning.keep`` with a stand-in that writes nothing; returns the list that each
+    call appends the count it would have kept to."""
+    kept: list[int] = []
+    monkeypatch.setattr(learning, "keep", lambda: kept.append(learning.count) or learning.profile_dir)
+    return kept
+
+
+def _hold(
+    manager: SceneManager,
+    scene: GesturePlayScene,
+    arrow: int,
+    until: Callable[[], bool],
+    *,
+    let_go: bool = True,
+) -> None:
+    """Hold ``arrow``, running a frame every 0.01 s until ``until()`` holds (10 s at most), then
+    let go unless ``let_go`` is false."""
+    scene.handle_event(key(pygame.KEYDOWN, arrow))
+    deadline = time.monotonic() + 10
+    while not until() and time.monotonic() < deadline:
+        run_frames(manager, 1)
+        time.sleep(0.01)
+    if let_go:
+        scene.handle_event(key(pygame.KEYUP, arrow))
+
+
 @pytest.fixture
 def scene_and_learning(tmp_path: Path) -> tuple[GesturePlayScene, PlayLearning]:
     learning = make_learning(tmp_path)
@@ -97,14 +131,8 @@ def test_arrow_keys_teach_the_head_and_the_panel_counts(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
     scene, learning = scene_and_learning
-    manager = open_manager()
-    manager.push(scene)
-    scene.handle_event(key(pygame.KEYDOWN, pygame.K_LEFT))
-    deadline = time.monotonic() + 10
-    while (learning.count < 6 or learning.classifier.swaps < 1) and time.monotonic() < deadline:
-        run_frames(manager, 1)
-        time.sleep(0.01)
-    scene.handle_event(key(pygame.KEYUP, pygame.K_LEFT))
+    manager = _open_game(scene)
+    _hold(manager, scene, pygame.K_LEFT, lambda: learning.count >= 6 and learning.classifier.swaps >= 1)
     assert learning.count >= 6
     assert learning.classifier.swaps >= 1  # a refitted head was swapped in between frames
     assert set(learning.corrections.new_samples().labels.tolist()) == {CLASSES.index("left")}
@@ -114,8 +142,7 @@ def test_arrow_keys_teach_the_head_and_the_panel_counts(
 
 def test_l_turns_learning_off(scene_and_learning: tuple[GesturePlayScene, PlayLearning]) -> None:
     scene, learning = scene_and_learning
-    manager = open_manager()
-    manager.push(scene)
+    manager = _open_game(scene)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_l))
     assert not learning.enabled
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_UP))
@@ -131,16 +158,9 @@ def test_leaving_with_learned_samples_asks_and_keep_saves(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scene, learning = scene_and_learning
-    kept: list[int] = []
-    monkeypatch.setattr(learning, "keep", lambda: kept.append(learning.count) or learning.profile_dir)
-    manager = open_manager()
-    manager.push(scene)
-    scene.handle_event(key(pygame.KEYDOWN, pygame.K_RIGHT))
-    deadline = time.monotonic() + 10
-    while learning.count < 2 and time.monotonic() < deadline:
-        run_frames(manager, 1)
-        time.sleep(0.01)
-    scene.handle_event(key(pygame.KEYUP, pygame.K_RIGHT))
+    kept = _fake_keep(learning, monkeypatch)
+    manager = _open_game(scene)
+    _hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
     assert scene.asking and manager.running
     steps = scene.steps
@@ -153,13 +173,8 @@ def test_leaving_with_learned_samples_asks_and_keep_saves(
 
 def test_drop_leaves_without_saving(scene_and_learning: tuple[GesturePlayScene, PlayLearning]) -> None:
     scene, learning = scene_and_learning
-    manager = open_manager()
-    manager.push(scene)
-    scene.handle_event(key(pygame.KEYDOWN, pygame.K_DOWN))
-    deadline = time.monotonic() + 10
-    while learning.count < 2 and time.monotonic() < deadline:
-        run_frames(manager, 1)
-        time.sleep(0.01)
+    manager = _open_game(scene)
+    _hold(manager, scene, pygame.K_DOWN, lambda: learning.count >= 2, let_go=False)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_n))
     assert learning.settled and not scene.asking and not manager.running
@@ -179,16 +194,9 @@ def test_recalibrating_with_learned_samples_asks_first(
     assert wait_for(lambda: live.learning is not None)
     marker = Marker()
     scene = GesturePlayScene(live, seed=1, calibration=lambda: marker)
-    kept: list[int] = []
-    monkeypatch.setattr(learning, "keep", lambda: kept.append(learning.count) or learning.profile_dir)
-    manager = open_manager()
-    manager.push(scene)
-    scene.handle_event(key(pygame.KEYDOWN, pygame.K_UP))
-    deadline = time.monotonic() + 10
-    while learning.count < 2 and time.monotonic() < deadline:
-        run_frames(manager, 1)
-        time.sleep(0.01)
-    scene.handle_event(key(pygame.KEYUP, pygame.K_UP))
+    kept = _fake_keep(learning, monkeypatch)
+    manager = _open_game(scene)
+    _hold(manager, scene, pygame.K_UP, lambda: learning.count >= 2)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_c))
     assert scene.asking and marker.entered == 0
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_y))
@@ -198,12 +206,7 @@ def test_recalibrating_with_learned_samples_asks_first(
 
 def _learn_some(manager: SceneManager, scene: GesturePlayScene, learning: PlayLearning, arrow: int) -> None:
     """Hold ``arrow`` until two corrections are learned, then let go."""
-    scene.handle_event(key(pygame.KEYDOWN, arrow))
-    deadline = time.monotonic() + 10
-    while learning.count < 2 and time.monotonic() < deadline:
-        run_frames(manager, 1)
-        time.sleep(0.01)
-    scene.handle_event(key(pygame.KEYUP, arrow))
+    _hold(manager, scene, arrow, lambda: learning.count >= 2)
     assert learning.count >= 2
 
 
@@ -216,10 +219,8 @@ def test_closing_the_window_with_learned_samples_asks_and_keep_saves(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scene, learning = scene_and_learning
-    kept: list[int] = []
-    monkeypatch.setattr(learning, "keep", lambda: kept.append(learning.count) or learning.profile_dir)
-    manager = open_manager()
-    manager.push(scene)
+    kept = _fake_keep(learning, monkeypatch)
+    manager = _open_game(scene)
     _learn_some(manager, scene, learning, pygame.K_LEFT)
     _close_window(manager)
     assert manager.running and manager.current is scene, "the close waits for the answer"
@@ -236,8 +237,7 @@ def test_closing_the_window_twice_drops_and_quits(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
     scene, learning = scene_and_learning
-    manager = open_manager()
-    manager.push(scene)
+    manager = _open_game(scene)
     _learn_some(manager, scene, learning, pygame.K_DOWN)
     _close_window(manager)
     assert scene.asking and manager.running
@@ -250,8 +250,7 @@ def test_escape_cancels_closing_and_the_game_goes_on(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
     scene, learning = scene_and_learning
-    manager = open_manager()
-    manager.push(scene)
+    manager = _open_game(scene)
     _learn_some(manager, scene, learning, pygame.K_UP)
     _close_window(manager)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_ESCAPE))
@@ -265,8 +264,7 @@ def test_closing_the_window_without_learned_samples_quits_at_once(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
     scene, learning = scene_and_learning
-    manager = open_manager()
-    manager.push(scene)
+    manager = _open_game(scene)
     run_frames(manager, 2)
     assert learning.count == 0
     _close_window(manager)
