@@ -6,7 +6,8 @@ source is given, without a camera) on a fake clock."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,8 +23,11 @@ from game.scenes.calibration.scene import CalibrationScene, PlayFactory
 from game.vision.camera import CameraError, Frame, FrameSource, ImageFolderSource
 from game.vision.profile import THUMBNAIL_SIZE
 from game.vision.recognizer import FRAME, feature_shape
+from game.vision.types import CameraState
 
 CLASSES = ("up", "down", "left", "right")
+KEYS = {"up": pygame.K_UP, "down": pygame.K_DOWN, "left": pygame.K_LEFT, "right": pygame.K_RIGHT}
+LOAD_TIMEOUT = 300.0
 
 
 class PoseSource(FrameSource):
@@ -99,6 +103,54 @@ class Driver:
 
     def close(self) -> None:
         self.manager.quit()
+
+
+def wait_until_ready(driver: Driver, scene: CalibrationScene) -> None:
+    """Run frames until MobileNet is loaded and the first camera frame is in, then two more."""
+    driver.until(lambda: scene.backbone.ready, LOAD_TIMEOUT, "MobileNet to load")
+    driver.until(lambda: scene.camera.state is CameraState.RUNNING, 30, "the first camera frame")
+    driver.frames(2)
+
+
+@contextmanager
+def driven(scene: CalibrationScene, *, ready: bool = True) -> Iterator[Driver]:
+    """A ``Driver`` running ``scene`` (after ``wait_until_ready`` unless ``ready`` is false), closed
+    on the way out whatever happens."""
+    driver = Driver(scene)
+    try:
+        if ready:
+            wait_until_ready(driver, scene)
+        yield driver
+    finally:
+        driver.close()
+
+
+@contextmanager
+def posed(
+    options: CalibrationOptions,
+    photos: Path,
+    *,
+    ready: bool = True,
+    play_factory: PlayFactory | None = None,
+) -> Iterator[tuple[CalibrationScene, Driver, PoseSource]]:
+    """The real scene on one ``PoseSource`` of ``photos`` (the same one on every reconnect), in
+    ``driven``; yields the scene, its driver and the source whose pose the test sets."""
+    poses = PoseSource(photos)
+    scene = CalibrationScene(options, source=lambda: poses, play_factory=play_factory)
+    with driven(scene, ready=ready) as driver:
+        yield scene, driver, poses
+
+
+def hold_pose(
+    driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int, what: str = ""
+) -> None:
+    """Pose ``label`` and hold its key until the scene has at least ``n`` samples of it (``what``
+    names them in a timeout), then let go and run three frames."""
+    poses.pose = label
+    driver.key(KEYS[label])
+    driver.until(lambda: scene.book.count(label) >= n, 60, what or f"{n} {label} samples")
+    driver.key(KEYS[label], down=False)
+    driver.frames(3)
 
 
 def source_that_never_opens(index: int = 0) -> Callable[[], FrameSource]:

@@ -14,7 +14,18 @@ from typing import Any
 import numpy as np
 import pygame
 import pytest
-from calibration_support import CLASSES, Driver, PoseSource, source_that_never_opens
+from calibration_support import (
+    CLASSES,
+    KEYS,
+    LOAD_TIMEOUT,
+    Driver,
+    PoseSource,
+    driven,
+    hold_pose,
+    posed,
+    source_that_never_opens,
+    wait_until_ready,
+)
 
 from game.scenes.base import Scene
 from game.scenes.calibration.modes import FlashKind, Mode
@@ -25,34 +36,13 @@ from game.vision.profile import load_profile
 from game.vision.training import DEFAULT
 from game.vision.types import CameraState
 
-KEYS = {"up": pygame.K_UP, "down": pygame.K_DOWN, "left": pygame.K_LEFT, "right": pygame.K_RIGHT}
 TARGET = 30
-LOAD_TIMEOUT = 300.0
 TRAIN_TIMEOUT = 300.0
-
-
-@pytest.fixture(scope="module")
-def models(session_models_dir: Path, imagenet_weights: Path) -> Path:
-    """The models directory with the per-frame backbone converted once, so every scene loads it
-    from the cache instead of converting it again in its background thread."""
-    from game.vision.features import LiteRTBackbone
-
-    LiteRTBackbone.load(session_models_dir)
-    return session_models_dir
-
-
-@pytest.fixture
-def options(tmp_path: Path, models: Path) -> CalibrationOptions:
-    return CalibrationOptions(profile_dir=tmp_path / "profile", models=models, recognizer="frame")
 
 
 def _record(driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int) -> None:
     """Pose ``label`` and hold its key until the scene has at least ``n`` samples of it."""
-    poses.pose = label
-    driver.key(KEYS[label])
-    driver.until(lambda: scene.book.count(label) >= n, 60, f"{n} {label} samples")
-    driver.key(KEYS[label], down=False)
-    driver.frames(3)
+    hold_pose(driver, scene, poses, label, n)
     assert scene.recording is None
     # A frame the camera thread was turning into a sample as the key went up still arrives, later
     # on a loaded machine: go on until the count has stood still for half a second (at most 10 s).
@@ -63,12 +53,6 @@ def _record(driver: Driver, scene: CalibrationScene, poses: PoseSource, label: s
             count, still_since = scene.book.count(label), time.monotonic()
 
 
-def _ready(driver: Driver, scene: CalibrationScene) -> None:
-    driver.until(lambda: scene.backbone.ready, LOAD_TIMEOUT, "MobileNet to load")
-    driver.until(lambda: scene.camera.state is CameraState.RUNNING, 30, "the first camera frame")
-    driver.frames(2)
-
-
 class _Marker(Scene):
     """Stands in for the game so tests can see which scene the calibration screen handed over to."""
 
@@ -77,17 +61,13 @@ class _Marker(Scene):
 
 
 def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path) -> None:
-    poses = PoseSource(signdigits)
     handed_over: list[Path] = []
 
     def play(profile_dir: Path) -> Scene:
         handed_over.append(profile_dir)
         return _Marker("gesture play")
 
-    scene = CalibrationScene(options, source=lambda: poses, play_factory=play)
-    driver = Driver(scene)
-    try:
-        _ready(driver, scene)
+    with posed(options, signdigits, play_factory=play) as (scene, driver, poses):
         for label in CLASSES:
             _record(driver, scene, poses, label, TARGET)
         counts = {label: scene.book.count(label) for label in CLASSES}
@@ -146,8 +126,6 @@ def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path)
         driver.tap(pygame.K_p)
         assert handed_over == [options.profile_dir]
         assert isinstance(driver.manager.current, _Marker)
-    finally:
-        driver.close()
 
     profile = load_profile(options.profile_dir)
     assert profile.classes == list(CLASSES)
@@ -158,9 +136,7 @@ def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path)
 
     # Reopening shows the saved samples (counts and thumbnails) and the saved results.
     again = CalibrationScene(options, source=lambda: PoseSource(signdigits))
-    driver = Driver(again)
-    try:
-        _ready(driver, again)
+    with driven(again) as driver:
         assert {label: again.book.count(label) for label in CLASSES} == counts
         assert all(again.book.first_thumbnail(label) is not None for label in CLASSES)
         assert again.mode is Mode.RESULTS and again.result is not None
@@ -172,20 +148,15 @@ def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path)
         driver.until(lambda: again.camera.state is CameraState.RUNNING, 30, "the new source")
         _record(driver, again, poses, "left", counts["left"] + 3)
         assert again.stale_result and again.book.dirty
-    finally:
-        driver.close()
 
 
 def test_train_pressed_too_early_stays_disabled_with_the_reason(
     options: CalibrationOptions, signdigits: Path
 ) -> None:
-    poses = PoseSource(signdigits)
-    scene = CalibrationScene(options, source=lambda: poses)
-    driver = Driver(scene)
-    try:
+    with posed(options, signdigits, ready=False) as (scene, driver, poses):
         driver.tap(pygame.K_t)  # while MobileNet may still be loading
         assert scene.job is None and scene.mode is Mode.RECORD
-        _ready(driver, scene)
+        wait_until_ready(driver, scene)
         driver.tap(pygame.K_t)
         assert scene.job is None and scene.mode is Mode.RECORD
         assert scene.buttons is not None
@@ -207,18 +178,12 @@ def test_train_pressed_too_early_stays_disabled_with_the_reason(
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=rect.center))
         driver.frames(2)
         assert scene.job is None and scene.mode is Mode.RECORD
-    finally:
-        driver.close()
 
 
 def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
     options: CalibrationOptions, signdigits: Path
 ) -> None:
-    poses = PoseSource(signdigits)
-    scene = CalibrationScene(options, source=lambda: poses)
-    driver = Driver(scene)
-    try:
-        _ready(driver, scene)
+    with posed(options, signdigits) as (scene, driver, poses):
         poses.pose = "down"
         driver.key(pygame.K_DOWN)
         driver.until(lambda: scene.book.count("down") >= 5, 60, "some down samples")
@@ -246,8 +211,6 @@ def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
         driver.until(lambda: scene.camera.state is CameraState.RUNNING, 30, "the camera to come back")
         driver.frames(10)
         assert scene.book.count("down") == kept, "no sample is taken without a key held"
-    finally:
-        driver.close()
 
 
 def test_save_that_fails_keeps_everything_in_memory(tmp_path: Path, models: Path, signdigits: Path) -> None:
@@ -256,11 +219,7 @@ def test_save_that_fails_keeps_everything_in_memory(tmp_path: Path, models: Path
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where a directory should be\n")
     options = CalibrationOptions(profile_dir=blocker / "profile", models=models, recognizer="frame")
-    poses = PoseSource(signdigits)
-    scene = CalibrationScene(options, source=lambda: poses)
-    driver = Driver(scene)
-    try:
-        _ready(driver, scene)
+    with posed(options, signdigits) as (scene, driver, poses):
         _record(driver, scene, poses, "right", 4)
         before = scene.book.count("right")
         driver.tap(pygame.K_s)
@@ -269,47 +228,35 @@ def test_save_that_fails_keeps_everything_in_memory(tmp_path: Path, models: Path
         assert "still here" in scene.flash.text
         assert scene.book.dirty and scene.book.count("right") == before
         assert blocker.read_text() == "a file where a directory should be\n"
-    finally:
-        driver.close()
 
 
 def test_no_camera_screen_offers_keyboard_play(options: CalibrationOptions) -> None:
     scene = CalibrationScene(
         options, source=source_that_never_opens(), no_camera_play=lambda: _Marker("keyboard play")
     )
-    driver = Driver(scene)
-    try:
+    with driven(scene, ready=False) as driver:
         driver.until(lambda: scene.no_camera, 10, "the no-camera screen")
         driver.frames(2)
         assert "Cannot open camera 0" in scene.camera.message
         driver.tap(pygame.K_RETURN)
         current = driver.manager.current
         assert isinstance(current, _Marker) and current.name == "keyboard play"
-    finally:
-        driver.close()
 
 
 def test_webcam_indices_tried_are_listed(tmp_path: Path, models: Path) -> None:
     options = CalibrationOptions(profile_dir=tmp_path / "profile", models=models, camera=7)
     scene = CalibrationScene(options)
-    driver = Driver(scene)
-    try:
+    with driven(scene, ready=False) as driver:
         driver.until(lambda: scene.no_camera, 20, "the no-camera screen")
         assert scene.sources.tried == [7]
         driver.tap(pygame.K_c)
         driver.until(
             lambda: 0 in scene.sources.tried or scene.camera.frames_seen > 0, 20, "camera 0 to be tried"
         )
-    finally:
-        driver.close()
 
 
 def test_escape_with_unsaved_samples_asks_first(options: CalibrationOptions, signdigits: Path) -> None:
-    poses = PoseSource(signdigits)
-    scene = CalibrationScene(options, source=lambda: poses)
-    driver = Driver(scene)
-    try:
-        _ready(driver, scene)
+    with posed(options, signdigits) as (scene, driver, poses):
         _record(driver, scene, poses, "left", 2)
         driver.tap(pygame.K_ESCAPE)
         assert driver.manager.current is scene, "the first Esc only warns"
@@ -317,16 +264,10 @@ def test_escape_with_unsaved_samples_asks_first(options: CalibrationOptions, sig
         driver.key(pygame.K_ESCAPE)
         driver.frame()
         assert driver.manager.current is None and not driver.manager.running
-    finally:
-        driver.close()
 
 
 def test_mouse_hold_records_and_shift_key_clears(options: CalibrationOptions, signdigits: Path) -> None:
-    poses = PoseSource(signdigits)
-    scene = CalibrationScene(options, source=lambda: poses)
-    driver = Driver(scene)
-    try:
-        _ready(driver, scene)
+    with posed(options, signdigits) as (scene, driver, poses):
         assert scene.layout is not None
         poses.pose = "right"
         panel = scene.layout.class_panels["right"]
@@ -351,18 +292,12 @@ def test_mouse_hold_records_and_shift_key_clears(options: CalibrationOptions, si
         assert scene.book.use_idle and "idle" in scene.book.active_classes
         driver.tap(pygame.K_i, mod=pygame.KMOD_LSHIFT)
         assert scene.book.count("idle") == 0 and scene.book.count("right") == held
-    finally:
-        driver.close()
 
 
 def test_key_repeat_is_one_burst_and_focus_loss_stops_recording(
     options: CalibrationOptions, signdigits: Path
 ) -> None:
-    poses = PoseSource(signdigits)
-    scene = CalibrationScene(options, source=lambda: poses)
-    driver = Driver(scene)
-    try:
-        _ready(driver, scene)
+    with posed(options, signdigits) as (scene, driver, poses):
         poses.pose = "left"
         driver.key(pygame.K_LEFT)
         driver.until(lambda: scene.book.count("left") >= 2, 60, "left samples")
@@ -376,8 +311,6 @@ def test_key_repeat_is_one_burst_and_focus_loss_stops_recording(
         assert scene.book.count("left") == kept
         removed = scene.book.undo()
         assert removed is not None and removed.count == kept, "the whole hold is one undo step"
-    finally:
-        driver.close()
 
 
 def test_recording_while_mobilenet_loads_keeps_the_frames(
@@ -433,11 +366,7 @@ def test_hand_recognizer_records_hand_vectors_and_saves_a_hand_profile(
     from game.vision.training import HAND_DEFAULT
 
     options = CalibrationOptions(profile_dir=tmp_path / "profile", models=tmp_path / "models")
-    poses = PoseSource(signdigits)
-    scene = CalibrationScene(options, source=lambda: poses)
-    driver = Driver(scene)
-    try:
-        _ready(driver, scene)
+    with posed(options, signdigits) as (scene, driver, poses):
         assert scene.backbone.recognizer == "hand" and scene.config == HAND_DEFAULT
         driver.until(lambda: scene.backbone.last_hand is not None, 30, "the hand stage on the preview")
         for label in CLASSES:
@@ -446,8 +375,6 @@ def test_hand_recognizer_records_hand_vectors_and_saves_a_hand_profile(
         assert up.shape[1:] == HAND_FEATURE_SHAPE
         driver.tap(pygame.K_s)
         assert scene.flash is not None and scene.flash.kind is FlashKind.INFO, scene.flash
-    finally:
-        driver.close()
     profile = load_profile(options.profile_dir)
     assert profile.recognizer == "hand" and profile.samples.features.shape[1:] == HAND_FEATURE_SHAPE
 
@@ -456,10 +383,7 @@ def test_hand_recognizer_records_hand_vectors_and_saves_a_hand_profile(
         profile_dir=options.profile_dir, models=options.models, recognizer="frame"
     )
     again = CalibrationScene(frame_options, source=lambda: PoseSource(signdigits))
-    driver = Driver(again)
-    try:
+    with driven(again, ready=False) as driver:
         driver.until(lambda: again.backbone.state is not LoadState.LOADING, LOAD_TIMEOUT, "loading")
         driver.frames(3)
         assert "hand recognizer" in again.profile_error and again.book.total() == 0
-    finally:
-        driver.close()
