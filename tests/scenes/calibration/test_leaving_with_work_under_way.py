@@ -267,6 +267,15 @@ def start_training(calibration: Calibration, train: EndlessTraining) -> Training
     return job
 
 
+def p_while_training(training: tuple[Calibration, EndlessTraining]) -> Calibration:
+    """Give the scene a head from before, start a training and press P once (which only warns)."""
+    calibration, train = training
+    calibration.scene.result = head_from_before()
+    start_training(calibration, train)
+    calibration.driver.tap(pygame.K_p)
+    return calibration
+
+
 def test_esc_while_training_warns_and_a_second_esc_stops_the_training(
     training: tuple[Calibration, EndlessTraining],
 ) -> None:
@@ -356,10 +365,7 @@ def test_p_with_nothing_under_way_plays_at_once(
 def test_esc_and_p_warnings_each_withdraw_the_other(
     training: tuple[Calibration, EndlessTraining], play: GesturePlay
 ) -> None:
-    calibration, train = training
-    calibration.scene.result = head_from_before()
-    start_training(calibration, train)
-    calibration.driver.tap(pygame.K_p)
+    calibration = p_while_training(training)
     calibration.driver.tap(pygame.K_ESCAPE)
     assert calibration.open, "Esc under P's warning is not its answer: it gives Esc's warning"
     flash = calibration.scene.flash
@@ -376,10 +382,7 @@ def test_esc_and_p_warnings_each_withdraw_the_other(
 def test_the_p_warning_lasts_as_long_as_its_message(
     training: tuple[Calibration, EndlessTraining], play: GesturePlay
 ) -> None:
-    calibration, train = training
-    calibration.scene.result = head_from_before()
-    start_training(calibration, train)
-    calibration.driver.tap(pygame.K_p)
+    calibration = p_while_training(training)
     calibration.clock.now += FLASH_S + 0.1
     calibration.driver.frame()
     assert calibration.scene.flash is None
