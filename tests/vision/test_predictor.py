@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from prediction_support import FakeResult, wait_for
 
 from game.vision.camera import CameraError, Frame, FrameSource
 from game.vision.predictor import Predictor
 from game.vision.types import PredictorState
-
-
-@dataclass(frozen=True)
-class FakeResult:
-    probs: Mapping[str, float]
-    top: str
-    confidence: float
 
 
 @dataclass
@@ -74,15 +67,6 @@ class FlakySource(CountingSource):
             time.sleep(self.interval)
             raise CameraError("Camera 0 stopped delivering frames (unplugged, or taken by another program).")
         return super().read()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
 
 
 def test_frames_faster_than_inference_are_dropped_and_the_newest_is_processed() -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pygame
 import pytest
+from prediction_support import FakeResult, wait_for
 
 from game.core.types import Direction
 from game.input.gesture import GestureSettings
@@ -16,13 +15,6 @@ from game.scenes.gesture.live import LiveGesture
 from game.vision.camera import Frame, FrameSource
 from game.vision.gesture_setup import GestureSetupError
 from game.vision.types import PredictorState
-
-
-@dataclass(frozen=True)
-class FakeResult:
-    probs: Mapping[str, float]
-    top: str
-    confidence: float
 
 
 class CountingSource(FrameSource):
@@ -43,15 +35,6 @@ class CountingSource(FrameSource):
 class LeftClassifier:
     def predict_frame(self, frame: Frame) -> FakeResult:
         return FakeResult({"up": 0.05, "left": 0.95}, "left", 0.95)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.005)
-    return condition()
 
 
 @pytest.fixture(autouse=True)
