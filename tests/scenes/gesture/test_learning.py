@@ -215,14 +215,20 @@ def _close_window(manager: SceneManager) -> None:
     run_frames(manager, 1)
 
 
+def _learn_then_close(scene: GesturePlayScene, learning: PlayLearning, arrow: int) -> SceneManager:
+    """Open the game, learn some corrections with ``arrow`` and press the window's close button."""
+    manager = _open_game(scene)
+    _learn_some(manager, scene, learning, arrow)
+    _close_window(manager)
+    return manager
+
+
 def test_closing_the_window_with_learned_samples_asks_and_keep_saves(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scene, learning = scene_and_learning
     kept = _fake_keep(learning, monkeypatch)
-    manager = _open_game(scene)
-    _learn_some(manager, scene, learning, pygame.K_LEFT)
-    _close_window(manager)
+    manager = _learn_then_close(scene, learning, pygame.K_LEFT)
     assert manager.running and manager.current is scene, "the close waits for the answer"
     assert scene.asking and scene.closing and not learning.settled
     steps = scene.steps
@@ -237,9 +243,7 @@ def test_closing_the_window_twice_drops_and_quits(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
     scene, learning = scene_and_learning
-    manager = _open_game(scene)
-    _learn_some(manager, scene, learning, pygame.K_DOWN)
-    _close_window(manager)
+    manager = _learn_then_close(scene, learning, pygame.K_DOWN)
     assert scene.asking and manager.running
     _close_window(manager)
     assert learning.settled and not manager.running
@@ -250,9 +254,7 @@ def test_escape_cancels_closing_and_the_game_goes_on(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
     scene, learning = scene_and_learning
-    manager = _open_game(scene)
-    _learn_some(manager, scene, learning, pygame.K_UP)
-    _close_window(manager)
+    manager = _learn_then_close(scene, learning, pygame.K_UP)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_ESCAPE))
     assert not scene.asking and not scene.closing and manager.running
     assert not learning.settled  # still unsaved: the next close asks again
