@@ -141,14 +141,21 @@ def posed(
         yield scene, driver, poses
 
 
-def hold_pose(
+def press_pose(
     driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int, what: str = ""
 ) -> None:
-    """Pose ``label`` and hold its key until the scene has at least ``n`` samples of it (``what``
-    names them in a timeout), then let go and run three frames."""
+    """Pose ``label`` and press its key, running frames until the scene has at least ``n`` samples
+    of it (``what`` names them in a timeout); the key stays down."""
     poses.pose = label
     driver.key(KEYS[label])
     driver.until(lambda: scene.book.count(label) >= n, 60, what or f"{n} {label} samples")
+
+
+def hold_pose(
+    driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int, what: str = ""
+) -> None:
+    """``press_pose``, then let go of the key and run three frames."""
+    press_pose(driver, scene, poses, label, n, what)
     driver.key(KEYS[label], down=False)
     driver.frames(3)
 

@@ -23,6 +23,7 @@ from calibration_support import (
     driven,
     hold_pose,
     posed,
+    press_pose,
     source_that_never_opens,
     wait_until_ready,
 )
@@ -184,9 +185,7 @@ def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
     options: CalibrationOptions, signdigits: Path
 ) -> None:
     with posed(options, signdigits) as (scene, driver, poses):
-        poses.pose = "down"
-        driver.key(pygame.K_DOWN)
-        driver.until(lambda: scene.book.count("down") >= 5, 60, "some down samples")
+        press_pose(driver, scene, poses, "down", 5, "some down samples")
         poses.unplugged = True
         driver.until(
             lambda: scene.camera.state is CameraState.LOST, 30, "the scene to notice the camera is gone"
@@ -298,9 +297,7 @@ def test_key_repeat_is_one_burst_and_focus_loss_stops_recording(
     options: CalibrationOptions, signdigits: Path
 ) -> None:
     with posed(options, signdigits) as (scene, driver, poses):
-        poses.pose = "left"
-        driver.key(pygame.K_LEFT)
-        driver.until(lambda: scene.book.count("left") >= 2, 60, "left samples")
+        press_pose(driver, scene, poses, "left", 2, "left samples")
         driver.key(pygame.K_LEFT)  # what key repeat delivers while the key stays down
         driver.until(lambda: scene.book.count("left") >= 6, 60, "more left samples")
         pygame.event.post(pygame.event.Event(pygame.WINDOWFOCUSLOST))
