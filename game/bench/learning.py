@@ -104,7 +104,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     from game.scenes.play import PlayScene
     from game.vision.gesture_setup import load_gesture_classifier
     from game.vision.profile import load_profile
-    from game.vision.refit import DEFAULT_REFIT, DenseHead, embed, frozen_layers, refit_embedded
+    from game.vision.refit import DenseHead, embed, frozen_layers, refit_config_for, refit_embedded
     from game.vision.training import DEFAULT, train_head
 
     frames = args.frames or DEFAULT_FRAMES
@@ -125,11 +125,14 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
         is_new = np.r_[np.zeros(len(labels), bool), np.ones(len(labels), bool)]
         head = DenseHead.from_keras(profile.head)
         # As in play (game.vision.corrections), the frozen layers' outputs are computed once.
-        n_frozen = frozen_layers(head, DEFAULT_REFIT)
+        config = refit_config_for(head)
+        n_frozen = frozen_layers(head, config)
         embedded = embed(head, features, n_frozen)
         workloads: dict[str, Callable[[], object] | None] = {
             "idle": None,
-            "numpy_refit": lambda: refit_embedded(head, embedded, all_labels, n_frozen, is_new=is_new),
+            "numpy_refit": lambda: refit_embedded(
+                head, embedded, all_labels, n_frozen, is_new=is_new, config=config
+            ),
             "tensorflow_retrain": lambda: train_head(features, all_labels, profile.classes, DEFAULT),
         }
         classifier = load_gesture_classifier(profile_dir, args.models, args.weights)

@@ -20,7 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from game.vision.refit import DEFAULT_REFIT, DenseHead, RefitConfig, embed, frozen_layers, refit_embedded
+from game.vision.refit import (
+    DenseHead,
+    RefitConfig,
+    embed,
+    frozen_layers,
+    refit_config_for,
+    refit_embedded,
+)
 from game.vision.variety import GateConfig, SampleGate, signature
 
 #: A refit starts once this many new samples arrived since the last one.
@@ -38,7 +45,8 @@ class LearningSettings:
     max_new: int = MAX_NEW_SAMPLES
     #: Overrides last as long as a key is held: a few distinct frames a second are plenty.
     gate: GateConfig = field(default_factory=lambda: GateConfig(min_change=0.05, max_per_second=4.0))
-    refit: RefitConfig = DEFAULT_REFIT
+    #: The refit recipe; None: the one for the head's shape (``refit.refit_config_for``).
+    refit: RefitConfig | None = None
 
     def __post_init__(self) -> None:
         if self.retrain_after < 1 or self.max_new < 0:
@@ -83,7 +91,8 @@ class Corrections:
         self._thread: threading.Thread | None = None
         self._learned_at_refit = 0
         self._ready: DenseHead | None = None
-        self._n_frozen = frozen_layers(head, self.settings.refit)
+        self._refit_config = self.settings.refit or refit_config_for(head)
+        self._n_frozen = frozen_layers(head, self._refit_config)
         #: Embedded inputs of the profile's samples, computed once by the first refit.
         self._base_x: np.ndarray | None = None
         #: Embedded inputs of the new samples, in order; grows with each refit.
@@ -184,7 +193,7 @@ class Corrections:
                 labels,
                 self._n_frozen,
                 is_new=is_new,
-                config=self.settings.refit,
+                config=self._refit_config,
                 seed=0,
                 should_stop=self._stop.is_set,
             )

@@ -6,7 +6,7 @@ import numpy as np
 
 from game.vision.camera import Frame
 from game.vision.corrections import Corrections, LearningSettings
-from game.vision.refit import DenseHead, DenseLayer
+from game.vision.refit import DEFAULT_REFIT, SOFTMAX_REFIT, DenseHead, DenseLayer, RefitConfig
 from game.vision.variety import GateConfig
 
 CLASSES = ["up", "down", "left"]
@@ -114,3 +114,13 @@ def test_a_frame_without_a_hand_never_steers_and_teaches_nothing() -> None:
     learning = PlayLearning(classifier, corrections, __import__("pathlib").Path("."))
     assert not learning.override("up", Live(empty, 1))  # nothing to learn from
     assert learning.override("up", Live(hand, 2))
+
+
+def test_the_refit_recipe_follows_the_heads_shape() -> None:
+    corrections, _ = make()
+    assert corrections._refit_config is DEFAULT_REFIT  # a hidden layer: its last layer is tuned
+    one_layer = DenseHead("flatten", (corrections.head.layers[-1],))
+    base = np.zeros((3, 6), np.float32)
+    assert Corrections(CLASSES, one_layer, base, np.arange(3))._refit_config is SOFTMAX_REFIT
+    chosen = LearningSettings(refit=RefitConfig(epochs=3))
+    assert Corrections(CLASSES, one_layer, base, np.arange(3), chosen)._refit_config.epochs == 3

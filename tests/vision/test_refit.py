@@ -7,7 +7,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from game.vision.refit import DenseHead, DenseLayer, RefitConfig, RefitError, _gradients, refit
+from game.vision.refit import (
+    DEFAULT_REFIT,
+    SOFTMAX_REFIT,
+    DenseHead,
+    DenseLayer,
+    RefitConfig,
+    RefitError,
+    _gradients,
+    refit,
+    refit_config_for,
+)
 
 
 def small_head(rng: np.random.Generator, inputs: int = 6, hidden: int = 5, classes: int = 3) -> DenseHead:
@@ -107,8 +117,19 @@ def test_refit_on_real_photos_gains_on_later_photos(split: dict[str, Any]) -> No
     x = np.concatenate([x_train[first5], x_train[more]])
     y = np.concatenate([y_train[first5], y_train[more]])
     is_new = np.r_[np.zeros(len(first5), bool), np.ones(len(more), bool)]
-    tuned = refit(head, x, y, is_new=is_new)
+    tuned = refit(head, x, y, is_new=is_new, config=refit_config_for(head))  # as play refits it
     before = np.mean(np.argmax(head(split["x_test"]), 1) == split["y_test"])
     after = np.mean(np.argmax(tuned(split["x_test"]), 1) == split["y_test"])
     print(f"refit on real photos: {before:.3f} -> {after:.3f}")
     assert after >= before + 0.02
+
+
+def test_a_softmax_only_head_is_refitted_with_small_steps() -> None:
+    # Its one layer reads the raw features and was fitted from zero with small steps: the hidden
+    # layer's recipe (3e-3) undoes it (docs/benchmarks.md, "Which retrain runs during play").
+    rng = np.random.default_rng(0)
+    with_hidden = small_head(rng)
+    softmax_only = DenseHead("flatten", (with_hidden.layers[-1],))
+    assert refit_config_for(with_hidden) is DEFAULT_REFIT
+    assert refit_config_for(softmax_only) is SOFTMAX_REFIT
+    assert SOFTMAX_REFIT.learning_rate < DEFAULT_REFIT.learning_rate
