@@ -85,6 +85,21 @@ def test_evaluate_with_a_corrupt_profile_is_one_message(
     assert err.startswith("error: ") and "damaged" in err and "Traceback" not in err
 
 
+def test_evaluate_a_profile_whose_input_size_the_backbone_does_not_take_is_one_message(
+    trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = tmp_path / "odd"
+    shutil.copytree(trained_profile, odd)
+    meta = json.loads((odd / "profile.json").read_text())
+    meta["preprocess"]["size"] = 100  # valid on its own, but the backbone takes 224x224
+    (odd / "profile.json").write_text(json.dumps(meta))
+    images = _subset(signdigits, tmp_path / "test", 0, 2)
+    capsys.readouterr()
+    assert main(["evaluate", "--images", str(images), "--profile", str(odd)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "preprocesses to 100x100" in err and "Traceback" not in err
+
+
 def test_train_on_a_folder_of_non_images(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("up", "down"):
         (tmp_path / name).mkdir()
