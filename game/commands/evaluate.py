@@ -97,11 +97,6 @@ def _evaluate(
             raise ProfileError(
                 f"{folder} was trained on {profile.backbone_id} but these weights are {runtime.backbone_id}"
             )
-        size = profile.preprocess.size
-        if runtime.input_shape != (1, size, size, 3):
-            raise ProfileError(
-                f"{folder} preprocesses to {size}x{size}, but the backbone takes {runtime.input_shape}"
-            )
     loading.update(1)
     loading.close()
     with progress(len(data), "features", "img", bars) as bar:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from game.vision import profile_store
-from game.vision.features import FEATURE_SHAPE
+from game.vision.features import FEATURE_SHAPE, INPUT_SIZE
 from game.vision.head_arrays import (
     HeadArrays,
     HeadArraysError,
@@ -59,7 +59,7 @@ from game.vision.profile_format import (
     sample_arrays,
     validate_metadata,
 )
-from game.vision.recognizer import LEGACY_RECOGNIZER, check_recognizer, feature_shape
+from game.vision.recognizer import FRAME, LEGACY_RECOGNIZER, check_recognizer, feature_shape
 from game.vision.training import DEFAULT, EpochCallback, HeadConfig, StopCheck, TrainResult, train_head
 
 log = logging.getLogger(__name__)
@@ -265,6 +265,18 @@ def _why(exc: BaseException) -> str:
 
 def _parse_metadata(meta: dict[str, Any], meta_path: Path) -> Profile:
     """A :class:`Profile` from fields :func:`validate_metadata` has checked."""
+    profile = _profile_from_metadata(meta, meta_path)
+    size = profile.preprocess.size
+    if profile.recognizer == FRAME and size != INPUT_SIZE:
+        # A valid size on its own, but not one MobileNet takes: every command would fail later.
+        raise ProfileError(
+            f"{meta_path} preprocesses to {size}x{size}, but MobileNet takes {INPUT_SIZE}x{INPUT_SIZE}. "
+            "Retrain the profile."
+        )
+    return profile
+
+
+def _profile_from_metadata(meta: dict[str, Any], meta_path: Path) -> Profile:
     try:
         return Profile(
             classes=list(meta["classes"]),
