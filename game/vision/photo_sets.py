@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-
 from game.vision.synthetic_video import GestureVideo, write_gesture_video
 from game.vision.types import DIRECTION_CLASSES
 
@@ -39,22 +37,21 @@ def train_profile_from_photos(
 
     Features come from the per-frame backbone, the same runtime that play uses.
     """
-    from game.vision.features import FEATURE_SHAPE, LiteRTBackbone
+    from game.vision.features import LiteRTBackbone
     from game.vision.images import read_rgb
-    from game.vision.preprocess import preprocess
     from game.vision.profile import Profile, Samples, save_profile, train_profile
     from game.vision.training import DEFAULT
 
     backbone = LiteRTBackbone.load(models)
     samples = Samples()
     for label, name in enumerate(CLASSES):
-        features = []
+        images = []
         for path in class_photos(folder, name)[:train_per_class]:
             image = read_rgb(path)
             if image is None:
                 raise PhotoSetError(f"cannot read photo {path}")
-            features.append(backbone.features(preprocess(image)[np.newaxis]).reshape(FEATURE_SHAPE))
-        samples = samples.add(label, np.stack(features))
+            images.append(image)
+        samples = samples.add(label, backbone.from_images(images))
     profile = Profile(
         classes=list(CLASSES),
         backbone_id=backbone.backbone_id,
