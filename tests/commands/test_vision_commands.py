@@ -9,25 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from photo_support import labelled_subset
 
 from game.cli import main
 from game.vision.gesture_setup import live_inference_threads
-from game.vision.images import KNOWN_CLASSES
-
-
-def _subset(signdigits: Path, target: Path, first: int, count: int) -> Path:
-    """A labelled folder linking ``count`` photos per class, starting at the ``first``-th by name."""
-    for folder in sorted(p for p in signdigits.iterdir() if p.name in KNOWN_CLASSES):
-        (target / folder.name).mkdir(parents=True)
-        for photo in sorted(folder.iterdir())[first : first + count]:
-            (target / folder.name / photo.name).symlink_to(photo)
-    return target
 
 
 @pytest.fixture(scope="module")
 def trained_profile(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cmd")
-    images = _subset(signdigits, root / "train", 0, 20)
+    images = labelled_subset(signdigits, root / "train", 0, 20)
     profile = root / "profile"
     argv = ["--recognizer", "frame", "--epochs", "30", "--json"]
     code = main(["train", "--images", str(images), "--profile", str(profile), *argv])
@@ -38,7 +29,7 @@ def trained_profile(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) 
 def test_train_prints_a_json_summary_last(
     signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    images = _subset(signdigits, tmp_path / "imgs", 0, 12)
+    images = labelled_subset(signdigits, tmp_path / "imgs", 0, 12)
     argv = ["--epochs", "3", "--json", "--recognizer", "frame"]
     code = main(["train", "--images", str(images), "--profile", str(tmp_path / "p"), *argv])
     out, err = capsys.readouterr()
@@ -54,7 +45,7 @@ def test_train_prints_a_json_summary_last(
 def test_evaluate_json_on_held_out_photos(
     trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    images = _subset(signdigits, tmp_path / "test", 20, 15)
+    images = labelled_subset(signdigits, tmp_path / "test", 20, 15)
     capsys.readouterr()
     assert main(["evaluate", "--images", str(images), "--profile", str(trained_profile), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -67,7 +58,7 @@ def test_evaluate_json_on_held_out_photos(
 def test_evaluate_table(
     trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    images = _subset(signdigits, tmp_path / "test", 40, 3)
+    images = labelled_subset(signdigits, tmp_path / "test", 40, 3)
     assert main(["evaluate", "--images", str(images), "--profile", str(trained_profile)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("accuracy ") and "rows: true class" in out
@@ -79,7 +70,7 @@ def test_evaluate_with_a_corrupt_profile_is_one_message(
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "profile.json").write_text("{ not json")
-    images = _subset(signdigits, tmp_path / "test", 0, 2)
+    images = labelled_subset(signdigits, tmp_path / "test", 0, 2)
     assert main(["evaluate", "--images", str(images), "--profile", str(broken)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "damaged" in err and "Traceback" not in err
@@ -93,7 +84,7 @@ def test_evaluate_a_profile_whose_input_size_the_backbone_does_not_take_is_one_m
     meta = json.loads((odd / "profile.json").read_text())
     meta["preprocess"]["size"] = 100  # valid on its own, but the backbone takes 224x224
     (odd / "profile.json").write_text(json.dumps(meta))
-    images = _subset(signdigits, tmp_path / "test", 0, 2)
+    images = labelled_subset(signdigits, tmp_path / "test", 0, 2)
     capsys.readouterr()
     assert main(["evaluate", "--images", str(images), "--profile", str(odd)]) == 1
     err = capsys.readouterr().err
@@ -119,7 +110,7 @@ def test_doctor_reports_each_part(capsys: pytest.CaptureFixture[str], session_mo
 def test_bench_vision_reports_consistent_figures(
     signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    images = _subset(signdigits, tmp_path / "imgs", 0, 10)
+    images = labelled_subset(signdigits, tmp_path / "imgs", 0, 10)
     assert main(["bench", "--suite", "vision", "--images", str(images), "--frames", "40", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert 0 < figures["frame_ms_p50"] <= figures["frame_ms_p95"]
@@ -203,7 +194,7 @@ class _Terminal(io.StringIO):
 def test_train_and_evaluate_show_progress_bars_on_a_terminal(
     signdigits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    images = _subset(signdigits, tmp_path / "imgs", 0, 12)
+    images = labelled_subset(signdigits, tmp_path / "imgs", 0, 12)
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     argv = ["train", "--images", str(images), "--profile", str(tmp_path / "p"), "--epochs", "3"]
@@ -217,7 +208,7 @@ def test_train_and_evaluate_show_progress_bars_on_a_terminal(
 
     terminal.seek(0)
     terminal.truncate()
-    held_out = _subset(signdigits, tmp_path / "held", 40, 2)
+    held_out = labelled_subset(signdigits, tmp_path / "held", 40, 2)
     assert main(["evaluate", "--images", str(held_out), "--profile", str(tmp_path / "p")]) == 0
     err = terminal.getvalue()
     assert "loading profile, photos, MobileNet" in err and "3/3" in err
@@ -231,7 +222,7 @@ def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
 def test_train_into_a_profile_with_samples_needs_force_or_add(
     trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    images = _subset(signdigits, tmp_path / "imgs", 30, 5)
+    images = labelled_subset(signdigits, tmp_path / "imgs", 30, 5)
     before = _files(trained_profile)
     capsys.readouterr()
     assert main(["train", "--images", str(images), "--profile", str(trained_profile)]) == 1
@@ -251,7 +242,7 @@ def test_train_add_keeps_the_recorded_samples_and_force_replaces_them(
 
     added = tmp_path / "added"
     shutil.copytree(trained_profile, added)
-    images = _subset(signdigits, tmp_path / "imgs", 30, 5)
+    images = labelled_subset(signdigits, tmp_path / "imgs", 30, 5)
     argv = ["train", "--images", str(images), "--epochs", "2", "--json", "--recognizer", "frame"]
     assert main([*argv, "--profile", str(added), "--add"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])

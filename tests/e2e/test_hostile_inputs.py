@@ -15,9 +15,7 @@ import io
 import json
 import os
 import stat
-import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from photo_support import png_header_only
 
 from game.cli import main
 from game.vision.features import FEATURE_SHAPE
@@ -176,22 +175,9 @@ def _non_images(p: Place) -> None:
         (p.images / cls / "a.png").write_text("not a picture")
 
 
-def _png_header_only(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
-
-
 def _bomb_images(p: Place) -> None:
     for cls in ("up", "down"):
-        (p.images / cls / "a.png").write_bytes(_png_header_only(20000, 20000))
+        (p.images / cls / "a.png").write_bytes(png_header_only(20000, 20000))
 
 
 def _device(p: Place) -> None:

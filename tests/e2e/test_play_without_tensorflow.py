@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from photo_support import labelled_subset
 
 from game.vision.classifier import NumpyHead
 from game.vision.features import FeatureExtractor, load_backbone
 from game.vision.head_arrays import HEAD_ARRAYS_FILE
 from game.vision.images import load_labelled_folder
-from game.vision.photo_sets import class_photos, train_profile_from_photos, video_from_photos
+from game.vision.photo_sets import train_profile_from_photos, video_from_photos
 from game.vision.profile import load_profile
 from game.vision.synthetic_video import GestureVideo
 
@@ -117,11 +118,7 @@ def test_evaluate_never_imports_tensorflow_and_agrees_with_it(
     profile: Path, signdigits: Path, session_models_dir: Path, tmp_path: Path
 ) -> None:
     # Held-out photos (the profile learned the first 10 of each class), as a labelled folder.
-    images = tmp_path / "held_out"
-    for name in ("up", "down", "left", "right"):
-        (images / name).mkdir(parents=True)
-        for photo in class_photos(signdigits, name)[20:35]:
-            (images / name / photo.name).write_bytes(photo.read_bytes())
+    images = labelled_subset(signdigits, tmp_path / "held_out", 20, 15)
     report, out = in_a_fresh_process(
         *("evaluate", "--images", str(images), "--profile", str(profile)),
         *("--models", str(session_models_dir), "--json"),

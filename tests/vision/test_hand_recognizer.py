@@ -10,13 +10,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from photo_support import labelled_subset
 
 from game import cli
 from game.cli import main
 from game.vision import recognizer as rec
 from game.vision.classifier import NO_HAND, GestureClassifier
 from game.vision.hand_features import HAND_FEATURE_SHAPE, HandFeatureExtractor, hand_vector
-from game.vision.images import KNOWN_CLASSES
 from game.vision.profile import Profile, ProfileError, Samples, load_profile, save_profile
 from game.vision.training import HeadConfig, train_head
 
@@ -150,18 +150,10 @@ def test_a_hand_profile_needs_the_hand_runtime(extractor: HandFeatureExtractor) 
         GestureClassifier(profile, extractor)
 
 
-def _subset(signdigits: Path, target: Path, first: int, count: int) -> Path:
-    for folder in sorted(p for p in signdigits.iterdir() if p.name in KNOWN_CLASSES):
-        (target / folder.name).mkdir(parents=True)
-        for photo in sorted(folder.iterdir())[first : first + count]:
-            (target / folder.name / photo.name).symlink_to(photo)
-    return target
-
-
 @pytest.fixture(scope="module")
 def hand_profile(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hand")
-    train = _subset(signdigits, root / "train", 0, 20)
+    train = labelled_subset(signdigits, root / "train", 0, 20)
     profile = root / "profile"
     argv = ["train", "--images", str(train), "--profile", str(profile), "--json"]  # hand is the default
     assert main(argv) == 0
@@ -175,7 +167,7 @@ def test_train_and_evaluate_a_hand_profile_on_photos(
     loaded = load_profile(profile)
     assert loaded.recognizer == "hand" and loaded.samples.features.shape[1:] == HAND_FEATURE_SHAPE
     assert len(loaded.samples) >= 72  # at most 8 of the 80 photos without a hand found
-    test = _subset(signdigits, tmp_path / "test", 20, 15)
+    test = labelled_subset(signdigits, tmp_path / "test", 20, 15)
     capsys.readouterr()
     assert main(["evaluate", "--images", str(test), "--profile", str(profile), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

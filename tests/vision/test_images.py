@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import struct
-import zlib
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from photo_support import png_header_only
 
 from game.vision.images import MAX_FILE_BYTES, WORK_SIDE, DatasetError, load_labelled_folder
 
@@ -66,28 +65,13 @@ def test_missing_folder(tmp_path: Path) -> None:
         load_labelled_folder(tmp_path / "absent")
 
 
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG whose header claims ``width`` x ``height`` (a decompression bomb's shape), tiny on disk."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("bomb.png", _png_header_only(20000, 20000), "over the limit of 50 megapixels"),
-        ("huge-header.png", _png_header_only(60000, 60000), "megapixels"),
+        ("bomb.png", png_header_only(20000, 20000), "over the limit of 50 megapixels"),
+        ("huge-header.png", png_header_only(60000, 60000), "megapixels"),
         ("text.jpg", b"not a picture", "not an image file"),
-        ("truncated.png", _png_header_only(64, 64), "OpenCV cannot decode it"),
+        ("truncated.png", png_header_only(64, 64), "OpenCV cannot decode it"),
     ],
 )
 def test_a_bad_image_is_skipped_with_its_reason_before_it_is_decoded(
