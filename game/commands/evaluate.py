@@ -68,7 +68,7 @@ def _evaluate(
     from game.vision.features import LiteRTBackbone
     from game.vision.images import DatasetError, class_folders, load_labelled_folder
     from game.vision.profile import ProfileError, load_profile
-    from game.vision.recognizer import FRAME, RecognizerFeatures, image_features
+    from game.vision.recognizer import FRAME, image_features
 
     profile = load_profile(folder, keras_head=False)  # the head as play reads it: no TensorFlow
     loading.update(1)
@@ -100,12 +100,10 @@ def _evaluate(
     loading.update(1)
     loading.close()
     with progress(len(data), "features", "img", bars) as bar:
-        if runtime is not None:
-            features = runtime.from_images(data.images, profile.preprocess, on_image=bar.update)
-            found = np.ones(len(features), dtype=bool)
-            rows = RecognizerFeatures(features, found, runtime.backbone_id, runtime.weights_sha256)
-        else:
-            rows = image_features(profile.recognizer, data.images, on_batch=bar.update)
+        rows = image_features(
+            profile.recognizer, data.images, runtime=runtime, preprocess=profile.preprocess,
+            on_batch=bar.update,
+        )  # fmt: skip
     if rows.backbone_id != profile.backbone_id:
         raise ProfileError(
             f"{folder} was trained on {profile.backbone_id} but the hand models are {rows.backbone_id}"

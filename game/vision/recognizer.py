@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-    from game.vision.features import Backbone
+    from game.vision.features import Backbone, LiteRTBackbone
     from game.vision.preprocess import PreprocessConfig
 
 HAND = "hand"
@@ -64,6 +64,7 @@ def image_features(
     images_rgb: Sequence[np.ndarray],
     *,
     backbone: Backbone | None = None,
+    runtime: LiteRTBackbone | None = None,
     weights: Path | None = None,
     hand_models: Path | None = None,
     preprocess: PreprocessConfig | None = None,
@@ -73,8 +74,9 @@ def image_features(
     """Feature rows for separate RGB images (photos, not a video stream) for ``recognizer``.
 
     ``frame``: MobileNet features through TensorFlow in batches (``backbone``, or the one
-    ``weights`` or Keras's cache gives; ``preprocess``, by default the standard one); every image
-    has a row.
+    ``weights`` or Keras's cache gives; ``preprocess``, by default the standard one), or, given a
+    per-frame LiteRT ``runtime``, through it one image at a time with no TensorFlow (the same
+    features to float rounding); every image has a row.
     ``hand``: the hand stage on each image (detected, not tracked); ``found`` marks the images
     in which a hand was found, the others have zero rows and must not be trained on.
     ``on_batch(n)`` hears how many images each finished step covered (a progress bar);
@@ -91,6 +93,9 @@ def image_features(
     from game.vision.features import FeatureExtractor, load_backbone
     from game.vision.preprocess import DEFAULT_PREPROCESS
 
+    if runtime is not None:
+        lite = runtime.from_images(images_rgb, preprocess or DEFAULT_PREPROCESS, on_image=on_batch)
+        return RecognizerFeatures(lite, np.ones(len(lite), bool), runtime.backbone_id, runtime.weights_sha256)
     backbone = backbone or load_backbone(weights)
     features = FeatureExtractor(backbone, batch_size).from_images(
         images_rgb, preprocess or DEFAULT_PREPROCESS, on_batch=on_batch
