@@ -152,17 +152,19 @@ class GesturePlayScene(PlayScene):
     def _say(self, text: str) -> None:
         self.notice, self._notice_left = text, 3.0
 
-    def draw(self, surface: pygame.Surface) -> None:
-        super().draw(surface)
-        layout = ScreenLayout.for_surface(surface, self.manager.scale)
+    def _draw_banners(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
         learning = self.live.learning
         if self.asking and learning is not None:
+            # The question alone: the game's own banners (paused, "gestures unsure") sit in the
+            # same rows and would show through it.
             plural = "" if learning.count == 1 else "s"
             draw_banner(surface, layout, f"Keep the {learning.count} learned sample{plural}?", PACMAN_YELLOW)
             draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=28)
             if self.closing:
                 draw_banner(surface, layout, "Close again: drop and quit", TEXT_CYAN, row_offset=56)
-        elif self._notice_left > 0:
+            return
+        super()._draw_banners(surface, layout)
+        if self._notice_left > 0:
             color = TEXT_RED if self.notice.startswith("Not saved") else TEXT_CYAN
             draw_banner(surface, layout, self.notice, color, row_offset=-28)
 

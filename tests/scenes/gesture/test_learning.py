@@ -271,3 +271,31 @@ def test_closing_the_window_without_learned_samples_quits_at_once(
     assert learning.count == 0
     _close_window(manager)
     assert not manager.running and not scene.asking
+
+
+def test_the_keep_question_is_drawn_alone(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The game's own banners ("gestures unsure", paused) sit in the same rows as the question and
+    # showed through its second line.
+    import game.scenes.gesture.scene as gesture_scene
+    import game.scenes.play as play_scene
+
+    scene, learning = scene_and_learning
+    manager = _open_game(scene)
+    _hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    monkeypatch.setattr(scene.panel, "banner", lambda: "Gestures unsure: press C to recalibrate")
+    drawn: list[str] = []
+
+    def record(surface: pygame.Surface, layout: object, text: str, *args: object, **kw: object) -> None:
+        drawn.append(text)
+
+    monkeypatch.setattr(gesture_scene, "draw_banner", record)
+    monkeypatch.setattr(play_scene, "draw_banner", record)
+    run_frames(manager, 1)
+    assert "Gestures unsure: press C to recalibrate" in drawn  # shown while playing
+    drawn.clear()
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
+    run_frames(manager, 1)
+    assert scene.asking
+    assert drawn == [f"Keep the {learning.count} learned samples?", "Y keep (saves)  N drop  Esc stay"]
