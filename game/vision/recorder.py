@@ -159,6 +159,11 @@ class CameraWorker:
         preview can show the hand between recordings)."""
         self._look = look
 
+    @property
+    def classifier(self) -> ClassifierLike | None:
+        """What the live test runs on frames now (None while paused, e.g. during a training)."""
+        return self._classifier
+
     def set_classifier(self, classifier: ClassifierLike | None) -> None:
         with self._lock:
             self._classifier = classifier

@@ -54,9 +54,7 @@ from game.vision.variety import Variety, VarietyMeter
 
 #: Enough per class for the validation split, so accuracy and the confusion matrix mean something.
 MIN_SAMPLES = MIN_SAMPLES_FOR_VALIDATION
-#: Seconds a second Esc has to follow the first to leave with unsaved samples. A second window
-#: close has as long as its warning stays on screen (``FLASH_S``, the same).
-LEAVE_CONFIRM_S = 4.0
+#: Seconds a message stays on screen; a warning about unsaved work is in force as long as it is.
 FLASH_S = 4.0
 
 CLASS_KEYS: dict[int, str] = {
@@ -109,6 +107,8 @@ class CalibrationScene(Scene):
         self.classifier: ClassifierLike | None = None
         #: Sample counts the current result was trained on; differs from now once the player records more.
         self.trained_counts: dict[str, int] = {}
+        #: The counts a training under way was started with: the result's once it finishes.
+        self._training_counts: dict[str, int] = {}
         self.show_advanced = False
         self.saved_path: Path | None = None
         self.flash: Flash | None = None
@@ -118,7 +118,8 @@ class CalibrationScene(Scene):
         self._burst = 0
         self._key_held: int | None = None
         self._mouse_held: str | None = None
-        self._leave_until = 0.0
+        #: The unsaved-work warning Esc gave; while it is on screen, a second Esc leaves.
+        self._esc_warning: Flash | None = None
         #: The unsaved-samples warning shown for a window close; while it is on screen, S saves and
         #: quits and a second close quits without saving.
         self._close_warning: Flash | None = None
@@ -398,7 +399,7 @@ class CalibrationScene(Scene):
             return
         self._stop_recording()
         features, labels, classes = self.book.arrays()
-        self.trained_counts = {name: self.book.count(name) for name in classes}
+        self._training_counts = {name: self.book.count(name) for name in classes}
         self.camera.set_classifier(None)  # the live test resumes with the new head
         self.job = TrainingJob(features, labels, classes, self.config).start()
         self.mode = Mode.TRAINING
@@ -464,8 +465,7 @@ class CalibrationScene(Scene):
         self.flash_message(f"Trying {self.sources.describe()}…")
 
     def _leave(self) -> None:
-        now = self._clock()
-        if self.unsaved_work and now > self._leave_until:
+        if self.unsaved_work and not self._on_screen(self._esc_warning):
             self._warn_unsaved("esc")
             return
         self.manager.pop()
@@ -496,7 +496,7 @@ class CalibrationScene(Scene):
         self.flash_message(text, FlashKind.ERROR)
         self._close_warning = self.flash if closing else None
         self._play_warning = self.flash if leaving == "play" else None
-        self._leave_until = self._clock() + LEAVE_CONFIRM_S if leaving == "esc" else 0.0
+        self._esc_warning = self.flash if leaving == "esc" else None
 
     def _on_screen(self, warning: Flash | None) -> bool:
         """``warning`` is on screen now (not replaced by another message, not expired)."""
@@ -533,7 +533,10 @@ class CalibrationScene(Scene):
 
     def _training_finished(self, job: TrainingJob) -> None:
         """Take over a finished job's head. A stopped job's is not taken: its run was cut short
-        (the job keeps what the run returned), so the head from before, if any, stays."""
+        (the job keeps what the run returned), so the head from before, if any, stays, with its
+        live test and the sample counts it was trained on."""
+        if job.state is not JobState.DONE or job.result is None:
+            self.camera.set_classifier(self.classifier)
         if job.state is JobState.CANCELLED:
             self.mode = Mode.RESULTS if self.result is not None else Mode.RECORD
             kept = ": the head from before is kept" if self.result is not None else ""
@@ -544,6 +547,7 @@ class CalibrationScene(Scene):
             self.flash_message(job.message or "training failed", FlashKind.ERROR)
             return
         self.result = job.result
+        self.trained_counts = self._training_counts
         self.book.dirty = True  # a new head is a change to save even when the samples are not
         self.mode = Mode.RESULTS
         try:

@@ -19,7 +19,7 @@ import pytest
 from calibration_support import Calibration, open_calibration
 
 from game.scenes.calibration.modes import FlashKind
-from game.scenes.calibration.scene import LEAVE_CONFIRM_S
+from game.scenes.calibration.scene import FLASH_S
 from game.vision import calibration_profile
 from game.vision.profile import load_profile
 
@@ -94,7 +94,7 @@ def test_once_saved_the_window_closes_at_once(calibration: Calibration) -> None:
 def test_the_close_warning_lasts_as_long_as_its_message(calibration: Calibration) -> None:
     calibration.record("up", 2)
     calibration.driver.close_window()
-    calibration.clock.now += LEAVE_CONFIRM_S + 0.1
+    calibration.clock.now += FLASH_S + 0.1
     calibration.driver.frame()
     assert calibration.scene.flash is None
     calibration.driver.close_window()

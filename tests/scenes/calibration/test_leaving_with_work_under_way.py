@@ -410,3 +410,46 @@ def test_a_training_stopped_while_the_scene_stays_is_not_a_trained_head(
     assert scene.mode is (Mode.RESULTS if head_before else Mode.RECORD)
     flash = scene.flash
     assert flash is not None and flash.text.startswith("Training stopped")
+
+
+def test_a_second_esc_after_another_message_replaced_the_warning_only_warns_again(
+    training: tuple[Calibration, EndlessTraining],
+) -> None:
+    """The warning in force is the one on screen: once another message has replaced Esc's
+    warning, the next Esc warns again instead of leaving, however soon it comes."""
+    calibration, train = training
+    job = start_training(calibration, train)
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.open, "the first Esc only warns"
+    calibration.scene.flash_message("Removed the last 3 up samples")  # any other message
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.open, "the warning was no longer on screen: this Esc warns again"
+    flash = calibration.scene.flash
+    assert flash is not None and flash.text == "Training in progress: Esc again leaves anyway"
+    assert job.state is JobState.RUNNING and not train.stopped.is_set()
+    calibration.driver.tap(pygame.K_ESCAPE)
+    assert calibration.driver.manager.current is None, "Esc under its own warning leaves"
+
+
+def test_after_a_stopped_training_the_head_from_before_is_live_and_not_stale(
+    training: tuple[Calibration, EndlessTraining],
+) -> None:
+    """A stopped training leaves the head from before as it was: the live test runs it again, and
+    the panel does not claim that the samples changed since it was trained."""
+    calibration, train = training
+    scene = calibration.scene
+    scene.result = head_from_before()
+    scene.trained_counts = {name: scene.book.count(name) for name in scene.book.active_classes}
+    live = object()
+    scene.classifier = live  # type: ignore[assignment]  # the head from before's live test
+    scene.camera.set_classifier(live)  # type: ignore[arg-type]
+    assert not scene.stale_result
+    calibration.record("up", 3)  # recorded after the head from before was trained
+    assert scene.stale_result
+    job = start_training(calibration, train)
+    assert scene.camera.classifier is None, "the live test pauses while training"
+    job.cancel()
+    assert job.join(WAIT_S) and job.state is JobState.CANCELLED
+    calibration.driver.frames(2)
+    assert scene.camera.classifier is live, "the live test runs the head from before again"
+    assert scene.stale_result, "the head shown was not trained on the 3 new samples"
