@@ -21,8 +21,9 @@ from game.vision.camera import Frame
 from game.vision.classifier import IDLE_CLASS, NO_HAND, GestureClassifier, NumpyHead
 from game.vision.features import LiteRTBackbone
 from game.vision.hand_features import HandFeatureExtractor
+from game.vision.head_arrays import HeadArrays
 from game.vision.profile import Profile, ProfileError
-from game.vision.refit import DenseHead, RefitError
+from game.vision.refit import RefitError, check_refittable
 
 FeatureFn = Callable[[np.ndarray], np.ndarray | None]
 #: The hand stage for one frame: (feature vector, or None with no hand; the hand it found).
@@ -55,7 +56,7 @@ class LearningClassifier:
         self,
         features: FeatureFn,
         classes: Sequence[str],
-        head: DenseHead,
+        head: HeadArrays,
         *,
         hands: HandFn | None = None,
         frame_features: Callable[[Frame], np.ndarray] | None = None,
@@ -68,18 +69,18 @@ class LearningClassifier:
         self._frame_features = frame_features
         self.classes = list(classes)
         #: The head and its per-frame evaluator, swapped together as one reference.
-        self._heads = (head, NumpyHead(head.to_arrays()))
+        self._heads = (head, NumpyHead(head))
         #: Heads swapped in so far (the panel and tests read it).
         self.swaps = 0
 
     @property
-    def head(self) -> DenseHead:
+    def head(self) -> HeadArrays:
         return self._heads[0]
 
-    def set_head(self, head: DenseHead) -> None:
+    def set_head(self, head: HeadArrays) -> None:
         if head.n_classes != len(self.classes):
             raise ValueError(f"the new head predicts {head.n_classes} classes, not {len(self.classes)}")
-        self._heads = (head, NumpyHead(head.to_arrays()))
+        self._heads = (head, NumpyHead(head))
         self.swaps += 1
 
     def predict(self, image_rgb: np.ndarray, timestamp: float | None = None) -> LearnedPrediction:
@@ -127,8 +128,9 @@ def learning_classifier(
     head starts as the profile's; raises ``ProfileError`` like :class:`GestureClassifier`.
     """
     plain = GestureClassifier(profile, backbone)
+    head = plain.head.arrays
     try:
-        head = DenseHead.from_arrays(plain.head.arrays)
+        check_refittable(head)
     except RefitError as exc:
         raise ProfileError(f"this head cannot learn while playing: {exc}") from None
     if isinstance(backbone, HandFeatureExtractor):
