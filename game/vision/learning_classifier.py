@@ -68,19 +68,19 @@ class LearningClassifier:
         #: Features of a source's frame read as decoded (the frame recognizer's play path), if given.
         self._frame_features = frame_features
         self.classes = list(classes)
-        #: The head and its per-frame evaluator, swapped together as one reference.
-        self._heads = (head, NumpyHead(head))
+        #: The head's per-frame evaluator (it keeps the head's arrays), swapped as one reference.
+        self._evaluator = NumpyHead(head)
         #: Heads swapped in so far (the panel and tests read it).
         self.swaps = 0
 
     @property
     def head(self) -> HeadArrays:
-        return self._heads[0]
+        return self._evaluator.arrays
 
     def set_head(self, head: HeadArrays) -> None:
         if head.n_classes != len(self.classes):
             raise ValueError(f"the new head predicts {head.n_classes} classes, not {len(self.classes)}")
-        self._heads = (head, NumpyHead(head))
+        self._evaluator = NumpyHead(head)
         self.swaps += 1
 
     def predict(self, image_rgb: np.ndarray, timestamp: float | None = None) -> LearnedPrediction:
@@ -105,8 +105,8 @@ class LearningClassifier:
             probs_none = {name: float(name == IDLE_CLASS) for name in self.classes}
             latency = (time.perf_counter() - start) * 1000.0
             return LearnedPrediction(probs_none, NO_HAND, 0.0, stamp, latency, None, hand)
-        _, head = self._heads  # read once: the whole frame uses one head
-        probs = head.single(features)
+        evaluator = self._evaluator  # read once: the whole frame uses one head
+        probs = evaluator.single(features)
         best = max(range(len(probs)), key=probs.__getitem__)
         return LearnedPrediction(
             probs=dict(zip(self.classes, probs, strict=True)),
