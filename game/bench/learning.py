@@ -103,8 +103,9 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     from game.highscore import HighScore
     from game.scenes.play import PlayScene
     from game.vision.gesture_setup import load_gesture_classifier
+    from game.vision.head_arrays import arrays_from_keras
     from game.vision.profile import load_profile
-    from game.vision.refit import DenseHead, embed, frozen_layers, refit_config_for, refit_embedded
+    from game.vision.refit import embed, frozen_layers, refit_config_for, refit_embedded
     from game.vision.training import DEFAULT, train_head
 
     frames = args.frames or DEFAULT_FRAMES
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
         features = np.concatenate([base, base * rng.uniform(0.9, 1.1, base.shape).astype(np.float32)])
         all_labels = np.concatenate([labels, labels])
         is_new = np.r_[np.zeros(len(labels), bool), np.ones(len(labels), bool)]
-        head = DenseHead.from_keras(profile.head)
+        head = arrays_from_keras(profile.head)
         # As in play (game.vision.corrections), the frozen layers' outputs are computed once.
         config = refit_config_for(head)
         n_frozen = frozen_layers(head, config)

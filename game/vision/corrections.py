@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from game.vision.head_arrays import HeadArrays
 from game.vision.refit import (
-    DenseHead,
     RefitConfig,
+    check_refittable,
     embed,
     frozen_layers,
     refit_config_for,
@@ -71,11 +72,12 @@ class Corrections:
     def __init__(
         self,
         classes: Sequence[str],
-        head: DenseHead,
+        head: HeadArrays,
         base_features: np.ndarray,
         base_labels: np.ndarray,
         settings: LearningSettings | None = None,
     ) -> None:
+        check_refittable(head)  # RefitError here rather than from every background refit
         self.classes = list(classes)
         self.settings = settings or LearningSettings()
         self.enabled = self.settings.enabled
@@ -90,7 +92,7 @@ class Corrections:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._learned_at_refit = 0
-        self._ready: DenseHead | None = None
+        self._ready: HeadArrays | None = None
         self._refit_config = self.settings.refit or refit_config_for(head)
         self._n_frozen = frozen_layers(head, self._refit_config)
         #: Embedded inputs of the profile's samples, computed once by the first refit.
@@ -130,7 +132,7 @@ class Corrections:
         self._maybe_refit()
         return True
 
-    def take_head(self) -> DenseHead | None:
+    def take_head(self) -> HeadArrays | None:
         """The head a refit finished since the last call, once; None otherwise. Starts a due refit."""
         with self._lock:
             head, self._ready = self._ready, None
@@ -209,7 +211,7 @@ class Corrections:
             self.error = f"learning failed: {type(exc).__name__}: {exc}"
 
 
-def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Path:
+def save_learned(profile_dir: Path, learned: NewSamples, head: HeadArrays) -> Path:
     """Append ``learned`` to the profile's samples (in the order learned), store ``head`` as its head,
     and save the profile atomically (a crash leaves the previous one); raises ``ProfileError``.
 
@@ -227,9 +229,8 @@ def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Pat
         raise ProfileError(
             f"the learned head has {head.n_classes} classes, the profile {len(profile.classes)}"
         )
-    arrays = head.to_arrays()
     try:
-        arrays.check(len(profile.classes), feature_shape(profile.recognizer))
+        head.check(len(profile.classes), feature_shape(profile.recognizer))
     except ValueError as exc:
         raise ProfileError(f"the learned head cannot be saved: {exc}") from None
     samples = profile.samples
@@ -243,5 +244,5 @@ def save_learned(profile_dir: Path, learned: NewSamples, head: DenseHead) -> Pat
             )
             start = end
     profile.samples = samples
-    profile.head, profile.head_arrays = None, arrays
+    profile.head, profile.head_arrays = None, head
     return save_profile(profile, profile_dir)

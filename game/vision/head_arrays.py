@@ -1,10 +1,11 @@
 """The trained gesture head as plain float32 arrays: ``head.npz`` in a profile, read without Keras.
 
 Training builds the head with Keras; :func:`arrays_from_keras` takes its weights out once, and play
-evaluates them with numpy (``game.vision.classifier.NumpyHead``), so a game never imports
-TensorFlow. The file holds only numbers and short text arrays (no objects), is read with
-``allow_pickle=False``, and :func:`load_head_arrays` checks every name, shape and value against
-the backbone's feature shape and the profile's classes before anything uses it.
+evaluates them (``game.vision.classifier.NumpyHead``) and fine-tunes them (``game.vision.refit``,
+learning while playing) with numpy, so a game never imports TensorFlow. The file holds only
+numbers and short text arrays (no objects), is read with ``allow_pickle=False``, and
+:func:`load_head_arrays` checks every name, shape and value against the backbone's feature shape
+and the profile's classes before anything uses it.
 
 Layout of the file: ``pooling`` (``"flatten"`` or ``"avg"``), ``activations`` (one per dense
 layer: ``relu``, ``softmax`` or ``linear``), ``kernel_<i>`` (inputs x units, Keras's layout) and,
@@ -48,7 +49,8 @@ class DenseArrays:
 @dataclass(frozen=True)
 class HeadArrays:
     """Pooling of the features ((7, 7, 256), or a hand vector), then dense layers: everything play
-    needs from a head."""
+    needs from a head. Immutable: a refit in play makes a new one, so a reader on another thread
+    never sees half an update."""
 
     pooling: str
     layers: tuple[DenseArrays, ...]

@@ -21,8 +21,9 @@ from game.vision.camera import Frame
 from game.vision.classifier import IDLE_CLASS, NO_HAND, GestureClassifier, NumpyHead
 from game.vision.features import LiteRTBackbone
 from game.vision.hand_features import HandFeatureExtractor
+from game.vision.head_arrays import HeadArrays
 from game.vision.profile import Profile, ProfileError
-from game.vision.refit import DenseHead, RefitError
+from game.vision.refit import RefitError, check_refittable
 
 FeatureFn = Callable[[np.ndarray], np.ndarray | None]
 #: The hand stage for one frame: (feature vector, or None with no hand; the hand it found).
@@ -55,7 +56,7 @@ class LearningClassifier:
         self,
         features: FeatureFn,
         classes: Sequence[str],
-        head: DenseHead,
+        head: HeadArrays,
         *,
         hands: HandFn | None = None,
         frame_features: Callable[[Frame], np.ndarray] | None = None,
@@ -67,19 +68,19 @@ class LearningClassifier:
         #: Features of a source's frame read as decoded (the frame recognizer's play path), if given.
         self._frame_features = frame_features
         self.classes = list(classes)
-        #: The head and its per-frame evaluator, swapped together as one reference.
-        self._heads = (head, NumpyHead(head.to_arrays()))
+        #: The head's per-frame evaluator (it keeps the head's arrays), swapped as one reference.
+        self._evaluator = NumpyHead(head)
         #: Heads swapped in so far (the panel and tests read it).
         self.swaps = 0
 
     @property
-    def head(self) -> DenseHead:
-        return self._heads[0]
+    def head(self) -> HeadArrays:
+        return self._evaluator.arrays
 
-    def set_head(self, head: DenseHead) -> None:
+    def set_head(self, head: HeadArrays) -> None:
         if head.n_classes != len(self.classes):
             raise ValueError(f"the new head predicts {head.n_classes} classes, not {len(self.classes)}")
-        self._heads = (head, NumpyHead(head.to_arrays()))
+        self._evaluator = NumpyHead(head)
         self.swaps += 1
 
     def predict(self, image_rgb: np.ndarray, timestamp: float | None = None) -> LearnedPrediction:
@@ -104,8 +105,8 @@ class LearningClassifier:
             probs_none = {name: float(name == IDLE_CLASS) for name in self.classes}
             latency = (time.perf_counter() - start) * 1000.0
             return LearnedPrediction(probs_none, NO_HAND, 0.0, stamp, latency, None, hand)
-        _, head = self._heads  # read once: the whole frame uses one head
-        probs = head.single(features)
+        evaluator = self._evaluator  # read once: the whole frame uses one head
+        probs = evaluator.single(features)
         best = max(range(len(probs)), key=probs.__getitem__)
         return LearnedPrediction(
             probs=dict(zip(self.classes, probs, strict=True)),
@@ -127,8 +128,9 @@ def learning_classifier(
     head starts as the profile's; raises ``ProfileError`` like :class:`GestureClassifier`.
     """
     plain = GestureClassifier(profile, backbone)
+    head = plain.head.arrays
     try:
-        head = DenseHead.from_arrays(plain.head.arrays)
+        check_refittable(head)
     except RefitError as exc:
         raise ProfileError(f"this head cannot learn while playing: {exc}") from None
     if isinstance(backbone, HandFeatureExtractor):

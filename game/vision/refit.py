@@ -1,14 +1,16 @@
 """Fine-tune the gesture head in numpy: the light retrain that runs during play.
 
 Play must not import TensorFlow (issue 14), and a background retrain must not stall the render
-loop. The head is a small stack of dense layers on pooled or flattened backbone features, so its
-weights are read once into a :class:`DenseHead` and a few epochs of mini-batch Adam on
-cross-entropy are run here with numpy alone, starting from the current weights: the head the
-player calibrated stays the starting point and the new samples nudge it. By default only the
-last layer is tuned, on the hidden layer's outputs computed once per sample: on the sign-digit
-photos (5 per class calibrated, 40 corrections) that recovers most of a full TensorFlow retrain's
-gain (0.85 -> 0.91 and 0.81 -> 0.94, against 0.90 and 0.97) in a tenth of a second instead of
-six to eleven, without importing TensorFlow (docs/benchmarks.md, "Learning while playing").
+loop. The head is a small stack of dense layers on pooled or flattened backbone features, held as
+the plain arrays a profile stores (:class:`~game.vision.head_arrays.HeadArrays`), so a few epochs
+of mini-batch Adam on cross-entropy are run here with numpy alone, starting from the current
+weights: the head the player calibrated stays the starting point and the new samples nudge it.
+By default only the last layer is tuned, on the hidden layer's outputs computed once per sample:
+on the sign-digit photos (5 per class calibrated, 40 corrections) that recovers most of a full
+TensorFlow retrain's gain (0.85 -> 0.91 and 0.81 -> 0.94, against 0.90 and 0.97) in a tenth of a
+second instead of six to eleven, without importing TensorFlow (docs/benchmarks.md, "Learning
+while playing"). A refit returns a new head and leaves the one it started from unchanged (the
+arrays are immutable), so a reader on another thread never sees half an update.
 
 The matrix products go through BLAS, which releases the interpreter lock while it computes, and
 the loop yields between mini-batches, so the game thread keeps its frames.
@@ -23,117 +25,46 @@ from typing import Any
 
 import numpy as np
 
-from game.vision.head_arrays import DenseArrays, HeadArrays
-
-ACTIVATIONS = ("relu", "softmax", "linear")
-POOLINGS = ("flatten", "avg")
+from game.vision.head_arrays import ACTIVATIONS, POOLINGS, DenseArrays, HeadArrays
 
 
 class RefitError(ValueError):
-    """The head cannot be fine-tuned here (a layer kind or activation this module does not know)."""
+    """The head cannot be fine-tuned here, or not on these samples; the message says what is wrong."""
 
 
-@dataclass(frozen=True)
-class DenseLayer:
-    """``activation(x @ kernel + bias)``; ``bias`` is None for a layer without one."""
-
-    kernel: np.ndarray
-    bias: np.ndarray | None
-    activation: str
-
-    def __post_init__(self) -> None:
-        if self.activation not in ACTIVATIONS:
-            raise RefitError(f"activation {self.activation!r} is not one of {', '.join(ACTIVATIONS)}")
-        if self.kernel.ndim != 2:
-            raise RefitError(f"a dense kernel is 2-D, got shape {self.kernel.shape}")
-        if self.bias is not None and self.bias.shape != (self.kernel.shape[1],):
-            raise RefitError(f"bias shape {self.bias.shape} does not match kernel {self.kernel.shape}")
-
-
-@dataclass(frozen=True)
-class DenseHead:
-    """A head as plain arrays: pool (``flatten`` or ``avg`` over the spatial axes), then dense layers.
-
-    Immutable: a refit returns a new head, so a reader on another thread never sees half an update.
-    """
-
-    pooling: str
-    layers: tuple[DenseLayer, ...]
-
-    def __post_init__(self) -> None:
-        if self.pooling not in POOLINGS:
-            raise RefitError(f"pooling {self.pooling!r} is not one of {', '.join(POOLINGS)}")
-        if not self.layers:
-            raise RefitError("a head needs at least one dense layer")
-        if self.layers[-1].activation != "softmax":
-            raise RefitError("the head's last layer must be a softmax to be fine-tuned on class labels")
-        for before, after in zip(self.layers, self.layers[1:], strict=False):
-            if before.kernel.shape[1] != after.kernel.shape[0]:
-                raise RefitError(f"layer sizes do not chain: {before.kernel.shape} then {after.kernel.shape}")
-
-    @property
-    def n_classes(self) -> int:
-        return int(self.layers[-1].kernel.shape[1])
-
-    def pool(self, features: np.ndarray) -> np.ndarray:
-        """(N, ...) features -> (N, D) float32 inputs of the first dense layer."""
-        x = np.asarray(features, dtype=np.float32)
-        if len(x) == 0:
-            return np.zeros((0, self.layers[0].kernel.shape[0]), np.float32)
-        if self.pooling == "avg" and x.ndim == 4:
-            return x.mean(axis=(1, 2))
-        return x.reshape(len(x), -1)
-
-    def __call__(self, features: np.ndarray) -> np.ndarray:
-        """(N, ...) features -> (N, classes) probabilities."""
-        x = self.pool(features)
-        for layer in self.layers:
-            x = _apply(layer, x)
-        return x
-
-    @classmethod
-    def from_keras(cls, head: Any) -> DenseHead:
-        """Read a Keras head (Flatten or GlobalAveragePooling2D, Dropout, Dense layers)."""
-        pooling = "flatten"
-        layers: list[DenseLayer] = []
-        for layer in head.layers:
-            kind = type(layer).__name__
-            if kind in ("InputLayer", "Dropout", "Flatten"):
-                continue
-            if kind == "GlobalAveragePooling2D":
-                pooling = "avg"
-            elif kind == "Dense":
-                weights = [np.array(w, dtype=np.float32) for w in layer.get_weights()]
-                bias = weights[1] if len(weights) > 1 else None
-                layers.append(DenseLayer(weights[0], bias, layer.activation.__name__))
-            else:
-                raise RefitError(f"the head has a layer this module cannot fine-tune: {kind}")
-        return cls(pooling, tuple(layers))
-
-    @classmethod
-    def from_arrays(cls, arrays: HeadArrays) -> DenseHead:
-        """The head a profile stores (``head.npz``, :mod:`game.vision.head_arrays`)."""
-        layers = tuple(DenseLayer(lay.kernel, lay.bias, lay.activation) for lay in arrays.layers)
-        return cls(arrays.pooling, layers)
-
-    def to_arrays(self) -> HeadArrays:
-        """This head in the profile's form, float32 and contiguous, ready for ``head.npz``."""
-        layers = tuple(
-            DenseArrays(
-                np.ascontiguousarray(lay.kernel, np.float32),
-                None if lay.bias is None else np.ascontiguousarray(lay.bias, np.float32),
-                lay.activation,
-            )
-            for lay in self.layers
-        )
-        return HeadArrays(self.pooling, layers)
-
-    def to_keras_weights(self) -> list[list[np.ndarray]]:
-        """Per dense layer, the list Keras's ``layer.set_weights`` takes (kernel, then bias if any)."""
-        return [[lay.kernel] + ([lay.bias] if lay.bias is not None else []) for lay in self.layers]
+def check_refittable(head: HeadArrays) -> None:
+    """Raise :class:`RefitError` unless ``head`` can be fine-tuned here: each layer a 2-D kernel with
+    a matching bias (or none) and a known activation, a known pooling, layers whose sizes chain,
+    and a softmax last (the loss is cross-entropy on class labels)."""
+    for layer in head.layers:
+        if layer.activation not in ACTIVATIONS:
+            raise RefitError(f"activation {layer.activation!r} is not one of {', '.join(ACTIVATIONS)}")
+        if layer.kernel.ndim != 2:
+            raise RefitError(f"a dense kernel is 2-D, got shape {layer.kernel.shape}")
+        if layer.bias is not None and layer.bias.shape != (layer.kernel.shape[1],):
+            raise RefitError(f"bias shape {layer.bias.shape} does not match kernel {layer.kernel.shape}")
+    if head.pooling not in POOLINGS:
+        raise RefitError(f"pooling {head.pooling!r} is not one of {', '.join(POOLINGS)}")
+    if not head.layers:
+        raise RefitError("a head needs at least one dense layer")
+    if head.layers[-1].activation != "softmax":
+        raise RefitError("the head's last layer must be a softmax to be fine-tuned on class labels")
+    for before, after in zip(head.layers, head.layers[1:], strict=False):
+        if before.kernel.shape[1] != after.kernel.shape[0]:
+            raise RefitError(f"layer sizes do not chain: {before.kernel.shape} then {after.kernel.shape}")
 
 
-def _apply(layer: DenseLayer, x: np.ndarray) -> np.ndarray:
+def _pool(head: HeadArrays, features: np.ndarray) -> np.ndarray:
+    """(N, ...) features -> (N, D) float32 inputs of the first dense layer."""
+    x = np.asarray(features, dtype=np.float32)
+    if len(x) == 0:
+        return np.zeros((0, head.layers[0].kernel.shape[0]), np.float32)
+    if head.pooling == "avg" and x.ndim == 4:
+        return x.mean(axis=(1, 2))
+    return x.reshape(len(x), -1)
+
+
+def _apply(layer: DenseArrays, x: np.ndarray) -> np.ndarray:
     y = x @ layer.kernel
     if layer.bias is not None:
         y += layer.bias
@@ -185,15 +116,22 @@ DEFAULT_REFIT = RefitConfig()
 SOFTMAX_REFIT = RefitConfig(learning_rate=1e-4)
 
 
-def refit_config_for(head: DenseHead) -> RefitConfig:
+def refit_config_for(head: HeadArrays) -> RefitConfig:
     """The refit recipe for ``head``: :data:`SOFTMAX_REFIT` for a single softmax layer on the
     features, :data:`DEFAULT_REFIT` (the last layer, on the hidden layer's outputs) otherwise."""
     return SOFTMAX_REFIT if len(head.layers) == 1 else DEFAULT_REFIT
 
 
-def embed(head: DenseHead, features: np.ndarray, n_frozen: int) -> np.ndarray:
+def forward(head: HeadArrays, features: np.ndarray) -> np.ndarray:
+    """(N, ...) features -> (N, classes) probabilities, computed as the refit computes them (play
+    evaluates a head with ``game.vision.classifier.NumpyHead``)."""
+    return embed(head, features, len(head.layers))
+
+
+def embed(head: HeadArrays, features: np.ndarray, n_frozen: int) -> np.ndarray:
     """Pool ``features`` and run them through the head's first ``n_frozen`` layers (kept as they are)."""
-    x = head.pool(features)
+    check_refittable(head)
+    x = _pool(head, features)
     if x.shape[1] != head.layers[0].kernel.shape[0]:
         raise RefitError(
             f"features give {x.shape[1]} inputs but the head expects {head.layers[0].kernel.shape[0]}"
@@ -203,12 +141,12 @@ def embed(head: DenseHead, features: np.ndarray, n_frozen: int) -> np.ndarray:
     return x
 
 
-def frozen_layers(head: DenseHead, config: RefitConfig) -> int:
+def frozen_layers(head: HeadArrays, config: RefitConfig) -> int:
     """How many of ``head``'s first layers ``config`` keeps unchanged."""
     return 0 if config.train_last == 0 else max(0, len(head.layers) - config.train_last)
 
 
-def refit(head: DenseHead, features: np.ndarray, labels: np.ndarray, **options: Any) -> DenseHead:
+def refit(head: HeadArrays, features: np.ndarray, labels: np.ndarray, **options: Any) -> HeadArrays:
     """``head`` fine-tuned on ``features`` (N, ...) with integer ``labels``; ``head`` is left unchanged.
 
     ``options`` are :func:`refit_embedded`'s: ``is_new`` marks the samples learned in play (weighted
@@ -223,7 +161,7 @@ def refit(head: DenseHead, features: np.ndarray, labels: np.ndarray, **options: 
 
 
 def refit_embedded(
-    head: DenseHead,
+    head: HeadArrays,
     x: np.ndarray,
     labels: np.ndarray,
     n_frozen: int,
@@ -233,8 +171,9 @@ def refit_embedded(
     seed: int = 0,
     should_stop: Callable[[], bool] | None = None,
     pause: Callable[[], None] = lambda: time.sleep(0),
-) -> DenseHead:
+) -> HeadArrays:
     """:func:`refit` on inputs already through :func:`embed` (callers that cache them between refits)."""
+    check_refittable(head)
     labels = np.asarray(labels, dtype=np.int64)
     if len(x) != len(labels):
         raise RefitError(f"{len(x)} feature rows but {len(labels)} labels")
@@ -245,13 +184,14 @@ def refit_embedded(
     weight = np.ones(len(labels), np.float32)
     if is_new is not None:
         weight[np.asarray(is_new, bool)] = config.new_weight
-    frozen, tuned = head.layers[:n_frozen], DenseHead(head.pooling, head.layers[n_frozen:])
+    frozen, tuned = head.layers[:n_frozen], HeadArrays(head.pooling, head.layers[n_frozen:])
+    check_refittable(tuned)  # n_frozen may leave no layer to tune
     tuned_new = _fit(tuned, x, labels, weight, config, seed, should_stop, pause)
-    return DenseHead(head.pooling, (*frozen, *tuned_new.layers))
+    return HeadArrays(head.pooling, (*frozen, *tuned_new.layers))
 
 
 def _fit(
-    head: DenseHead,
+    head: HeadArrays,
     x_all: np.ndarray,
     labels: np.ndarray,
     weight: np.ndarray,
@@ -259,7 +199,7 @@ def _fit(
     seed: int,
     should_stop: Callable[[], bool] | None,
     pause: Callable[[], None],
-) -> DenseHead:
+) -> HeadArrays:
     """Mini-batch Adam over all of ``head``'s layers on inputs ``x_all`` (already pooled)."""
     params = _params(head)
     start = [p.copy() for p in params]
@@ -281,7 +221,7 @@ def _fit(
     return _rebuild(head, params)
 
 
-def _params(head: DenseHead) -> list[np.ndarray]:
+def _params(head: HeadArrays) -> list[np.ndarray]:
     params: list[np.ndarray] = []
     for layer in head.layers:
         params.append(layer.kernel.astype(np.float32, copy=True))
@@ -290,18 +230,18 @@ def _params(head: DenseHead) -> list[np.ndarray]:
     return params
 
 
-def _rebuild(head: DenseHead, params: Sequence[np.ndarray]) -> DenseHead:
-    layers: list[DenseLayer] = []
+def _rebuild(head: HeadArrays, params: Sequence[np.ndarray]) -> HeadArrays:
+    layers: list[DenseArrays] = []
     it = iter(params)
     for layer in head.layers:
         kernel = next(it).copy()
         bias = next(it).copy() if layer.bias is not None else None
         layers.append(replace(layer, kernel=kernel, bias=bias))
-    return DenseHead(head.pooling, tuple(layers))
+    return HeadArrays(head.pooling, tuple(layers))
 
 
 def _gradients(
-    head: DenseHead, params: list[np.ndarray], x: np.ndarray, y: np.ndarray, weight: np.ndarray
+    head: HeadArrays, params: list[np.ndarray], x: np.ndarray, y: np.ndarray, weight: np.ndarray
 ) -> list[np.ndarray]:
     """Gradients of the weighted mean cross-entropy with respect to ``params`` (same order)."""
     inputs: list[np.ndarray] = []
@@ -333,9 +273,9 @@ def _gradients(
     return grads
 
 
-def _rebuild_views(head: DenseHead, params: list[np.ndarray]) -> list[DenseLayer]:
+def _rebuild_views(head: HeadArrays, params: list[np.ndarray]) -> list[DenseArrays]:
     """The head's layers over the live parameter arrays (no copies; used inside one step)."""
-    layers: list[DenseLayer] = []
+    layers: list[DenseArrays] = []
     i = 0
     for layer in head.layers:
         kernel = params[i]
@@ -344,7 +284,7 @@ def _rebuild_views(head: DenseHead, params: list[np.ndarray]) -> list[DenseLayer
         if layer.bias is not None:
             bias = params[i]
             i += 1
-        layers.append(DenseLayer(kernel, bias, layer.activation))
+        layers.append(DenseArrays(kernel, bias, layer.activation))
     return layers
 
 

@@ -27,6 +27,7 @@ from game.vision.learning_classifier import learning_classifier
 from game.vision.photo_sets import CLASSES, class_photos, train_profile_from_photos
 from game.vision.preprocess import thumbnail
 from game.vision.profile import load_profile
+from game.vision.refit import forward
 from game.vision.synthetic_video import write_gesture_video
 
 FPS = 30.0
@@ -77,7 +78,7 @@ def test_keyboard_corrections_raise_accuracy_on_later_frames(
                 prediction = classifier.predict(frame.image, t)
             truth.append(profile.classes.index(video.label_at(frame.index) or ""))
             after.append(int(np.argmax(list(prediction.probs.values()))))
-            before.append(int(np.argmax(original(prediction.features[None])[0])))
+            before.append(int(np.argmax(forward(original, prediction.features[None])[0])))
     corrections.close()
     acc_before = float(np.mean(np.equal(before, truth)))
     acc_after = float(np.mean(np.equal(after, truth)))
@@ -98,7 +99,9 @@ def test_keyboard_corrections_raise_accuracy_on_later_frames(
     assert len(saved.samples) == n_before + corrections.count
     np.testing.assert_array_equal(saved.samples.labels[n_before:], learned.labels)
     probe = learned.features[:5]
-    np.testing.assert_allclose(NumpyHead(saved.numpy_head())(probe), classifier.head(probe), atol=1e-5)
+    np.testing.assert_allclose(
+        NumpyHead(saved.numpy_head())(probe), forward(classifier.head, probe), atol=1e-5
+    )
 
 
 def test_learning_in_play_never_imports_tensorflow(

@@ -6,7 +6,8 @@ import numpy as np
 
 from game.vision.camera import Frame
 from game.vision.corrections import Corrections, LearningSettings
-from game.vision.refit import DEFAULT_REFIT, SOFTMAX_REFIT, DenseHead, DenseLayer, RefitConfig
+from game.vision.head_arrays import DenseArrays, HeadArrays
+from game.vision.refit import DEFAULT_REFIT, SOFTMAX_REFIT, RefitConfig, forward
 from game.vision.variety import GateConfig
 
 CLASSES = ["up", "down", "left"]
@@ -14,11 +15,11 @@ CLASSES = ["up", "down", "left"]
 
 def make(settings: LearningSettings | None = None) -> tuple[Corrections, np.random.Generator]:
     rng = np.random.default_rng(0)
-    head = DenseHead(
+    head = HeadArrays(
         "flatten",
         (
-            DenseLayer(rng.normal(0, 0.3, (8, 6)).astype(np.float32), np.zeros(6, np.float32), "relu"),
-            DenseLayer(rng.normal(0, 0.3, (6, 3)).astype(np.float32), None, "softmax"),
+            DenseArrays(rng.normal(0, 0.3, (8, 6)).astype(np.float32), np.zeros(6, np.float32), "relu"),
+            DenseArrays(rng.normal(0, 0.3, (6, 3)).astype(np.float32), None, "softmax"),
         ),
     )
     base = rng.normal(size=(9, 8)).astype(np.float32)
@@ -59,7 +60,7 @@ def test_a_refit_runs_after_a_few_samples_and_its_head_is_taken_once() -> None:
     assert head is not None and corrections.take_head() is None
     assert corrections.refits == 1 and corrections.fitted_on == 3 and corrections.error == ""
     x = rng.normal(size=(4, 8)).astype(np.float32)
-    assert head(x).shape == (4, 3)
+    assert forward(head, x).shape == (4, 3)
 
 
 def test_turned_off_it_learns_nothing() -> None:
@@ -119,7 +120,7 @@ def test_a_frame_without_a_hand_never_steers_and_teaches_nothing() -> None:
 def test_the_refit_recipe_follows_the_heads_shape() -> None:
     corrections, _ = make()
     assert corrections._refit_config is DEFAULT_REFIT  # a hidden layer: its last layer is tuned
-    one_layer = DenseHead("flatten", (corrections.head.layers[-1],))
+    one_layer = HeadArrays("flatten", (corrections.head.layers[-1],))
     base = np.zeros((3, 6), np.float32)
     assert Corrections(CLASSES, one_layer, base, np.arange(3))._refit_config is SOFTMAX_REFIT
     chosen = LearningSettings(refit=RefitConfig(epochs=3))

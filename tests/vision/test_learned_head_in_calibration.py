@@ -11,9 +11,10 @@ import numpy as np
 
 from game.vision.calibration_profile import load_calibration
 from game.vision.corrections import NewSamples, save_learned
+from game.vision.head_arrays import HeadArrays, arrays_from_keras
 from game.vision.profile import HEAD_FILE, THUMBNAIL_SIZE, Profile, Samples, load_profile, save_profile
 from game.vision.recognizer import HAND, feature_shape
-from game.vision.refit import DenseHead
+from game.vision.refit import forward
 from game.vision.training import HeadConfig, build_head
 
 CLASSES = ["up", "down", "left", "right"]
@@ -26,7 +27,7 @@ def samples(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, n
     return features, np.arange(n, dtype=np.int64) % len(CLASSES), thumbs
 
 
-def calibrated_then_learned(folder: Path) -> tuple[DenseHead, np.ndarray]:
+def calibrated_then_learned(folder: Path) -> tuple[HeadArrays, np.ndarray]:
     """A profile saved by calibration (Keras head, figures), then kept after learning in play."""
     rng = np.random.default_rng(0)
     features, labels, thumbs = samples(rng, 12)
@@ -43,9 +44,9 @@ def calibrated_then_learned(folder: Path) -> tuple[DenseHead, np.ndarray]:
     save_profile(profile, folder)
     assert (folder / HEAD_FILE).exists()
     # The head refitted in play: the profile's, with its last layer changed.
-    learned_head = DenseHead.from_keras(head)
+    learned_head = arrays_from_keras(head)
     last = learned_head.layers[-1]
-    learned_head = DenseHead(
+    learned_head = HeadArrays(
         learned_head.pooling,
         (*learned_head.layers[:-1], type(last)(last.kernel * 2.0, last.bias, last.activation)),
     )
@@ -63,7 +64,7 @@ def test_calibration_shows_a_head_updated_in_play(tmp_path: Path) -> None:
     assert saved is not None and saved.result is not None, "the trained head is shown"
     assert saved.updated_in_play  # its figures predate the samples learned in play
     assert saved.result.val_accuracy == 0.75 and saved.result.classes == CLASSES
-    np.testing.assert_allclose(saved.result.head(probe).numpy(), learned_head(probe), atol=1e-5)
+    np.testing.assert_allclose(saved.result.head(probe).numpy(), forward(learned_head, probe), atol=1e-5)
     assert sum(len(feats) for feats, _ in saved.samples.values()) == 17
 
     # Saving from calibration (S) writes the Keras head again, the same head.
@@ -71,6 +72,6 @@ def test_calibration_shows_a_head_updated_in_play(tmp_path: Path) -> None:
     save_profile(saved.profile, folder)
     assert (folder / HEAD_FILE).exists()
     again = load_profile(folder)
-    np.testing.assert_allclose(again.head(probe).numpy(), learned_head(probe), atol=1e-5)
+    np.testing.assert_allclose(again.head(probe).numpy(), forward(learned_head, probe), atol=1e-5)
     reopened = load_calibration(folder)
     assert reopened is not None and not reopened.updated_in_play

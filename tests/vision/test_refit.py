@@ -7,35 +7,36 @@ from typing import Any
 import numpy as np
 import pytest
 
+from game.vision.head_arrays import DenseArrays, HeadArrays, arrays_from_keras
 from game.vision.refit import (
     DEFAULT_REFIT,
     SOFTMAX_REFIT,
-    DenseHead,
-    DenseLayer,
     RefitConfig,
     RefitError,
     _gradients,
+    check_refittable,
+    forward,
     refit,
     refit_config_for,
 )
 
 
-def small_head(rng: np.random.Generator, inputs: int = 6, hidden: int = 5, classes: int = 3) -> DenseHead:
-    return DenseHead(
+def small_head(rng: np.random.Generator, inputs: int = 6, hidden: int = 5, classes: int = 3) -> HeadArrays:
+    return HeadArrays(
         "flatten",
         (
-            DenseLayer(
+            DenseArrays(
                 rng.normal(0, 0.5, (inputs, hidden)).astype(np.float32),
                 rng.normal(0, 0.1, hidden).astype(np.float32),
                 "relu",
             ),
-            DenseLayer(rng.normal(0, 0.5, (hidden, classes)).astype(np.float32), None, "softmax"),
+            DenseArrays(rng.normal(0, 0.5, (hidden, classes)).astype(np.float32), None, "softmax"),
         ),
     )
 
 
-def loss(head: DenseHead, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
-    p = head(x)
+def loss(head: HeadArrays, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    p = forward(head, x)
     return float(-(w * np.log(p[np.arange(len(y)), y])).sum() / w.sum())
 
 
@@ -55,10 +56,10 @@ def test_gradients_match_finite_differences() -> None:
             plus[which][idx] += eps
             minus[which][idx] -= eps
 
-            def build(ps: list[np.ndarray]) -> DenseHead:
-                return DenseHead(
+            def build(ps: list[np.ndarray]) -> HeadArrays:
+                return HeadArrays(
                     "flatten",
-                    (DenseLayer(ps[0], ps[1], "relu"), DenseLayer(ps[2], None, "softmax")),
+                    (DenseArrays(ps[0], ps[1], "relu"), DenseArrays(ps[2], None, "softmax")),
                 )
 
             numeric = (
@@ -74,8 +75,8 @@ def test_refit_learns_a_separable_problem_and_leaves_the_input_head_alone() -> N
     x = rng.normal(size=(200, 4)).astype(np.float32)
     y = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
     tuned = refit(head, x, y, config=RefitConfig(epochs=60, learning_rate=1e-2, train_last=0, anchor=0))
-    assert np.mean(np.argmax(tuned(x), 1) == y) > 0.9
-    assert np.mean(np.argmax(head(x), 1) == y) < 0.9
+    assert np.mean(np.argmax(forward(tuned, x), 1) == y) > 0.9
+    assert np.mean(np.argmax(forward(head, x), 1) == y) < 0.9
     for layer, kernel in zip(head.layers, before, strict=True):
         np.testing.assert_array_equal(layer.kernel, kernel)
 
@@ -97,7 +98,7 @@ def test_bad_input_is_refused_with_a_message() -> None:
     with pytest.raises(RefitError, match="expects 6"):
         refit(head, np.zeros((2, 7), np.float32), np.array([0, 1]))
     with pytest.raises(RefitError, match="softmax"):
-        DenseHead("flatten", (DenseLayer(np.zeros((2, 2), np.float32), None, "relu"),))
+        check_refittable(HeadArrays("flatten", (DenseArrays(np.zeros((2, 2), np.float32), None, "relu"),)))
 
 
 def test_refit_on_real_photos_gains_on_later_photos(split: dict[str, Any]) -> None:
@@ -108,18 +109,18 @@ def test_refit_on_real_photos_gains_on_later_photos(split: dict[str, Any]) -> No
     first5 = np.concatenate([np.flatnonzero(y_train == c)[:5] for c in range(4)])
     more = np.concatenate([np.flatnonzero(y_train == c)[5:15] for c in range(4)])
     result = train_head(x_train[first5], y_train[first5], split["classes"], DEFAULT, seed=0)
-    head = DenseHead.from_keras(result.head)
+    head = arrays_from_keras(result.head)
     from game.vision.classifier import NumpyHead
 
     np.testing.assert_allclose(
-        head(split["x_test"][:8]), NumpyHead(result.head)(split["x_test"][:8]), atol=1e-5
+        forward(head, split["x_test"][:8]), NumpyHead(result.head)(split["x_test"][:8]), atol=1e-5
     )
     x = np.concatenate([x_train[first5], x_train[more]])
     y = np.concatenate([y_train[first5], y_train[more]])
     is_new = np.r_[np.zeros(len(first5), bool), np.ones(len(more), bool)]
     tuned = refit(head, x, y, is_new=is_new, config=refit_config_for(head))  # as play refits it
-    before = np.mean(np.argmax(head(split["x_test"]), 1) == split["y_test"])
-    after = np.mean(np.argmax(tuned(split["x_test"]), 1) == split["y_test"])
+    before = np.mean(np.argmax(forward(head, split["x_test"]), 1) == split["y_test"])
+    after = np.mean(np.argmax(forward(tuned, split["x_test"]), 1) == split["y_test"])
     print(f"refit on real photos: {before:.3f} -> {after:.3f}")
     assert after >= before + 0.02
 
@@ -129,7 +130,7 @@ def test_a_softmax_only_head_is_refitted_with_small_steps() -> None:
     # layer's recipe (3e-3) undoes it (docs/benchmarks.md, "Which retrain runs during play").
     rng = np.random.default_rng(0)
     with_hidden = small_head(rng)
-    softmax_only = DenseHead("flatten", (with_hidden.layers[-1],))
+    softmax_only = HeadArrays("flatten", (with_hidden.layers[-1],))
     assert refit_config_for(with_hidden) is DEFAULT_REFIT
     assert refit_config_for(softmax_only) is SOFTMAX_REFIT
     assert SOFTMAX_REFIT.learning_rate < DEFAULT_REFIT.learning_rate

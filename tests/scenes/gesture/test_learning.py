@@ -19,9 +19,9 @@ from game.scenes.gesture.live import LiveGesture
 from game.scenes.gesture.scene import GesturePlayScene
 from game.vision.camera import Frame, FrameSource
 from game.vision.corrections import Corrections, LearningSettings
+from game.vision.head_arrays import DenseArrays, HeadArrays
 from game.vision.learning_classifier import LearningClassifier
 from game.vision.play_learning import PlayLearning
-from game.vision.refit import DenseHead, DenseLayer
 from game.vision.variety import GateConfig
 
 CLASSES = ["up", "down", "left", "right"]
@@ -53,11 +53,11 @@ def quarter_means(image: np.ndarray) -> np.ndarray:
 
 def make_learning(tmp_path: Path) -> PlayLearning:
     rng = np.random.default_rng(0)
-    head = DenseHead(
+    head = HeadArrays(
         "flatten",
         (
-            DenseLayer(rng.normal(0, 0.5, (4, 6)).astype(np.float32), np.zeros(6, np.float32), "relu"),
-            DenseLayer(rng.normal(0, 0.5, (6, 4)).astype(np.float32), None, "softmax"),
+            DenseArrays(rng.normal(0, 0.5, (4, 6)).astype(np.float32), np.zeros(6, np.float32), "relu"),
+            DenseArrays(rng.normal(0, 0.5, (6, 4)).astype(np.float32), None, "softmax"),
         ),
     )
     corrections = Corrections(
