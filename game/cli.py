@@ -360,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
             "soak",
             "photos",
             "learning",
+            "floor",
         ),
         default="vision",
         help="what to measure (default: vision)",

@@ -266,3 +266,18 @@ def test_train_add_keeps_the_recorded_samples_and_force_replaces_them(
 def test_force_and_add_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--images", "x", "--force", "--add"]) == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_bench_floor_times_play_against_the_same_work_written_straight(
+    signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    images = labelled_subset(signdigits, tmp_path / "imgs", 0, 2)
+    assert main(["bench", "--suite", "floor", "--images", str(images), "--frames", "20", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["floor_same_features"] is True, "the straight path does play's work, not less"
+    assert figures["threads"] == live_inference_threads() and figures["frames"] == 20
+    backbone = figures["backbone_ms_p50"]
+    for name in ("play", "floor", "floor_no_resize", "floor_no_scale", "small_camera"):
+        # Every variant runs the backbone once, so none can take less time than it alone.
+        assert figures[f"{name}_ms_p50"] > backbone > 0, name
+        assert figures[f"{name}_to_backbone"] == pytest.approx(figures[f"{name}_ms_p50"] / backbone, rel=0.01)
