@@ -8,7 +8,9 @@ one pose per second of holding a key). After every ``retrain_after`` new samples
 thread refits the head in numpy (:mod:`game.vision.refit`: no TensorFlow, the render loop keeps
 its frames) on the profile's samples plus the new ones, and the finished head is picked up with
 :meth:`Corrections.take_head` between frames. On leaving, the new samples are kept (appended to
-the profile in the order they were learned) or dropped.
+the profile in the order they were learned) or dropped. Samples of an earlier game that ended
+without that question come back through :meth:`Corrections.restore`
+(:mod:`game.vision.pending_corrections`).
 """
 
 from __future__ import annotations
@@ -132,6 +134,15 @@ class Corrections:
         self._maybe_refit()
         return True
 
+    def restore(self, learned: NewSamples) -> None:
+        """Take samples learned in an earlier game and not saved yet as if they were learned now
+        (no gate: they passed it then), before any of this game's, and refit the head on them."""
+        with self._lock:
+            self._features.extend(np.asarray(learned.features, dtype=np.float32))
+            self._labels.extend(int(label) for label in learned.labels)
+            self._thumbs.extend(np.asarray(learned.thumbnails, dtype=np.uint8))
+        self._maybe_refit(force=True)
+
     def take_head(self) -> HeadArrays | None:
         """The head a refit finished since the last call, once; None otherwise. Starts a due refit."""
         with self._lock:
@@ -162,10 +173,10 @@ class Corrections:
 
     # -- background refit ---------------------------------------------------------------------
 
-    def _maybe_refit(self) -> None:
+    def _maybe_refit(self, force: bool = False) -> None:
         if self.busy or self._stop.is_set() or not self.enabled:
             return
-        if self.count - self._learned_at_refit < self.settings.retrain_after:
+        if self.count - self._learned_at_refit < (1 if force else self.settings.retrain_after):
             return
         self._learned_at_refit = self.count
         self._thread = threading.Thread(target=self._refit, name="learn-corrections", daemon=True)
