@@ -4,18 +4,29 @@ It bundles the learning classifier (which the predictor thread runs), the correc
 from keyboard overrides and the background refit) and where to save them. The play scene calls
 :meth:`PlayLearning.override` when the keyboard steers, :meth:`PlayLearning.update` once per
 frame (a finished refit's head is swapped in there, between frames), and on leaving
-:meth:`keep` or :meth:`drop`.
+:meth:`keep` or :meth:`drop`. When a game ends without that question (Ctrl-C, ``play --seconds``)
+the scene calls :meth:`set_aside`: the samples go to the profile's pending file
+(:mod:`game.vision.pending_corrections`), which the next game restores (:meth:`restore_pending`)
+and which either answer removes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from game.vision.camera import Frame
 from game.vision.corrections import Corrections, LearningSettings, save_learned
 from game.vision.learning_classifier import LearningClassifier, learning_classifier
+from game.vision.pending_corrections import (
+    PENDING_FILE,
+    ProfileIdentity,
+    discard_pending,
+    load_pending,
+    save_pending,
+)
 from game.vision.preprocess import PreprocessConfig, frame_square
 from game.vision.profile import THUMBNAIL_SIZE
 
@@ -39,16 +50,35 @@ class FramePrediction(Protocol):
     def probs(self) -> Mapping[str, float]: ...
 
 
-class PlayLearning:
-    """See the module docstring."""
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell the player once: a short line for the screen, the whole story for the terminal."""
 
-    def __init__(self, classifier: LearningClassifier, corrections: Corrections, profile_dir: Path) -> None:
+    screen: str
+    terminal: str
+
+
+class PlayLearning:
+    """See the module docstring. ``identity`` is what the learned features belong to (the profile's
+    classes, recognizer and backbone), written with them when they are set aside."""
+
+    def __init__(
+        self,
+        classifier: LearningClassifier,
+        corrections: Corrections,
+        profile_dir: Path,
+        identity: ProfileIdentity,
+    ) -> None:
         self.classifier = classifier
         self.corrections = corrections
         self.profile_dir = profile_dir
+        self.identity = identity
         self._last_frame = -1
-        #: Set once the learned samples were kept or dropped (nothing more to ask on leaving).
+        #: Set once the learned samples were kept, dropped or set aside (nothing more to ask on leaving).
         self.settled = False
+        #: Samples restored from an earlier game (they count in :attr:`count`).
+        self.restored = 0
+        self._notice: Notice | None = None
 
     @property
     def enabled(self) -> bool:
@@ -93,15 +123,73 @@ class PlayLearning:
         return True
 
     def keep(self) -> Path:
-        """Save the learned samples and the head learned from them into the profile (atomically)."""
+        """Save the learned samples and the head learned from them into the profile (atomically);
+        the pending file, whose samples are now in the profile, goes."""
         self.corrections.wait(30.0)
         self.update()
         path = save_learned(self.profile_dir, self.corrections.new_samples(), self.corrections.head)
         self.settled = True
+        self._discard_pending("kept")
         return path
 
     def drop(self) -> None:
+        """The player chose to drop the learned samples, restored ones included: the pending file goes."""
         self.settled = True
+        self._discard_pending("dropped")
+
+    def _discard_pending(self, answer: str) -> None:
+        try:
+            discard_pending(self.profile_dir)
+        except OSError as exc:  # the answer stands; the file comes back next game, and says so
+            self._notice = Notice(
+                "Could not remove the pending corrections",
+                f"gesture-pacman play: the learned corrections were {answer}, but "
+                f"{self.profile_dir / PENDING_FILE} could not be removed ({exc.strerror or exc}); "
+                "the next game restores its corrections again.",
+            )
+
+    def restore_pending(self) -> int:
+        """Learn the samples an earlier game set aside, as if learned in this game; how many.
+
+        A pending file that cannot be used is moved aside (never deleted); :meth:`take_notice`
+        says what happened either way.
+        """
+        found = load_pending(self.profile_dir, self.identity)
+        if found.samples is not None:
+            self.corrections.restore(found.samples)
+            self.restored = len(found.samples)
+        if found.terminal:
+            self._notice = Notice(found.screen, found.terminal)
+        return self.restored
+
+    def take_notice(self) -> Notice | None:
+        """What restoring found, once (the scene shows it and prints it)."""
+        notice, self._notice = self._notice, None
+        return notice
+
+    def set_aside(self) -> str | None:
+        """Keep unsaved samples in the profile's pending file when the game ends without asking;
+        the line to print (what was kept, where, what happens next), or None with nothing unsaved.
+
+        Nothing raises: a failure to write is said in the line.
+        """
+        if self.settled or self.count == 0:
+            return None
+        n = self.count
+        plural = "" if n == 1 else "s"
+        try:
+            path = save_pending(self.profile_dir, self.identity, self.corrections.new_samples())
+        except OSError as exc:
+            return (
+                f"gesture-pacman play: {n} learned correction{plural} could not be kept aside in "
+                f"{self.profile_dir} ({exc.strerror or exc}); they are lost."
+            )
+        self.settled = True
+        return (
+            f"gesture-pacman play: the game ended without asking, so {n} learned correction{plural} "
+            f"(not saved yet) were kept aside in {path}. The next gesture game with this profile "
+            "restores them and asks whether to keep them."
+        )
 
     def close(self) -> None:
         self.corrections.close()
@@ -138,4 +226,6 @@ def load_play_learning(
     corrections = Corrections(
         profile.classes, classifier.head, profile.samples.features, profile.samples.labels, settings
     )
-    return PlayLearning(classifier, corrections, profile_dir)
+    learning = PlayLearning(classifier, corrections, profile_dir, ProfileIdentity.of(profile))
+    learning.restore_pending()
+    return learning

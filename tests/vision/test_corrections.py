@@ -7,6 +7,7 @@ import numpy as np
 from game.vision.camera import Frame
 from game.vision.corrections import Corrections, LearningSettings
 from game.vision.head_arrays import DenseArrays, HeadArrays
+from game.vision.pending_corrections import ProfileIdentity
 from game.vision.refit import DEFAULT_REFIT, SOFTMAX_REFIT, RefitConfig, forward
 from game.vision.variety import GateConfig
 
@@ -112,7 +113,8 @@ def test_a_frame_without_a_hand_never_steers_and_teaches_nothing() -> None:
             self.frame = Frame(np.full((48, 48, 3), 40 * index, np.uint8), float(index), index)
             self.probs: dict[str, float] = {}
 
-    learning = PlayLearning(classifier, corrections, __import__("pathlib").Path("."))
+    identity = ProfileIdentity(tuple(CLASSES), "hand", "test", "", (8,))
+    learning = PlayLearning(classifier, corrections, __import__("pathlib").Path("."), identity)
     assert not learning.override("up", Live(empty, 1))  # nothing to learn from
     assert learning.override("up", Live(hand, 2))
 

@@ -7,14 +7,18 @@ direction (``game.vision.play_learning``), a refitted head is swapped in between
 turns learning off and on. Leaving (Q) or closing the window with learned samples first asks
 whether to keep them (saved into the profile) or drop them; Esc cancels and the game goes on.
 Closing the window a second time while asked drops them and quits, as the question says: a
-player who closes twice wants out, and nothing goes without having been asked. Pressing C pushes
-the calibration screen over the running
-game; leaving calibration (Esc) or choosing Play there lands on ``BackToGame``, which removes
-itself so the same game continues with the reloaded profile.
+player who closes twice wants out, and nothing goes without having been asked. A game that ends
+without asking (Ctrl-C in the terminal, the end of ``play --seconds``) keeps the unsaved samples
+aside in the profile's pending file and says so on the terminal; the next game restores them,
+shows "Restored N corrections from the last game", and asks about them on leaving. Pressing C
+pushes the calibration screen over the running game; leaving calibration (Esc) or choosing Play
+there lands on ``BackToGame``, which removes itself so the same game continues with the
+reloaded profile.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import pygame
@@ -24,7 +28,7 @@ from game.highscore import HighScore
 from game.input.keyboard import KeyboardInput
 from game.render.banner import draw_banner
 from game.render.layout import ScreenLayout
-from game.render.palette import PACMAN_YELLOW, TEXT_CYAN, TEXT_RED
+from game.render.palette import PACMAN_YELLOW, TEXT_CYAN, TEXT_RED, Color
 from game.scenes.base import Scene
 from game.scenes.gesture.hud import RECALIBRATE_KEY
 from game.scenes.gesture.live import LiveGesture
@@ -34,6 +38,8 @@ from game.vision.profile import ProfileError
 LEARN_KEY = pygame.K_l
 KEEP_KEYS = (pygame.K_y, pygame.K_k)
 DROP_KEYS = (pygame.K_n, pygame.K_d)
+#: Seconds a notice about restored (or unusable) earlier corrections stays on screen.
+RESTORED_NOTICE_S = 6.0
 
 
 class GesturePlayScene(PlayScene):
@@ -59,12 +65,19 @@ class GesturePlayScene(PlayScene):
         #: What the last keep/drop or toggle did, shown as a banner for a moment.
         self.notice = ""
         self._notice_left = 0.0
+        self._notice_color: Color = TEXT_CYAN
 
     def enter(self) -> None:
         super().enter()
         self.live.hud.quits = self.quits
 
     def exit(self) -> None:
+        learning = self.live.learning
+        if learning is not None:
+            # Leaving without an answer (Ctrl-C, the end of a timed game): keep the samples aside.
+            line = learning.set_aside()
+            if line is not None:
+                print(line, file=sys.stderr)
         super().exit()
         self.live.close()
 
@@ -102,6 +115,10 @@ class GesturePlayScene(PlayScene):
         learning = self.live.learning
         if learning is not None:
             learning.update()
+            notice = learning.take_notice()
+            if notice is not None:
+                print(notice.terminal, file=sys.stderr)
+                self._say(notice.screen, RESTORED_NOTICE_S)
         self._notice_left = max(0.0, self._notice_left - dt)
         if self.asking:
             self.panel.update(dt)
@@ -136,7 +153,7 @@ class GesturePlayScene(PlayScene):
             try:
                 learning.keep()
             except (ProfileError, OSError) as exc:
-                self._say(f"Not saved: {exc}")
+                self._say(f"Not saved: {exc}", color=TEXT_RED)
                 self.asking = self.closing = False
                 return
         elif key in DROP_KEYS:
@@ -149,8 +166,8 @@ class GesturePlayScene(PlayScene):
         self.asking = self.closing = False
         self._after_answer()
 
-    def _say(self, text: str) -> None:
-        self.notice, self._notice_left = text, 3.0
+    def _say(self, text: str, seconds: float = 3.0, color: Color = TEXT_CYAN) -> None:
+        self.notice, self._notice_left, self._notice_color = text, seconds, color
 
     def _draw_banners(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
         learning = self.live.learning
@@ -158,15 +175,16 @@ class GesturePlayScene(PlayScene):
             # The question alone: the game's own banners (paused, "gestures unsure") sit in the
             # same rows and would show through it.
             plural = "" if learning.count == 1 else "s"
-            draw_banner(surface, layout, f"Keep the {learning.count} learned sample{plural}?", PACMAN_YELLOW)
+            earlier = f" ({learning.restored} from the last game)" if learning.restored else ""
+            question = f"Keep the {learning.count} learned sample{plural}{earlier}?"
+            draw_banner(surface, layout, question, PACMAN_YELLOW)
             draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=28)
             if self.closing:
                 draw_banner(surface, layout, "Close again: drop and quit", TEXT_CYAN, row_offset=56)
             return
         super()._draw_banners(surface, layout)
         if self._notice_left > 0:
-            color = TEXT_RED if self.notice.startswith("Not saved") else TEXT_CYAN
-            draw_banner(surface, layout, self.notice, color, row_offset=-28)
+            draw_banner(surface, layout, self.notice, self._notice_color, row_offset=-28)
 
 
 class BackToGame(Scene):

@@ -4,84 +4,19 @@ window ask keep or drop."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pygame
 import pytest
-from scene_support import key, open_manager, run_frames
+from learning_support import CLASSES, ChangingSource, hold, make_learning, open_game, wait_for
+from scene_support import key, run_frames
 
 from game.input.gesture import GestureSettings
 from game.scenes.base import SceneManager
 from game.scenes.gesture.hud import learning_line
 from game.scenes.gesture.live import LiveGesture
 from game.scenes.gesture.scene import GesturePlayScene
-from game.vision.camera import Frame, FrameSource
-from game.vision.corrections import Corrections, LearningSettings
-from game.vision.head_arrays import DenseArrays, HeadArrays
-from game.vision.learning_classifier import LearningClassifier
 from game.vision.play_learning import PlayLearning
-from game.vision.variety import GateConfig
-
-CLASSES = ["up", "down", "left", "right"]
-
-
-class ChangingSource(FrameSource):
-    """64x64 frames whose bright quarter moves every frame (so each frame adds something)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def read(self) -> Frame | None:
-        time.sleep(0.01)
-        self.count += 1
-        image = np.zeros((64, 64, 3), np.uint8)
-        r, c = divmod(self.count % 4, 2)
-        image[r * 32 : r * 32 + 32, c * 32 : c * 32 + 32] = 255
-        return Frame(image, time.monotonic(), self.count)
-
-    def close(self) -> None:
-        pass
-
-
-def quarter_means(image: np.ndarray) -> np.ndarray:
-    return np.array(
-        [image[r : r + 32, c : c + 32].mean() / 255 for r in (0, 32) for c in (0, 32)], np.float32
-    )
-
-
-def make_learning(tmp_path: Path) -> PlayLearning:
-    rng = np.random.default_rng(0)
-    head = HeadArrays(
-        "flatten",
-        (
-            DenseArrays(rng.normal(0, 0.5, (4, 6)).astype(np.float32), np.zeros(6, np.float32), "relu"),
-            DenseArrays(rng.normal(0, 0.5, (6, 4)).astype(np.float32), None, "softmax"),
-        ),
-    )
-    corrections = Corrections(
-        CLASSES,
-        head,
-        rng.random((8, 4)).astype(np.float32),
-        np.arange(8) % 4,
-        LearningSettings(retrain_after=3, gate=GateConfig(min_change=0.05, max_per_second=100)),
-    )
-    return PlayLearning(LearningClassifier(quarter_means, CLASSES, head), corrections, tmp_path)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not condition():
-        time.sleep(0.01)
-    return condition()
-
-
-def _open_game(scene: GesturePlayScene) -> SceneManager:
-    """A running ``SceneManager`` on the dummy display with ``scene`` on top."""
-    manager = open_manager()
-    manager.push(scene)
-    return manager
 
 
 def _fake_keep(learning: PlayLearning, monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -90,25 +25,6 @@ def _fake_keep(learning: PlayLearning, monkeypatch: pytest.MonkeyPatch) -> list[
     kept: list[int] = []
     monkeypatch.setattr(learning, "keep", lambda: kept.append(learning.count) or learning.profile_dir)
     return kept
-
-
-def _hold(
-    manager: SceneManager,
-    scene: GesturePlayScene,
-    arrow: int,
-    until: Callable[[], bool],
-    *,
-    let_go: bool = True,
-) -> None:
-    """Hold ``arrow``, running a frame every 0.01 s until ``until()`` holds (10 s at most), then
-    let go unless ``let_go`` is false."""
-    scene.handle_event(key(pygame.KEYDOWN, arrow))
-    deadline = time.monotonic() + 10
-    while not until() and time.monotonic() < deadline:
-        run_frames(manager, 1)
-        time.sleep(0.01)
-    if let_go:
-        scene.handle_event(key(pygame.KEYUP, arrow))
 
 
 @pytest.fixture
@@ -131,8 +47,8 @@ def test_arrow_keys_teach_the_head_and_the_panel_counts(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
     scene, learning = scene_and_learning
-    manager = _open_game(scene)
-    _hold(manager, scene, pygame.K_LEFT, lambda: learning.count >= 6 and learning.classifier.swaps >= 1)
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_LEFT, lambda: learning.count >= 6 and learning.classifier.swaps >= 1)
     assert learning.count >= 6
     assert learning.classifier.swaps >= 1  # a refitted head was swapped in between frames
     assert set(learning.corrections.new_samples().labels.tolist()) == {CLASSES.index("left")}
@@ -142,7 +58,7 @@ def test_arrow_keys_teach_the_head_and_the_panel_counts(
 
 def test_l_turns_learning_off(scene_and_learning: tuple[GesturePlayScene, PlayLearning]) -> None:
     scene, learning = scene_and_learning
-    manager = _open_game(scene)
+    manager = open_game(scene)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_l))
     assert not learning.enabled
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_UP))
@@ -159,8 +75,8 @@ def test_leaving_with_learned_samples_asks_and_keep_saves(
 ) -> None:
     scene, learning = scene_and_learning
     kept = _fake_keep(learning, monkeypatch)
-    manager = _open_game(scene)
-    _hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
     assert scene.asking and manager.running
     steps = scene.steps
@@ -173,8 +89,8 @@ def test_leaving_with_learned_samples_asks_and_keep_saves(
 
 def test_drop_leaves_without_saving(scene_and_learning: tuple[GesturePlayScene, PlayLearning]) -> None:
     scene, learning = scene_and_learning
-    manager = _open_game(scene)
-    _hold(manager, scene, pygame.K_DOWN, lambda: learning.count >= 2, let_go=False)
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_DOWN, lambda: learning.count >= 2, let_go=False)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_n))
     assert learning.settled and not scene.asking and not manager.running
@@ -195,8 +111,8 @@ def test_recalibrating_with_learned_samples_asks_first(
     marker = Marker()
     scene = GesturePlayScene(live, seed=1, calibration=lambda: marker)
     kept = _fake_keep(learning, monkeypatch)
-    manager = _open_game(scene)
-    _hold(manager, scene, pygame.K_UP, lambda: learning.count >= 2)
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_UP, lambda: learning.count >= 2)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_c))
     assert scene.asking and marker.entered == 0
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_y))
@@ -206,7 +122,7 @@ def test_recalibrating_with_learned_samples_asks_first(
 
 def _learn_some(manager: SceneManager, scene: GesturePlayScene, learning: PlayLearning, arrow: int) -> None:
     """Hold ``arrow`` until two corrections are learned, then let go."""
-    _hold(manager, scene, arrow, lambda: learning.count >= 2)
+    hold(manager, scene, arrow, lambda: learning.count >= 2)
     assert learning.count >= 2
 
 
@@ -217,7 +133,7 @@ def _close_window(manager: SceneManager) -> None:
 
 def _learn_then_close(scene: GesturePlayScene, learning: PlayLearning, arrow: int) -> SceneManager:
     """Open the game, learn some corrections with ``arrow`` and press the window's close button."""
-    manager = _open_game(scene)
+    manager = open_game(scene)
     _learn_some(manager, scene, learning, arrow)
     _close_window(manager)
     return manager
@@ -266,7 +182,7 @@ def test_closing_the_window_without_learned_samples_quits_at_once(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
     scene, learning = scene_and_learning
-    manager = _open_game(scene)
+    manager = open_game(scene)
     run_frames(manager, 2)
     assert learning.count == 0
     _close_window(manager)
@@ -282,8 +198,8 @@ def test_the_keep_question_is_drawn_alone(
     import game.scenes.play as play_scene
 
     scene, learning = scene_and_learning
-    manager = _open_game(scene)
-    _hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
     monkeypatch.setattr(scene.panel, "banner", lambda: "Gestures unsure: press C to recalibrate")
     drawn: list[str] = []
 
