@@ -81,6 +81,8 @@ def make_gesture_scene(options: PlayOptions, profile: Path) -> Scene:
         from game.vision.play_learning import load_play_learning
 
         learn = partial(load_play_learning, profile, source.models, source.weights, LearningSettings())
+    else:
+        _note_waiting_corrections(profile)
     live = LiveGesture(
         profile_loader(profile, source.models, source.weights), chooser.opener(), options.gesture, learn=learn
     ).start()
@@ -90,6 +92,15 @@ def make_gesture_scene(options: PlayOptions, profile: Path) -> Scene:
         calibration=lambda: make_calibration_scene(options, back_to_game=True),
         high_score=high_score(options),
     )
+
+
+def _note_waiting_corrections(profile: Path) -> None:
+    """Without learning the pending corrections of an earlier game stay where they are: say so."""
+    from game.vision.pending_corrections import waiting_note
+
+    note = waiting_note(profile)
+    if note is not None:
+        print(note, file=sys.stderr)
 
 
 def make_calibration_scene(options: PlayOptions, back_to_game: bool = False) -> Scene:

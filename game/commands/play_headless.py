@@ -31,6 +31,7 @@ from game.files import atomic_text
 from game.input.gesture import GestureSettings
 from game.vision.camera import CameraError, FrameSource, open_source
 from game.vision.gesture_setup import GestureSetupError, load_gesture_classifier
+from game.vision.pending_corrections import waiting_note
 from game.vision.types import Prediction
 
 Classify = Callable[[np.ndarray, float], Prediction]
@@ -171,6 +172,9 @@ def run_cli(options: PlayOptions) -> int:
     except GestureSetupError as exc:
         source.close()
         return _fail(str(exc))
+    note = waiting_note(source_options.profile_dir)  # this run does not learn: they stay
+    if note is not None:
+        print(note, file=sys.stderr)
     world = new_world(0 if options.seed is None else options.seed)
     try:
         with source, contextlib.ExitStack() as stack:

@@ -7,7 +7,7 @@ shows other photos: first a stretch of each class while a scripted key for that 
 learning classifier one by one as in play; overrides become samples through the corrections'
 gate, refits run on their background thread and are swapped in between frames. Accuracy on the
 later stretch is measured with the head in use then, against the profile's own head on the same
-frames.
+frames. A game that ends without asking keeps its corrections aside, and the next one restores them.
 """
 
 from __future__ import annotations
@@ -18,17 +18,23 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from game.cli import main
 from game.vision.camera import open_source
 from game.vision.classifier import NumpyHead
-from game.vision.corrections import Corrections, save_learned
+from game.vision.corrections import Corrections, LearningSettings, save_learned
 from game.vision.features import LiteRTBackbone
+from game.vision.images import read_rgb
 from game.vision.learning_classifier import learning_classifier
-from game.vision.photo_sets import CLASSES, class_photos, train_profile_from_photos
+from game.vision.pending_corrections import PENDING_FILE
+from game.vision.photo_sets import CLASSES, class_photos, train_profile_from_photos, video_from_photos
+from game.vision.play_learning import load_play_learning
 from game.vision.preprocess import thumbnail
-from game.vision.profile import load_profile
+from game.vision.profile import load_profile, save_profile
 from game.vision.refit import forward
 from game.vision.synthetic_video import write_gesture_video
+from game.vision.variety import GateConfig
 
 FPS = 30.0
 HOLD_FRAMES = 3
@@ -143,4 +149,55 @@ print(learning.count, learning.classifier.swaps, "tensorflow" in sys.modules, "k
     count, swaps, tensorflow, keras = done.stdout.split()[-4:]
     assert (count, tensorflow, keras) == ("4", "False", "False")
     assert int(swaps) >= 1
+    assert len(load_profile(profile_dir, load_head=False).samples) == 4 * CALIBRATION + 4
+
+
+def test_corrections_kept_aside_wait_through_other_runs_and_come_back_in_the_next_game(
+    signdigits: Path,
+    imagenet_weights: Path,
+    session_models_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Learned in a game that ended without asking; runs that do not learn and a save of the
+    profile (as calibration and ``train --add`` save it) leave them alone; the next game restores
+    and keeps them."""
+    profile_dir = train_profile_from_photos(
+        signdigits, session_models_dir, tmp_path / "profile", train_per_class=CALIBRATION
+    )
+    settings = LearningSettings(retrain_after=2, gate=GateConfig(min_change=0.0, max_per_second=100))
+    learning = load_play_learning(profile_dir, session_models_dir, None, settings)
+    photos = class_photos(signdigits, "left")[10:14]
+    for i, path in enumerate(photos):
+        image = read_rgb(path)
+        assert image is not None
+        prediction = learning.classifier.predict(image, float(i))
+        assert learning.corrections.offer("left", prediction.features, thumbnail(image, 48), float(i))
+    line = learning.set_aside()  # what the scene does when the game ends without asking
+    learning.close()
+    pending = profile_dir / PENDING_FILE
+    assert line is not None and "4 learned corrections" in line and str(pending) in line
+    written = pending.read_bytes()
+
+    video = video_from_photos(
+        signdigits, tmp_path / "v.avi", ["left"], photos_per_segment=2, hold_frames=2, video_from_rank=40
+    )
+    args = ["--video", str(video.path), "--profile", str(profile_dir), "--models", str(session_models_dir)]
+    waiting = f"4 learned corrections from an earlier game wait in {pending}"
+    # Runs that do not learn leave them where they are, and say so.
+    assert main(["play", "--headless", *args]) == 0
+    assert waiting in capsys.readouterr().err
+    assert main(["play", "--no-learn", "--seconds", "0.2", *args]) == 0
+    assert waiting in capsys.readouterr().err
+    save_profile(load_profile(profile_dir), profile_dir)
+    assert pending.read_bytes() == written
+
+    again = load_play_learning(profile_dir, session_models_dir, None, settings)
+    assert again.restored == again.count == 4
+    notice = again.take_notice()
+    assert notice is not None and notice.screen == "Restored 4 corrections from the last game (not saved yet)"
+    assert again.corrections.wait(60) and again.update()  # refitted on them: they steer again
+    again.keep()
+    again.close()
+    assert not pending.exists()
     assert len(load_profile(profile_dir, load_head=False).samples) == 4 * CALIBRATION + 4
