@@ -12,6 +12,10 @@ Layout::
     samples.npz    features (float16; the recognizer's feature shape), labels, thumbnails
                    (loaded with allow_pickle=False)
 
+Not a part of the profile, so carried along by saves like any file of the user's and never
+read here: ``pending-corrections.npz``, corrections learned in a game that ended without asking
+whether to keep them (``game.vision.pending_corrections``).
+
 Saving writes a staging sibling directory and swaps it in, so a crash mid-save leaves the
 previous profile intact; files of the user's in the folder are kept (``profile_store``). Loading
 recovers an interrupted save, validates every field (``profile_format``'s one table) and size
