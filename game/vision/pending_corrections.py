@@ -109,6 +109,9 @@ class Restored:
     terminal: str = ""
     #: Where a file that could not be used was moved (None when nothing was moved).
     moved_to: Path | None = None
+    #: A file that could not be used could not be moved aside either: it is not this game's to
+    #: replace or remove.
+    stuck: bool = False
 
 
 def pending_path(profile_dir: Path) -> Path:
@@ -257,6 +260,7 @@ def _unusable(path: Path, why: str) -> Restored:
                 f"gesture-pacman play: {path} cannot be restored: {why}. It could not be moved aside "
                 f"({exc.strerror or exc}), so it stays where it is, unused; playing on without it."
             ),
+            stuck=True,
         )
     return Restored(
         None,

@@ -12,6 +12,7 @@ and which either answer removes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from game.vision.pending_corrections import (
     ProfileIdentity,
     discard_pending,
     load_pending,
+    move_aside,
     save_pending,
 )
 from game.vision.preprocess import PreprocessConfig, frame_square
@@ -79,6 +81,8 @@ class PlayLearning:
         #: Samples restored from an earlier game (they count in :attr:`count`).
         self.restored = 0
         self._notice: Notice | None = None
+        #: The pending file is someone else's (unusable, and it could not be moved aside).
+        self._foreign_pending = False
 
     @property
     def enabled(self) -> bool:
@@ -138,6 +142,8 @@ class PlayLearning:
         self._discard_pending("dropped")
 
     def _discard_pending(self, answer: str) -> None:
+        if self._foreign_pending:
+            return  # not this game's file: never removed
         try:
             discard_pending(self.profile_dir)
         except OSError as exc:  # the answer stands; the file comes back next game, and says so
@@ -155,6 +161,7 @@ class PlayLearning:
         says what happened either way.
         """
         found = load_pending(self.profile_dir, self.identity)
+        self._foreign_pending = found.stuck
         if found.samples is not None:
             self.corrections.restore(found.samples)
             self.restored = len(found.samples)
@@ -178,6 +185,10 @@ class PlayLearning:
         n = self.count
         plural = "" if n == 1 else "s"
         try:
+            pending = self.profile_dir / PENDING_FILE
+            if self._foreign_pending and os.path.lexists(pending):
+                move_aside(pending)  # never written over: out of the way first, or not at all
+            self._foreign_pending = False
             path = save_pending(self.profile_dir, self.identity, self.corrections.new_samples())
         except OSError as exc:
             return (

@@ -201,3 +201,30 @@ def test_a_damaged_pending_file_is_set_aside_with_a_message_and_play_starts(
     run_frames(manager, 5)
     assert scene.steps > steps  # the game goes on
     manager.quit()
+
+
+def test_a_pending_file_that_could_not_be_moved_aside_is_never_removed_or_written_over(
+    profile_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pending = profile_dir / PENDING_FILE
+    pending.write_bytes(b"someone else's")
+    learning = make_learning(profile_dir)
+
+    def refuse(src: object, dst: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("os.rename", refuse)
+        learning.restore_pending()
+    for i in range(2):
+        thumb = np.full((48, 48, 3), 100 * i, np.uint8)
+        assert learning.corrections.offer("down", np.full(4, i, np.float32), thumb, float(i))
+    learning.drop()
+    assert pending.read_bytes() == b"someone else's"  # dropping this game's samples leaves it
+    learning.settled = False  # as if the game ended without asking instead
+    line = learning.set_aside()
+    assert line is not None and "kept aside" in line
+    moved = list(profile_dir.glob("pending-corrections.unusable-*.npz"))
+    assert len(moved) == 1 and moved[0].read_bytes() == b"someone else's"
+    assert len(read_pending(pending, IDENTITY)) == 2
+    learning.close()
