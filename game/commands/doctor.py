@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from game.config import backbones_dir, default_profile_dir, models_dir, models_dir_source
+from game.config import backbones_dir, check_models_dir, default_profile_dir, models_dir, models_dir_source
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
@@ -99,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
 
     models = models_dir(args.models)
     print(f"Models      {models} (chosen by: {models_dir_source(args.models)})")
+    problem = check_models_dir(models)
+    if problem is not None:
+        # Every command that needs the folder stops on this; the profile and backbones lines
+        # below would describe a folder that cannot exist.
+        print(f"            PROBLEM: {problem}; choose a folder with --models DIR")
+        return 0
     profile = default_profile_dir(models)
     print(f"Profile     {profile} ({_profile_state(profile)})")
     converted = sorted(backbones_dir(models).glob("*.tflite")) if backbones_dir(models).is_dir() else []

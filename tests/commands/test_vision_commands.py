@@ -107,6 +107,17 @@ def test_doctor_reports_each_part(capsys: pytest.CaptureFixture[str], session_mo
     assert str(session_models_dir) in out and "$GESTURE_PACMAN_MODELS" in out
 
 
+def test_doctor_says_when_the_models_folder_is_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    models = tmp_path / "models.txt"
+    models.write_text("not a folder")
+    assert main(["doctor", "--models", str(models)]) == 0
+    out = capsys.readouterr().out
+    assert f"PROBLEM: the models directory {models} is not a folder; choose a folder with --models DIR" in out
+    assert "Profile" not in out, "no profile line for a folder that cannot exist"
+
+
 def test_bench_vision_reports_consistent_figures(
     signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
