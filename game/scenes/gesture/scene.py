@@ -42,6 +42,16 @@ DROP_KEYS = (pygame.K_n, pygame.K_d)
 RESTORED_NOTICE_S = 6.0
 
 
+def keep_question(count: int, restored: int) -> str:
+    """The keep-or-drop question for ``count`` learned corrections, ``restored`` of them from the
+    last game; in the side panel's words ("learned 12 corrections")."""
+    noun = "correction" if count == 1 else "corrections"
+    if not restored:
+        return f"Keep the {count} learned {noun}?"
+    earlier = "all from the last game" if restored == count else f"{restored} from the last game"
+    return f"Keep the {count} learned {noun} ({earlier})?"
+
+
 class GesturePlayScene(PlayScene):
     def __init__(
         self,
@@ -174,9 +184,7 @@ class GesturePlayScene(PlayScene):
         if self.asking and learning is not None:
             # The question alone: the game's own banners (paused, "gestures unsure") sit in the
             # same rows and would show through it.
-            plural = "" if learning.count == 1 else "s"
-            earlier = f" ({learning.restored} from the last game)" if learning.restored else ""
-            question = f"Keep the {learning.count} learned sample{plural}{earlier}?"
+            question = keep_question(learning.count, learning.restored)
             draw_banner(surface, layout, question, PACMAN_YELLOW)
             draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=28)
             if self.closing:

@@ -15,7 +15,7 @@ from game.input.gesture import GestureSettings
 from game.scenes.base import SceneManager
 from game.scenes.gesture.hud import learning_line
 from game.scenes.gesture.live import LiveGesture
-from game.scenes.gesture.scene import GesturePlayScene
+from game.scenes.gesture.scene import GesturePlayScene, keep_question
 from game.vision.play_learning import PlayLearning
 
 
@@ -214,4 +214,19 @@ def test_the_keep_question_is_drawn_alone(
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
     run_frames(manager, 1)
     assert scene.asking
-    assert drawn == [f"Keep the {learning.count} learned samples?", "Y keep (saves)  N drop  Esc stay"]
+    assert drawn == [f"Keep the {learning.count} learned corrections?", "Y keep (saves)  N drop  Esc stay"]
+
+
+@pytest.mark.parametrize(
+    ("count", "restored", "question"),
+    [
+        (1, 0, "Keep the 1 learned correction?"),
+        (12, 0, "Keep the 12 learned corrections?"),
+        (12, 5, "Keep the 12 learned corrections (5 from the last game)?"),
+        (5, 5, "Keep the 5 learned corrections (all from the last game)?"),
+    ],
+)
+def test_the_keep_question_speaks_of_corrections_as_the_side_panel_does(
+    count: int, restored: int, question: str
+) -> None:
+    assert keep_question(count, restored) == question
