@@ -415,8 +415,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from game.commands.terminal import setup_logging
 
     setup_logging(verbose=args.verbose, filter_native=argv is None)
+    if argv is None:
+        from game.commands.signals import end_like_ctrl_c
+
+        end_like_ctrl_c()
     module = importlib.import_module(f"game.commands.{args.command}")
     try:
         return int(module.run(args))
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP (game.commands.signals)
+        return int(getattr(exc, "status", 130))

@@ -149,3 +149,26 @@ def test_tensorflow_log_lines_only_with_verbose(tmp_path: Path) -> None:
     assert any(NATIVE_LOG_LINE.match(line.encode() + b"\n") for line in loud.stderr.splitlines())
     assert quiet.stderr.strip() == "", quiet.stderr
     assert quiet.stdout.splitlines()[0].startswith("Python")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM cannot be caught on Windows")
+def test_sigterm_ends_a_game_as_ctrl_c_does_saving_the_high_score(tmp_path: Path) -> None:
+    """Logout or ``kill`` ends the game through the same clean-up as Ctrl-C: the score reached
+    becomes the high score on disk (Pac-Man eats dots on his own for the first seconds)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    game_process = subprocess.Popen(
+        [sys.executable, "-m", "game", "play", "--models", str(tmp_path), "--seconds", "120"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(8.0)
+    assert game_process.poll() is None, "the game should still be running"
+    game_process.terminate()
+    _, err = game_process.communicate(timeout=60)
+    assert game_process.returncode == 128 + 15 and "Traceback" not in err, err
+    saved = tmp_path / "highscore.json"
+    assert saved.is_file(), "the clean-up saved the high score"
+    assert '"high_score": ' in saved.read_text() and '"high_score": 0' not in saved.read_text()
