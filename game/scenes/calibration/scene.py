@@ -14,7 +14,9 @@ again quits without saving (as gesture play's keep/drop question does). ``P`` sa
 before it asks, so its warning names only what a save cannot keep, and a second ``P`` plays with
 the saved head. The warning in force is the one on screen: a second Esc, close or ``P`` only drops
 what it said it would. ``S`` under the close warning quits only when the save leaves nothing
-unsaved.
+unsaved. A calibration ended without asking (Ctrl-C in the terminal, a logout) saves its unsaved
+samples to a new profile folder beside the player's, ``<profile>.unsaved-<time>``, leaves the
+player's as it was, and says on the terminal how to go on with them.
 
 All slow work is off the UI thread (``game.vision.recorder``, ``game.vision.backbone_loader``,
 ``game.vision.training_job``); this module only turns input into calls on them and keeps the state
@@ -23,6 +25,7 @@ that ``game.scenes.calibration.view`` draws.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from functools import partial
@@ -118,6 +121,8 @@ class CalibrationScene(Scene):
         self._burst = 0
         self._key_held: int | None = None
         self._mouse_held: str | None = None
+        #: The player left through a warning, so what it named is dropped, not saved aside.
+        self._drop_confirmed = False
         #: The unsaved-work warning Esc gave; while it is on screen, a second Esc leaves.
         self._esc_warning: Flash | None = None
         #: The unsaved-samples warning shown for a window close; while it is on screen, S saves and
@@ -152,12 +157,38 @@ class CalibrationScene(Scene):
             self.job.cancel()
         self._stop_recording()
         self.camera.stop()
+        self._collect_samples()
+        if self.book.dirty and not self._drop_confirmed:
+            self._save_aside()
+
+    def _save_aside(self) -> None:
+        """Calibration ended without asking (Ctrl-C, a logout): the unsaved samples (and head) go to
+        a new profile folder beside the player's, which stays as it was, and the terminal says where."""
+        folder = self.options.profile_dir
+        aside = folder.with_name(f"{folder.name}.unsaved-{time.strftime('%Y%m%d-%H%M%S')}")
+        n = self.book.total()
+        try:
+            path = save_calibration(
+                aside, self.book, self.result, self.backbone.backbone, self.config, camera=self.sources.opened
+            )
+        except ProfileError as exc:
+            message = f"gesture-pacman calibrate: {n} unsaved samples could not be kept ({exc})."
+            print(message, file=sys.stderr)
+            return
+        self.book.dirty = False
+        print(
+            f"gesture-pacman calibrate: calibration ended without asking, so its unsaved work ({n} "
+            f"samples) was saved to {path}; {folder} is unchanged. To go on with it: gesture-pacman "
+            f"calibrate --profile {path}",
+            file=sys.stderr,
+        )
 
     def close_requested(self) -> bool:
         """The window's close button: at once with nothing unsaved, else the Esc warning first."""
         self._collect_samples()  # samples the camera thread finished since the last frame count too
         if not self.unsaved_work or self._on_screen(self._close_warning):
             # Nothing to lose, or closed again while the warning says so: what it named is dropped.
+            self._drop_confirmed = True
             return True
         self._warn_unsaved("close")
         return False
@@ -468,6 +499,7 @@ class CalibrationScene(Scene):
         if self.unsaved_work and not self._on_screen(self._esc_warning):
             self._warn_unsaved("esc")
             return
+        self._drop_confirmed = True
         self.manager.pop()
 
     def _warn_unsaved(self, leaving: Leaving) -> None:

@@ -137,3 +137,38 @@ def test_a_failed_save_keeps_the_samples_and_the_next_close_asks_again(
         assert calibration.scene.flash is not None and calibration.scene.flash.text == CLOSE_WARNING
     finally:
         calibration.driver.close()
+
+
+def _aside(calibration: Calibration) -> list[Path]:
+    return sorted(calibration.profile_dir.parent.glob(f"{calibration.profile_dir.name}.unsaved-*"))
+
+
+def test_a_calibration_ended_without_asking_keeps_its_work_beside_the_profile(
+    calibration: Calibration, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C or a logout ends the program through every scene's exit, which cannot ask: the
+    unsaved samples go to a new profile folder, and the player's profile stays as it was saved."""
+    calibration.record("up", 2)
+    calibration.record("down", 2)
+    calibration.driver.tap(pygame.K_s)
+    calibration.record("left", 3)
+    calibration.driver.close()  # what run_app's clean-up does after Ctrl-C or SIGTERM
+    assert np.bincount(load_profile(calibration.profile_dir).samples.labels).tolist() == [2, 2]
+    [aside] = _aside(calibration)
+    assert np.bincount(load_profile(aside).samples.labels).tolist() == [2, 2, 3]
+    err = capsys.readouterr().err
+    assert f"unsaved work (7 samples) was saved to {aside}" in err
+    assert f"gesture-pacman calibrate --profile {aside}" in err
+
+
+@pytest.mark.parametrize("leave", ["esc", "close"])
+def test_leaving_through_the_warning_keeps_nothing_aside(calibration: Calibration, leave: str) -> None:
+    calibration.record("right", 4)
+    for _ in range(2):
+        if leave == "esc":
+            calibration.driver.tap(pygame.K_ESCAPE)
+        else:
+            calibration.driver.close_window()
+    assert calibration.driver.manager.current is None
+    calibration.driver.close()
+    assert _aside(calibration) == [] and not calibration.profile_dir.exists(), "dropped, as the warning said"
