@@ -5,7 +5,9 @@ each centre (the "decide at the current tile's centre" form of the arcade rule).
 reversal (scatter/chase switch, energizer) waits until the ghost enters its next tile: it turns
 around on that tile's edge, so ghosts turn one by one as in the arcade. Inside, it
 follows fixed waypoints: bobbing while it waits, out through the door when released, and in
-through the door as eyes before it revives.
+through the door as eyes before it revives. A revived ghost leaves at once, except that after a
+death, while the global dot counter runs, Pinky, Inky and Clyde wait for it (or the no-dot timer)
+as the arcade's code makes them; a short rules summary says "leave at once" (README, "What it is").
 """
 
 from __future__ import annotations
