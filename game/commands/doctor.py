@@ -144,14 +144,19 @@ def _weights_lines(explicit: str | None) -> list[str]:
 
 
 def _profile_state(profile: Path) -> str:
-    """Whether the default profile is trained, without loading TensorFlow's copy of the head."""
-    from game.vision.profile_format import HEAD_FILE, PROFILE_FILE, SAMPLES_FILE
+    """Whether the default profile is trained, or what is wrong with it: its settings and samples
+    are read and checked as every command reads them (the head only for its presence, so that
+    nothing is loaded or converted)."""
+    from game.vision.gesture_setup import has_trained_profile
+    from game.vision.profile import ProfileError, load_profile
     from game.vision.profile_store import find_profile
 
-    found = find_profile(profile)  # an interrupted save is recovered, as every loader does
-    if found is None and not profile.is_dir():
+    if find_profile(profile) is None and not profile.is_dir():
         return "not trained yet"
-    missing = [name for name in (PROFILE_FILE, HEAD_FILE, SAMPLES_FILE) if not (profile / name).is_file()]
-    if missing:
-        return f"incomplete: missing {', '.join(missing)}; calibrate or train again"
-    return "trained"
+    try:
+        loaded = load_profile(profile, load_head=False)
+    except ProfileError as exc:
+        return f"not usable: {exc}"
+    if not has_trained_profile(profile):
+        return f"{len(loaded.samples.labels)} samples, not trained yet; calibrate or train"
+    return f"trained ({loaded.recognizer} recognizer: {', '.join(loaded.classes)})"

@@ -23,12 +23,13 @@ class GestureSetupError(RuntimeError):
 
 
 def has_trained_profile(folder: Path) -> bool:
-    """True when ``folder`` looks like a saved profile with a head (cheap: no TensorFlow)."""
-    from game.vision.profile_format import HEAD_FILE
+    """True when ``folder`` looks like a saved profile with a head (cheap: no TensorFlow): Keras's
+    ``head.keras``, or ``head.npz`` alone (a head kept from learning while playing is saved so)."""
+    from game.vision.profile_format import HEAD_ARRAYS_FILE, HEAD_FILE
     from game.vision.profile_store import find_profile
 
     found = find_profile(folder)  # recovers an interrupted save, as every loader does
-    return found is not None and (found / HEAD_FILE).is_file()
+    return found is not None and any((found / name).is_file() for name in (HEAD_FILE, HEAD_ARRAYS_FILE))
 
 
 def live_inference_threads() -> int:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from game.commands.doctor import _profile_state
 from game.vision.calibration_profile import load_calibration
 from game.vision.corrections import NewSamples, save_learned
+from game.vision.gesture_setup import has_trained_profile
 from game.vision.head_arrays import HeadArrays, arrays_from_keras
 from game.vision.profile import HEAD_FILE, THUMBNAIL_SIZE, Profile, Samples, load_profile, save_profile
 from game.vision.recognizer import HAND, feature_shape
@@ -75,3 +77,14 @@ def test_calibration_shows_a_head_updated_in_play(tmp_path: Path) -> None:
     np.testing.assert_allclose(again.head(probe).numpy(), forward(learned_head, probe), atol=1e-5)
     reopened = load_calibration(folder)
     assert reopened is not None and not reopened.updated_in_play
+
+
+def test_a_profile_kept_after_learning_is_still_a_trained_profile(
+    tmp_path: Path,
+) -> None:
+    """The next game (and the title, and doctor) must see the kept head.npz as a trained profile,
+    not offer keyboard play with "No gesture profile yet"."""
+    folder = tmp_path / "profile"
+    calibrated_then_learned(folder)
+    assert has_trained_profile(folder)
+    assert _profile_state(folder) == "trained (hand recognizer: up, down, left, right)"
