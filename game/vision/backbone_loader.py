@@ -20,6 +20,7 @@ import threading
 import time
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,7 +84,9 @@ class BackboneLoader:
         #: The profile found at ``profile_dir`` (None when there is none), and why it did not load.
         self.saved: SavedCalibration | None = None
         self.profile_error = ""
-        self.preprocess_config = preprocess_config
+        #: How frames become the backbone's input: the saved profile's own when it has this
+        #: recognizer (a profile saved before the current default keeps its resize), else as given.
+        self.preprocess_config = self._saved_preprocess() or preprocess_config
         self.state = LoadState.LOADING
         self.stage = "Loading the hand models" if self.recognizer == HAND else "Finding the MobileNet weights"
         #: Loading steps: which one is under way (1-based) and how many there are; ``progress``
@@ -141,8 +144,8 @@ class BackboneLoader:
             return
         self._after_runtime(backbone, has_profile)
 
-    def _saved_recognizer(self) -> str | None:
-        """The recognizer field of the saved profile.json, read without loading anything else."""
+    def _saved_meta(self) -> dict[str, Any] | None:
+        """The saved profile.json, read without loading anything else (None: none readable)."""
         import json
 
         folder = find_profile(self.profile_dir) if self.profile_dir is not None else None
@@ -152,8 +155,23 @@ class BackboneLoader:
             meta = json.loads((Path(folder) / PROFILE_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None  # the full load reports what is wrong with it
-        found = meta.get("recognizer", "frame") if isinstance(meta, dict) else None
+        return meta if isinstance(meta, dict) else None
+
+    def _saved_recognizer(self) -> str | None:
+        """The recognizer field of the saved profile.json."""
+        meta = self._saved_meta()
+        found = meta.get("recognizer", "frame") if meta is not None else None
         return found if found in RECOGNIZERS else None
+
+    def _saved_preprocess(self) -> PreprocessConfig | None:
+        """The saved profile's preprocessing, when its samples are this recognizer's (they are kept)."""
+        meta = self._saved_meta()
+        if meta is None or self.saved_recognizer != self.recognizer or "preprocess" not in meta:
+            return None
+        try:
+            return PreprocessConfig.from_dict(meta["preprocess"])
+        except (TypeError, ValueError, AttributeError):
+            return None  # the full load reports what is wrong with it
 
     def _load_runtime(self, has_profile: bool) -> Runtime:
         if self.recognizer == HAND:

@@ -25,6 +25,7 @@ from game.vision.classifier import GestureClassifier
 from game.vision.features import LiteRTBackbone
 from game.vision.hand_features import HandFeatureExtractor
 from game.vision.head_arrays import HeadArrays
+from game.vision.preprocess import PreprocessConfig
 from game.vision.profile import (
     THUMBNAIL_SIZE,
     Profile,
@@ -88,20 +89,37 @@ def recognizer_of(runtime: Runtime) -> str:
     return HAND if isinstance(runtime, HandFeatureExtractor) else FRAME
 
 
+def classes_without_head(book: SampleBook, result: TrainResult | None) -> list[str]:
+    """Classes in use with samples that ``result``'s head does not know (e.g. idle turned on and
+    recorded after the training): saving the head with the samples would leave theirs out."""
+    if result is None:
+        return []
+    return [name for name in book.active_classes if book.count(name) and name not in result.classes]
+
+
 def build_profile(
     book: SampleBook,
     result: TrainResult | None,
     backbone: Runtime,
     config: HeadConfig | None = None,
     camera: int | None = None,
+    preprocess: PreprocessConfig | None = None,
 ) -> Profile:
     """The profile to save: the trained classes (or the active ones before any training).
 
     ``config`` is the training settings the player has chosen; it is saved when there is no
     trained head yet (a head keeps the settings it was trained with), so that reopening shows them
     as they were rather than ``HeadConfig``'s bare defaults. ``camera`` is the webcam index the
-    samples came from (None for a video), which play opens first.
+    samples came from (None for a video), which play opens first. ``preprocess`` is how the
+    samples' frames were preprocessed (a profile reopened keeps its own; default: the current).
+
+    Raises ``ProfileError`` when samples of a class in use would be left out because the head does
+    not know it (:func:`classes_without_head`): train first, or save them without the head.
     """
+    unknown = classes_without_head(book, result)
+    if unknown:
+        names = ", ".join(unknown)
+        raise ProfileError(f"the trained head does not know {names} yet: train again to save its samples")
     classes = list(result.classes) if result is not None else list(book.active_classes)
     feats: list[np.ndarray] = []
     labels: list[int] = []
@@ -122,6 +140,7 @@ def build_profile(
         classes=classes,
         backbone_id=backbone.backbone_id,
         weights_sha256=backbone.weights_sha256,
+        preprocess=preprocess or PreprocessConfig(),
         samples=samples,
         recognizer=recognizer,
         camera=camera,
@@ -142,11 +161,13 @@ def save_calibration(
     backbone: Runtime | None,
     config: HeadConfig | None = None,
     camera: int | None = None,
+    preprocess: PreprocessConfig | None = None,
 ) -> Path:
-    """Save atomically; every failure (read-only place, a file in the way, full disk) is a ProfileError."""
+    """Save atomically; every failure (read-only place, a file in the way, full disk, samples the
+    head does not know: :func:`build_profile`) is a ProfileError."""
     if backbone is None:
         raise ProfileError("the recognizer is not loaded, so the samples cannot be tied to it")
-    profile = build_profile(book, result, backbone, config, camera)
+    profile = build_profile(book, result, backbone, config, camera, preprocess)
     try:
         return save_profile(profile, folder)
     except OSError as exc:
@@ -241,15 +262,20 @@ def load_calibration(folder: Path) -> SavedCalibration | None:
 
 
 def make_classifier(
-    backbone: Runtime | None, result: TrainResult, saved: Profile | None = None
+    backbone: Runtime | None,
+    result: TrainResult,
+    saved: Profile | None = None,
+    preprocess: PreprocessConfig | None = None,
 ) -> GestureClassifier:
-    """The vision package's per-frame classifier for a freshly trained (not yet saved) head."""
+    """The vision package's per-frame classifier for a freshly trained (not yet saved) head, on
+    frames preprocessed as its samples were (``preprocess``; default: the current)."""
     if backbone is None:
         raise ProfileError("the recognizer is not loaded")
     profile = saved or Profile(
         classes=list(result.classes),
         backbone_id=backbone.backbone_id,
         weights_sha256=backbone.weights_sha256,
+        preprocess=preprocess or PreprocessConfig(),
         head_config=result.config,
         head=result.head,
         recognizer=recognizer_of(backbone),

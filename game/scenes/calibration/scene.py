@@ -44,7 +44,13 @@ from game.scenes.calibration.options import CalibrationOptions
 from game.scenes.calibration.settings import SETTINGS, adjust
 from game.scenes.calibration.view import CalibrationView
 from game.vision.backbone_loader import BackboneLoader, LoadState
-from game.vision.calibration_profile import ProfileError, SavedCalibration, make_classifier, save_calibration
+from game.vision.calibration_profile import (
+    ProfileError,
+    SavedCalibration,
+    classes_without_head,
+    make_classifier,
+    save_calibration,
+)
 from game.vision.camera import FrameSource
 from game.vision.profile import remembered_camera
 from game.vision.recorder import CameraWorker, ClassifierLike
@@ -167,9 +173,17 @@ class CalibrationScene(Scene):
         folder = self.options.profile_dir
         aside = folder.with_name(f"{folder.name}.unsaved-{time.strftime('%Y%m%d-%H%M%S')}")
         n = self.book.total()
+        # A head that does not know every class with samples is left out: the samples matter more.
+        result = None if classes_without_head(self.book, self.result) else self.result
         try:
             path = save_calibration(
-                aside, self.book, self.result, self.backbone.backbone, self.config, camera=self.sources.opened
+                aside,
+                self.book,
+                result,
+                self.backbone.backbone,
+                self.config,
+                camera=self.sources.opened,
+                preprocess=self.backbone.preprocess_config,
             )
         except ProfileError as exc:
             message = f"gesture-pacman calibrate: {n} unsaved samples could not be kept ({exc})."
@@ -448,6 +462,7 @@ class CalibrationScene(Scene):
                 self.backbone.backbone,
                 self.config,
                 camera=self.sources.opened,
+                preprocess=self.backbone.preprocess_config,
             )
         except ProfileError as exc:
             self.flash_message(f"Not saved: {exc}. Your samples are still here.", FlashKind.ERROR)
@@ -583,7 +598,9 @@ class CalibrationScene(Scene):
         self.book.dirty = True  # a new head is a change to save even when the samples are not
         self.mode = Mode.RESULTS
         try:
-            self.classifier = make_classifier(self.backbone.backbone, job.result)
+            self.classifier = make_classifier(
+                self.backbone.backbone, job.result, preprocess=self.backbone.preprocess_config
+            )
         except ProfileError as exc:
             self.flash_message(f"Live test unavailable: {exc}", FlashKind.ERROR)
             return

@@ -453,3 +453,30 @@ def test_after_a_stopped_training_the_head_from_before_is_live_and_not_stale(
     calibration.driver.frames(2)
     assert scene.camera.classifier is live, "the live test runs the head from before again"
     assert scene.stale_result, "the head shown was not trained on the 3 new samples"
+
+
+def test_samples_of_a_class_the_head_does_not_know_are_never_saved_without_a_word(
+    training: tuple[Calibration, EndlessTraining], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Idle turned on and recorded after the training: saving the head with the samples would
+    leave the idle ones out. S refuses and says why (they stay unsaved, so leaving warns); a
+    calibration ended without asking keeps them all beside the profile, without that head."""
+    calibration, _ = training
+    scene = calibration.scene
+    scene.result = head_from_before()
+    calibration.driver.tap(pygame.K_o)
+    calibration.record("idle", 3)
+    calibration.driver.tap(pygame.K_s)
+    flash = scene.flash
+    assert flash is not None and flash.kind is FlashKind.ERROR
+    assert flash.text == (
+        "Not saved: the trained head does not know idle yet: train again to save its samples. "
+        "Your samples are still here."
+    )
+    assert scene.book.dirty and "unsaved samples" in scene.unsaved_work
+    calibration.driver.close()
+    [aside] = calibration.profile_dir.parent.glob("profile.unsaved-*")
+    kept = load_profile(aside, load_head=False)
+    assert kept.classes == ["up", "down", "left", "right", "idle"]
+    assert np.bincount(kept.samples.labels).tolist() == [MIN_SAMPLES] * 4 + [3]
+    assert "unsaved work (" in capsys.readouterr().err
