@@ -427,7 +427,14 @@ class CalibrationScene(Scene):
 
     def _toggle_idle(self) -> None:
         self.book.use_idle = not self.book.use_idle
-        state = "on: hold I to record it" if self.book.use_idle else "off (its samples are kept)"
+        idle = self.book.count(IDLE_CLASS)
+        if self.book.use_idle:
+            state = "on: hold I to record it"
+        elif idle:
+            # A profile's classes are the head's: while idle is off, a save leaves its samples out.
+            state = f"off: its {idle} samples stay here, but a save leaves them out while it is off"
+        else:
+            state = "off"
         self.flash_message(f"Idle class {state}")
 
     def _toggle_advanced(self) -> None:

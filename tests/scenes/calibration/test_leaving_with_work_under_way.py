@@ -480,3 +480,15 @@ def test_samples_of_a_class_the_head_does_not_know_are_never_saved_without_a_wor
     assert kept.classes == ["up", "down", "left", "right", "idle"]
     assert np.bincount(kept.samples.labels).tolist() == [MIN_SAMPLES] * 4 + [3]
     assert "unsaved work (" in capsys.readouterr().err
+
+
+def test_turning_idle_off_says_that_a_save_leaves_its_samples_out(
+    training: tuple[Calibration, EndlessTraining],
+) -> None:
+    calibration, _ = training
+    calibration.driver.tap(pygame.K_o)
+    calibration.record("idle", 4)
+    calibration.driver.tap(pygame.K_o)
+    flash = calibration.scene.flash
+    assert flash is not None
+    assert flash.text == "Idle class off: its 4 samples stay here, but a save leaves them out while it is off"
