@@ -4,7 +4,8 @@ Writes are atomic (``game.files``: a temporary sibling, then a rename), so a cra
 A file that is not one this game wrote (not UTF-8, not JSON, another format version, a score that is
 not a whole number or more than the screen can show) is never overwritten: loading it warns once and
 starts at 0, and the save that would replace it first renames it to ``highscore.json.unreadable-<time>``
-beside it, saying so.
+beside it, saying so. A save re-reads the file and keeps the higher score, so two games open at once
+never lose the better one.
 """
 
 from __future__ import annotations
@@ -14,9 +15,16 @@ import logging
 import os
 import stat
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from game.files import check_replaceable, write_text
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; two saves at the same instant may race
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -104,23 +112,27 @@ def _fate(path: Path) -> str:
 
 
 def save_high_score(path: Path, score: int) -> int | None:
-    """Write ``score``: the value saved, or None (with a warning) when it could not be saved.
-    An unreadable file is renamed aside first, never replaced."""
+    """Keep the higher of ``score`` and the file's: the value the file now holds, or None (with a
+    warning) when it could not be saved. An unreadable file is renamed aside first, never replaced."""
     score = min(max(int(score), 0), MAX_HIGH_SCORE)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        check_replaceable(path)
-        try:
-            read_high_score(path)
-        except UnreadableHighScore as exc:
-            moved = move_aside(path)
-            log.warning(
-                "the high score file %s could not be read (%s): it is kept as %s and a new one is saved",
-                path,
-                exc,
-                moved.name,
-            )
-        write_text(path, json.dumps({"version": FORMAT_VERSION, "high_score": score}))
+        with _locked(path.parent):
+            check_replaceable(path)
+            try:
+                stored = read_high_score(path)
+            except UnreadableHighScore as exc:
+                moved = move_aside(path)
+                log.warning(
+                    "the high score file %s could not be read (%s): it is kept as %s and a new one is saved",
+                    path,
+                    exc,
+                    moved.name,
+                )
+                stored = None
+            if stored is not None and stored >= score:
+                return stored
+            write_text(path, json.dumps({"version": FORMAT_VERSION, "high_score": score}))
     except OSError as exc:
         log.warning("could not save the high score to %s: %s", path, exc)
         return None
@@ -138,6 +150,24 @@ def move_aside(path: Path) -> Path:
     raise FileExistsError(f"no free name beside {path} to move it aside")
 
 
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` (where the system has one): two games saving at
+    once read and write the file one after the other."""
+    fd = -1
+    if fcntl is not None:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+    try:
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 class HighScore:
     """The best score so far: loaded once, raised during play, saved when it was beaten."""
 
@@ -151,9 +181,11 @@ class HighScore:
         self.value = min(max(self.value, score), MAX_HIGH_SCORE)
 
     def save(self) -> None:
-        """Persist the high score if it went up since it was loaded or last saved."""
+        """Persist the high score if it went up since it was loaded or last saved; a higher one
+        saved meanwhile by another game is kept, and becomes this one's."""
         if self.path is None or self.value <= self._saved:
             return
         stored = save_high_score(self.path, self.value)
         if stored is not None:
             self._saved = stored
+            self.value = max(self.value, stored)

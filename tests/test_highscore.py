@@ -1,5 +1,5 @@
-"""The high score file: survives restarts, is written atomically, and a bad file never stops the game
-and is never overwritten."""
+"""The high score file: survives restarts, is written atomically, a bad file never stops the game
+and is never overwritten, and two games saving keep the higher score."""
 
 from __future__ import annotations
 
@@ -164,6 +164,37 @@ def test_the_high_score_is_at_most_what_the_screen_shows(tmp_path: Path) -> None
     score.offer(10**12)
     score.save()
     assert score.value == 99_999_999 and load_high_score(path) == 99_999_999
+
+
+def test_two_games_saving_keep_the_higher_score(tmp_path: Path) -> None:
+    path = tmp_path / "highscore.json"
+    first, second = HighScore(path), HighScore(path)  # two windows open at once
+    first.offer(5000)
+    first.save()
+    second.offer(3000)
+    second.save()
+    assert load_high_score(path) == 5000, "the lower score never replaces a higher one saved meanwhile"
+    assert second.value == 5000, "the other game's higher score becomes this one's"
+    second.offer(6000)
+    second.save()
+    assert load_high_score(path) == 6000
+
+
+def test_a_save_waits_for_another_game_s_save_and_keeps_its_higher_score(tmp_path: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    path = tmp_path / "highscore.json"
+    other = os.open(tmp_path, os.O_RDONLY)  # another game, in the middle of its save
+    fcntl.flock(other, fcntl.LOCK_EX)
+    saver = threading.Thread(target=save_high_score, args=(path, 300), daemon=True)
+    try:
+        saver.start()
+        saver.join(0.5)
+        assert saver.is_alive() and not path.exists(), "the save waits for the other one"
+        path.write_text(json.dumps({"version": 1, "high_score": 500}))
+    finally:
+        os.close(other)
+    saver.join(5)
+    assert not saver.is_alive() and load_high_score(path) == 500
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
