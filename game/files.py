@@ -5,13 +5,16 @@ writes goes through here (high score, screenshots, the headless log, converted b
 synthetic videos); a profile is a folder and is committed by ``game.vision.profile_store`` with
 the same fsync-then-rename steps. Something at the target that is not a regular file (a folder, a
 device, a symbolic link) is never replaced: ``NotAFileError`` says so in one line.
+
+A rewrite keeps the permissions of the file it replaces; a new file gets the usual ones
+(``0o666`` less the umask), not the owner-only mode ``tempfile.mkstemp`` would give it.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,11 +52,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """
     path = Path(path)
     check_replaceable(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _new_sibling(path)
     try:
         yield tmp
+        _keep_mode(path, tmp)
         with tmp.open("rb") as written:
             os.fsync(written.fileno())
         os.replace(tmp, path)
@@ -61,6 +63,37 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def _new_sibling(path: Path) -> Path:
+    """Create an empty, unused ``.<stem>.<random>.tmp<suffix>`` beside ``path``.
+
+    Created with mode ``0o666`` so the umask decides, as for any new file (``mkstemp`` would make it
+    owner-only, and the rename would carry that onto the target).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix}")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def _keep_mode(path: Path, tmp: Path) -> None:
+    """Give ``tmp`` the permissions of the file it is about to replace (none there: leave them).
+
+    Done after the caller wrote it, so a read-only target does not stop the write.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode):
+        os.chmod(tmp, stat.S_IMODE(mode))
 
 
 @contextmanager

@@ -4,6 +4,8 @@ file and no temporary behind, and a folder (or other non-file) at the target is 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,48 @@ def test_a_symbolic_link_at_the_target_is_refused_and_both_ends_kept(tmp_path: P
         write_text(link, "{}")
     assert link.is_symlink()
     assert elsewhere.read_text() == "mine"
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def test_a_rewrite_keeps_the_file_s_permissions(tmp_path: Path, umask_022: None) -> None:
+    shared = tmp_path / "highscore.json"
+    shared.write_text("old")
+    os.chmod(shared, 0o644)
+    write_text(shared, "new")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o644
+    private = tmp_path / "log.jsonl"
+    private.write_text("old")
+    os.chmod(private, 0o640)
+    with atomic_text(private) as handle:
+        handle.write("new")
+    assert stat.S_IMODE(private.stat().st_mode) == 0o640
+
+
+def test_a_read_only_file_is_still_replaced_and_stays_read_only(tmp_path: Path, umask_022: None) -> None:
+    target = tmp_path / "shot.png"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o444)
+    write_bytes(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o444
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002], ids=["022", "002"])
+def test_a_new_file_gets_the_usual_permissions(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        write_text(tmp_path / "highscore.json", "{}")
+        with atomic_path(tmp_path / "shot.png") as tmp:
+            tmp.write_bytes(b"png")
+    finally:
+        os.umask(old)
+    for name in ("highscore.json", "shot.png"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
