@@ -159,7 +159,7 @@ class TitleScene(Scene):
         """Put ``text`` on screen now: the frame loop is blocked until the next scene is built."""
         self.busy = text
         self.draw(self.manager.surface)
-        pygame.display.flip()
+        self.manager.present()
         pygame.event.pump()
 
     def item_rects(self, layout: ScreenLayout) -> list[pygame.Rect]:
