@@ -4,6 +4,10 @@
 of a capital, multiplied by the scale), so a frame only blits; ``blit_with_font`` draws with a
 font the caller holds (the panels' and calibration's sizes). pygame's default font is used,
 which is always available (no font files to ship or find).
+
+Smoothed text smaller than ``MIN_PIXEL_HEIGHT`` is a grey smudge, so smaller sizes (the side
+panels' 5 and 6 pixel lines at scale 1) are drawn at that size; at scale 2 and above every size
+the game asks for is larger already and is drawn as asked.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from game.render.palette import Color
 
 #: pygame's default font draws capitals about 0.7 of its nominal size tall.
 _CAP_HEIGHT_RATIO = 0.7
+#: The smallest ``pixel_height`` text is drawn at: smaller, its letters cannot be told apart.
+MIN_PIXEL_HEIGHT = 8
 
 
 _forget_registered = False
@@ -54,8 +60,10 @@ def render(text: str, pixel_height: int, color: Color) -> pygame.Surface:
     """``text`` rendered once and reused (score digits, labels, menu items).
 
     Drawn at twice the size and smoothly halved: at small sizes the default font's glyph advances
-    are rounded to whole pixels, which spaced letters unevenly ("f ront", "key board").
+    are rounded to whole pixels, which spaced letters unevenly ("f ront", "key board"). Sizes below
+    ``MIN_PIXEL_HEIGHT`` are drawn at that size.
     """
+    pixel_height = max(pixel_height, MIN_PIXEL_HEIGHT)
     big = font(2 * pixel_height).render(text, True, color)
     if big.get_width() < 2 or big.get_height() < 2:  # "" renders 0 pixels wide: nothing to scale
         return font(pixel_height).render(text, True, color)

@@ -1,4 +1,4 @@
-"""The text cache forgets its fonts at every ``pygame.quit``, not only the first one."""
+"""The text cache forgets its fonts at every ``pygame.quit``; small text is drawn at a legible size."""
 
 from __future__ import annotations
 
@@ -16,3 +16,31 @@ def test_fonts_are_forgotten_at_every_quit() -> None:
         # A cached font outliving its pygame session crashes the interpreter when used again.
         assert text.font.cache_info().currsize == 0
         assert text.render.cache_info().currsize == 0
+
+
+WHITE = (255, 255, 255)
+
+
+def test_text_too_small_to_read_is_drawn_at_the_smallest_legible_size() -> None:
+    """The side panels' 5-pixel lines at scale 1 were 5 pixels tall, smudged past reading."""
+    pygame.init()
+    try:
+        legible = text.render("Lives", 8, WHITE)
+        for size in (5, 6, 7):
+            assert text.render("Lives", size, WHITE).get_size() == legible.get_size()
+    finally:
+        pygame.quit()
+
+
+def test_text_at_scale_2_and_above_is_drawn_as_asked() -> None:
+    """The smallest size the game asks for at scale 2 (5 x 2) is drawn as before: twice the size, halved."""
+    pygame.init()
+    try:
+        for size in (10, 12, 15):
+            drawn = text.render("Level", size, WHITE)
+            big = text.font(2 * size).render("Level", True, WHITE)
+            expected = pygame.transform.smoothscale(big, (big.get_width() // 2, big.get_height() // 2))
+            assert drawn.get_size() == expected.get_size()
+            assert pygame.image.tobytes(drawn, "RGBA") == pygame.image.tobytes(expected, "RGBA")
+    finally:
+        pygame.quit()
