@@ -151,7 +151,7 @@ def run_app(
         if screenshot is not None:
             from game.render.screenshot import save_png
 
-            save_png(surface, screenshot)
+            save_png(manager.window, screenshot)  # the window as shown, whatever it was resized to
     finally:
         try:
             # Scenes still open (the run hit max_frames, or Ctrl-C or an error ended it) release

@@ -20,6 +20,7 @@ from collections.abc import Callable
 import pygame
 
 from game.render.layout import fit_scale, fits, shrunk_rect, window_size
+from game.render.palette import BLACK
 
 #: Events that say the window changed size (pygame 2 sends several for one change; the first acts).
 RESIZE_EVENTS = (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED, pygame.WINDOWRESIZED)
@@ -137,10 +138,11 @@ class SceneManager:
         """Fit the picture to the window's new size: the largest integer scale that fits, centred
         (scenes centre it), or the 1x canvas shrunk into a window smaller than that. Nothing
         happens while the size is the one the picture was last fitted to."""
+        # Asked again: a window opened without RESIZABLE gets a new surface object when resized,
+        # and drawing on the old one fails.
         window = pygame.display.get_surface()
         if window is None:  # the window is closing
             return
-        # A window opened without RESIZABLE gets a new surface object when resized; the old one is dead.
         size = window.get_size()
         if window is self.window and size == self._window_size:
             return
@@ -148,7 +150,7 @@ class SceneManager:
         self.scale = fit_scale(*size)
         self._canvas = None if fits(*size, self.scale) else pygame.Surface(window_size(1))
         self.surface = self._canvas if self._canvas is not None else window
-        window.fill((0, 0, 0))  # the margins around the new picture: scenes draw only inside it
+        window.fill(BLACK)  # the margins around the new picture: scenes draw only inside it
         for scene in self._stack:
             scene.layout_changed()
 
