@@ -1,5 +1,9 @@
 """The game window: opens it at an integer scale (or full screen) and runs a stack of scenes at 60 fps.
 
+A ``--scale`` whose window would not fit the desktop is lowered to the largest that fits, with one
+line on the terminal saying so. The window can be resized (by the player or a tiling window
+manager); the scene manager then fits the picture to it.
+
 The window is shown, with a "Loading..." line, before the first scene is built, so that whatever
 the scene imports (the vision stack for gesture play) never keeps the player staring at nothing.
 This module imports only pygame and the scene base.
@@ -7,13 +11,14 @@ This module imports only pygame and the scene base.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pygame
 
-from game.render.layout import LOGICAL_H, LOGICAL_W, largest_scale, window_size
+from game.render.layout import LOGICAL_H, LOGICAL_W, MAX_SCALE, fit_scale, largest_scale, window_size
 from game.render.palette import BLACK, PACMAN_YELLOW
 from game.render.text import blit_text
 from game.scenes.base import Scene, SceneManager
@@ -21,7 +26,8 @@ from game.scenes.base import Scene, SceneManager
 TITLE = "Gesture Pac-Man"
 #: Assumed screen when the desktop size is unknown (e.g. the dummy video driver): 1080p.
 FALLBACK_SCREEN = (1920, 1080)
-MAX_SCALE = 8
+
+log = logging.getLogger(__name__)
 
 
 #: SDL's video drivers that show nothing. SDL falls back to "offscreen" when no display answers;
@@ -37,16 +43,21 @@ class AppError(Exception):
     """The window could not be opened as asked; the message says why."""
 
 
-def desktop_size() -> tuple[int, int]:
-    """The desktop's size, or 1080p when the video driver does not know it."""
+def known_desktop_size() -> tuple[int, int] | None:
+    """The desktop's size, or None when the video driver does not know it."""
     try:
         sizes = pygame.display.get_desktop_sizes()
     except pygame.error:
         sizes = []
     if not sizes or sizes[0][0] < LOGICAL_W or sizes[0][1] < LOGICAL_H:
-        return FALLBACK_SCREEN
+        return None
     width, height = sizes[0]
     return int(width), int(height)
+
+
+def desktop_size() -> tuple[int, int]:
+    """The desktop's size, or 1080p when the video driver does not know it."""
+    return known_desktop_size() or FALLBACK_SCREEN
 
 
 def default_scale() -> int:
@@ -57,6 +68,26 @@ def default_scale() -> int:
 def check_scale(scale: int | None) -> None:
     if scale is not None and not 1 <= scale <= MAX_SCALE:
         raise AppError(f"--scale must be between 1 and {MAX_SCALE}, got {scale}")
+
+
+def fitting_scale(asked: int, screen: tuple[int, int] | None, margin: int = 80) -> int:
+    """``asked``, or the largest scale whose window fits ``screen`` when ``asked`` does not (said
+    once on the terminal); ``asked`` as it is when the screen's size is unknown."""
+    if screen is None:
+        return asked
+    fitting = min(MAX_SCALE, largest_scale(*screen, margin=margin))
+    if asked <= fitting:
+        return asked
+    width, height = screen
+    log.warning(
+        "--scale %d makes a %dx%d window, too big for the %dx%d screen: using --scale %d",
+        asked,
+        *window_size(asked),
+        width,
+        height,
+        fitting,
+    )
+    return fitting
 
 
 def open_window(scale: int | None, fullscreen: bool) -> tuple[pygame.Surface, int]:
@@ -76,11 +107,12 @@ def open_window(scale: int | None, fullscreen: bool) -> tuple[pygame.Surface, in
         pygame.font.init()
         if fullscreen:
             surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-            fitting = largest_scale(surface.get_width(), surface.get_height(), margin=0)
-            scale = min(scale or fitting, fitting)
+            screen = surface.get_size()
+            scale = fitting_scale(scale, screen, margin=0) if scale else fit_scale(*screen)
         else:
-            scale = scale or default_scale()
-            surface = pygame.display.set_mode(window_size(scale))
+            desktop = None if pygame.display.get_driver() in INVISIBLE_DRIVERS else known_desktop_size()
+            scale = default_scale() if scale is None else fitting_scale(scale, desktop)
+            surface = pygame.display.set_mode(window_size(scale), pygame.RESIZABLE)
     except pygame.error as exc:
         driver = os.environ.get("SDL_VIDEODRIVER", "")
         hint = f" (SDL_VIDEODRIVER={driver})" if driver else " (is there a display? try `demo --headless`)"
@@ -119,7 +151,7 @@ def run_app(
         if screenshot is not None:
             from game.render.screenshot import save_png
 
-            save_png(surface, screenshot)
+            save_png(manager.window, screenshot)  # the window as shown, whatever it was resized to
     finally:
         try:
             # Scenes still open (the run hit max_frames, or Ctrl-C or an error ended it) release

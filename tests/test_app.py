@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from game.app import AppError, default_scale, run_app
+from game.app import AppError, default_scale, open_window, run_app
 from game.render.layout import largest_scale, window_size
 from game.scenes.base import Scene
 
@@ -57,6 +58,40 @@ def test_the_play_command_reports_a_bad_scale_without_a_traceback() -> None:
     )
     assert result.returncode == 2
     assert "--scale must be between" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_scale_too_big_for_the_screen_falls_back_to_the_largest_that_fits_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A real desktop of 1280x800: --scale 4 (1536x1152) cannot fit, --scale 2 (768x576) does.
+    monkeypatch.setattr(pygame.display, "get_driver", lambda: "x11")
+    monkeypatch.setattr(pygame.display, "get_desktop_sizes", lambda: [(1280, 800)])
+    scene = CountingScene()
+    with caplog.at_level(logging.WARNING, logger="game.app"):
+        assert run_app(lambda: scene, scale=4, max_frames=3) == 0
+    assert scene.size == window_size(2)
+    notes = [record.getMessage() for record in caplog.records if record.name == "game.app"]
+    assert notes == ["--scale 4 makes a 1536x1152 window, too big for the 1280x800 screen: using --scale 2"]
+
+
+def test_a_scale_that_fits_is_kept_silently(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(pygame.display, "get_driver", lambda: "x11")
+    monkeypatch.setattr(pygame.display, "get_desktop_sizes", lambda: [(1920, 1080)])
+    scene = CountingScene()
+    with caplog.at_level(logging.WARNING, logger="game.app"):
+        assert run_app(lambda: scene, scale=3, max_frames=2) == 0
+    assert scene.size == window_size(3) and not caplog.records
+
+
+def test_the_window_can_be_resized() -> None:
+    """A tiling window manager resizes it anyway; the scene manager fits the picture to it."""
+    try:
+        surface, scale = open_window(2, fullscreen=False)
+        assert scale == 2 and surface.get_flags() & pygame.RESIZABLE
+    finally:
+        pygame.display.quit()
 
 
 class ExitRecordingScene(CountingScene):

@@ -2,6 +2,7 @@
 
 All sizes here are in logical (arcade) pixels; ``ScreenLayout`` multiplies them by the integer
 scale and offsets them so the whole picture is centred in the window (full screen included).
+``fit_scale`` picks the scale for a window the player (or a tiling window manager) resized.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ LOGICAL_W, LOGICAL_H = ARCADE_W + PANEL_W, ARCADE_H
 #: Screen rows above the playfield (score lines); the playfield's row 0 is screen row 3.
 TOP_ROWS = 3
 PLAYFIELD_COLS, PLAYFIELD_ROWS = 28, 31
+#: The largest integer scale the game draws at (3072x2304 pixels).
+MAX_SCALE = 8
 
 
 def window_size(scale: int) -> tuple[int, int]:
@@ -27,6 +30,25 @@ def window_size(scale: int) -> tuple[int, int]:
 def largest_scale(screen_w: int, screen_h: int, margin: int = 80) -> int:
     """The largest integer scale whose window fits a screen, leaving ``margin`` pixels for title bars."""
     return max(1, min((screen_w - margin) // LOGICAL_W, (screen_h - margin) // LOGICAL_H))
+
+
+def fits(window_w: int, window_h: int, scale: int) -> bool:
+    """True when the whole picture at ``scale`` fits in a window of this size."""
+    width, height = window_size(scale)
+    return width <= window_w and height <= window_h
+
+
+def fit_scale(window_w: int, window_h: int) -> int:
+    """The largest integer scale (1 to ``MAX_SCALE``) whose picture fits a window of this size; 1 when
+    even that does not fit (the caller then has to shrink the picture itself)."""
+    return min(MAX_SCALE, largest_scale(window_w, window_h, margin=0))
+
+
+def shrunk_rect(window_w: int, window_h: int) -> pygame.Rect:
+    """Where the 1x picture goes, shrunk to keep its shape, centred in a window too small for it."""
+    factor = min(window_w / LOGICAL_W, window_h / LOGICAL_H)
+    width, height = max(1, round(LOGICAL_W * factor)), max(1, round(LOGICAL_H * factor))
+    return pygame.Rect((window_w - width) // 2, (window_h - height) // 2, width, height)
 
 
 @dataclass(frozen=True)

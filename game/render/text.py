@@ -1,9 +1,14 @@
-"""The one text helper: placing text by an anchor, fitting it to a width, and word wrap.
+"""The one text helper: placing text by an anchor, fitting it to a width, and word wrap (to at most
+a number of lines, shortening the middle of a long path when it would take more).
 
 ``blit_text`` draws with cached fonts and pre-rendered strings sized in arcade pixels (the height
 of a capital, multiplied by the scale), so a frame only blits; ``blit_with_font`` draws with a
 font the caller holds (the panels' and calibration's sizes). pygame's default font is used,
 which is always available (no font files to ship or find).
+
+Smoothed text smaller than ``MIN_PIXEL_HEIGHT`` is a grey smudge, so smaller sizes (the side
+panels' 5 and 6 pixel lines at scale 1) are drawn at that size; at scale 2 and above every size
+the game asks for is larger already and is drawn as asked.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from game.render.palette import Color
 
 #: pygame's default font draws capitals about 0.7 of its nominal size tall.
 _CAP_HEIGHT_RATIO = 0.7
+#: The smallest ``pixel_height`` text is drawn at: smaller, its letters cannot be told apart.
+MIN_PIXEL_HEIGHT = 8
 
 
 _forget_registered = False
@@ -54,12 +61,20 @@ def render(text: str, pixel_height: int, color: Color) -> pygame.Surface:
     """``text`` rendered once and reused (score digits, labels, menu items).
 
     Drawn at twice the size and smoothly halved: at small sizes the default font's glyph advances
-    are rounded to whole pixels, which spaced letters unevenly ("f ront", "key board").
+    are rounded to whole pixels, which spaced letters unevenly ("f ront", "key board"). Sizes below
+    ``MIN_PIXEL_HEIGHT`` are drawn at that size.
     """
+    pixel_height = max(pixel_height, MIN_PIXEL_HEIGHT)
     big = font(2 * pixel_height).render(text, True, color)
     if big.get_width() < 2 or big.get_height() < 2:  # "" renders 0 pixels wide: nothing to scale
         return font(pixel_height).render(text, True, color)
     return pygame.transform.smoothscale(big, (big.get_width() // 2, big.get_height() // 2))
+
+
+def text_size(text: str, pixel_height: int) -> tuple[int, int]:
+    """The size ``render`` gives ``text``, measured without rendering (or caching) it."""
+    width, height = font(2 * max(pixel_height, MIN_PIXEL_HEIGHT)).size(text)
+    return width // 2, height // 2
 
 
 def place(
@@ -138,3 +153,43 @@ def _pieces(word: str, fits: Callable[[str], bool]) -> list[str]:
 def wrap_text(font: pygame.font.Font, text: str, width: int) -> list[str]:
     """Greedy word wrap to ``width`` pixels in ``font``."""
     return wrap_words(text, lambda line: font.size(line)[0] <= width)
+
+
+def middle_ellipsis(word: str, keep: int) -> str:
+    """``word`` with its middle replaced by "…", keeping ``keep`` of its characters: a third from its
+    start, the rest from its end (the end of a path names the file)."""
+    if len(word) <= keep + 1:
+        return word
+    head = keep // 3
+    return word[:head] + "…" + word[len(word) - (keep - head) :]
+
+
+@lru_cache(maxsize=32)
+def wrap_lines(text: str, pixel_height: int, width: int, max_lines: int) -> tuple[str, ...]:
+    """``text`` wrapped to ``width`` pixels at ``pixel_height`` in at most ``max_lines`` lines.
+
+    When it needs more, the middle of its longest word (a path, typically) is shortened until it
+    fits; if even that is not enough, the last line ends with "…". Cached: a message is wrapped
+    once, not every frame.
+    """
+
+    def fits(line: str) -> bool:
+        return text_size(line, pixel_height)[0] <= width
+
+    lines = wrap_words(text, fits)
+    if len(lines) <= max_lines:
+        return tuple(lines)
+    words = text.split()
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    for keep in range(len(word) - 2, 8, -1):
+        words[longest] = middle_ellipsis(word, keep)
+        lines = wrap_words(" ".join(words), fits)
+        if len(lines) <= max_lines:
+            return tuple(lines)
+    lines = lines[:max_lines]
+    last = lines[-1]
+    while last and not fits(last + "…"):
+        last = last[:-1]
+    lines[-1] = last + "…"
+    return tuple(lines)

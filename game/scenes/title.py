@@ -34,7 +34,7 @@ from game.render.palette import (
     WHITE,
     Color,
 )
-from game.render.text import blit_text
+from game.render.text import blit_text, text_size, wrap_lines
 from game.scenes.base import Scene
 from game.vision.profile_store import find_profile
 
@@ -51,6 +51,12 @@ _MENU_STEP = 24
 _PARADE_Y = 172
 #: Arcade pixels per second of the little chase running across the screen.
 _PARADE_SPEED = 60.0
+#: A problem shown under the menu: its text size, the arcade rows between the menu and its hint it
+#: fits in, the margin it keeps from the screen's sides, and the most lines it takes.
+_MESSAGE_PX = 5
+_MESSAGE_ROWS = (253, 271)
+_MESSAGE_MARGIN = 8
+_MESSAGE_MAX_LINES = 3
 
 
 _KEYS = (("Arrows / WASD", "steer"), ("P / Esc", "pause"), ("M", "sound"), ("Q", "title"))
@@ -159,7 +165,7 @@ class TitleScene(Scene):
         """Put ``text`` on screen now: the frame loop is blocked until the next scene is built."""
         self.busy = text
         self.draw(self.manager.surface)
-        pygame.display.flip()
+        self.manager.present()
         pygame.event.pump()
 
     def item_rects(self, layout: ScreenLayout) -> list[pygame.Rect]:
@@ -258,10 +264,25 @@ class TitleScene(Scene):
                 surface.blit(icon, (rect.x - 18 * scale, rect.centery - 8 * scale))
         arcade = layout.arcade_rect
         if self.message:
-            where = (arcade.centerx, arcade.y + 262 * scale)
-            blit_text(surface, self.message, 5 * scale, TEXT_RED, where, "center")
+            self._draw_message(surface, layout, self.message)
         hint, color = (self.busy, PACMAN_YELLOW) if self.busy else ("ARROWS + ENTER, OR CLICK", PANEL_DIM)
         blit_arcade(surface, hint, scale, color, (arcade.centerx, arcade.y + 276 * scale), "center")
+
+    def _draw_message(self, surface: pygame.Surface, layout: ScreenLayout, message: str) -> None:
+        """``message`` in red between the menu and its hint, wrapped to the arcade screen's width in
+        as many lines as fit there (a long path loses its middle rather than run off the screen)."""
+        scale = layout.scale
+        arcade = layout.arcade_rect
+        pixel_height = _MESSAGE_PX * scale
+        line_h = text_size("Ag", pixel_height)[1] + scale
+        top, bottom = (arcade.y + row * scale for row in _MESSAGE_ROWS)
+        max_lines = max(1, min(_MESSAGE_MAX_LINES, (bottom - top) // line_h))
+        width = (ARCADE_W - 2 * _MESSAGE_MARGIN) * scale
+        lines = wrap_lines(message, pixel_height, width, max_lines)
+        y = (top + bottom) // 2 - line_h * len(lines) // 2
+        for line in lines:
+            blit_text(surface, line, pixel_height, TEXT_RED, (arcade.centerx, y), "midtop")
+            y += line_h
 
     def _draw_panel(self, surface: pygame.Surface, layout: ScreenLayout) -> None:
         """Three sections (how to play, keys, gestures) spread evenly down the full panel."""

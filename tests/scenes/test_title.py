@@ -98,6 +98,43 @@ def test_calibration_that_cannot_be_imported_shows_a_message_and_play_still_work
     assert manager.current is play
 
 
+PERMISSION = PermissionError(
+    13, "Permission denied", "/home/player/.local/share/gesture-pacman/profiles/default"
+)
+
+
+@pytest.mark.parametrize("scale", [1, 2, 3])
+def test_a_long_error_message_is_wrapped_inside_the_arcade_screen(scale: int) -> None:
+    """A reason with a path was one centred line, wider than the screen and cut off at both sides."""
+
+    def denied() -> Scene:
+        raise PERMISSION
+
+    manager = open_manager(scale)
+    pygame.event.clear()
+    scene = TitleScene(Marker, denied)
+    manager.push(scene)
+    scene.choose(MenuItem.CALIBRATE)
+    run_frames(manager, 1)
+    assert scene.message is not None and "Permission denied" in scene.message
+    layout = ScreenLayout.for_surface(manager.surface, scale)
+    arcade = layout.arcade_rect
+    quit_item = scene.item_rects(layout)[scene.items.index(MenuItem.QUIT)]
+    # Below the menu's last item only the message is red (the red ghost is far above).
+    below = pygame.Rect(0, quit_item.centery, manager.surface.get_width(), arcade.bottom - quit_item.centery)
+    pixels = pygame.surfarray.array3d(manager.surface.subsurface(below)).astype(int)
+    red = (pixels[..., 0] > 120) & (pixels[..., 1] < 60) & (pixels[..., 2] < 60)
+    xs, ys = red.nonzero()
+    assert xs.size > 0, "the message is drawn"
+    assert xs.min() >= arcade.x + 4 * scale and xs.max() < arcade.right - 4 * scale, (
+        "within the screen's sides"
+    )
+    top, bottom = below.y + ys.min(), below.y + ys.max()
+    assert top > quit_item.centery + 7 * scale, "below QUIT"
+    assert bottom < arcade.y + 272 * scale, "above the menu hint"
+    assert bottom - top > 6 * scale + 1, "taller than one line: wrapped"
+
+
 def test_the_title_knows_whether_a_profile_is_trained_and_shows_the_high_score(tmp_path: Path) -> None:
     profile = tmp_path / "profiles" / "default"
     scores = tmp_path / "highscore.json"

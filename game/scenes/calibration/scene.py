@@ -153,6 +153,13 @@ class CalibrationScene(Scene):
             self._started = True
             self.camera.start()
             self.backbone.start()
+        self.layout_changed()
+
+    def layout_changed(self) -> None:
+        """Rectangles, fonts and buttons for the window's present size and scale."""
+        if self._mouse_held is not None:
+            # The pressed button moves with the new layout: its release would never be seen.
+            self._stop_recording()
         self.layout = Layout.for_surface(self.manager.surface, self.manager.scale)
         self.view = CalibrationView(self.manager.scale)
         self.buttons = Buttons.for_layout(self.layout)
