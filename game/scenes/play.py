@@ -81,6 +81,10 @@ class PlayScene(Scene):
     # -- lifecycle ---------------------------------------------------------------------------
 
     def enter(self) -> None:
+        # Entered or uncovered (calibration popped off the game): a direction key held when the
+        # scene was covered had its key-up delivered to the scene on top, so it would count as
+        # held for ever, steer Pac-Man and hide the other sources. The player presses it again.
+        self.keyboard.release_all()
         self.quits = self.manager.is_bottom(self)
         if self._help is not None:
             self._help.set_quits(self.quits)

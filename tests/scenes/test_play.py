@@ -117,6 +117,25 @@ def test_keyboard_wins_over_other_inputs_only_while_used(tmp_path: Path) -> None
     assert scene.intent().direction is Direction.RIGHT
 
 
+def test_a_key_let_go_while_another_scene_covers_the_game_is_not_held_on_return(tmp_path: Path) -> None:
+    # Calibration pushed over the game (C) receives the key-up of an arrow held at that moment.
+    manager = open_manager()
+    pygame.event.clear()
+    gesture = FixedSource(Direction.RIGHT)
+    scene = PlayScene(seed=1, inputs=[gesture], high_score=HighScore(tmp_path / "h.json"))
+    manager.push(scene)
+    pygame.event.post(key(pygame.KEYDOWN, pygame.K_LEFT))
+    run_frames(manager, 2)
+    assert scene.keyboard.active
+    cover = Marker()
+    manager.push(cover)
+    pygame.event.post(key(pygame.KEYUP, pygame.K_LEFT))
+    run_frames(manager, 1)
+    manager.pop()
+    assert manager.current is scene and not scene.keyboard.active
+    assert scene.intent() == Intent(Direction.RIGHT, "fixed"), "the other source steers again"
+
+
 def test_a_panel_pause_reason_freezes_the_world_and_p_still_works(tmp_path: Path) -> None:
     manager = open_manager()
     pygame.event.clear()

@@ -120,6 +120,37 @@ def test_recalibrating_with_learned_samples_asks_first(
     live.close()
 
 
+def test_an_arrow_let_go_during_calibration_teaches_nothing_afterwards(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    # The arrow's key-up goes to the calibration screen; back in the game it must not count as
+    # held, or every camera frame would become a sample of its direction.
+    from scene_support import Marker
+
+    _, learning = scene_and_learning
+    live = LiveGesture(
+        lambda: pytest.fail("unused"), ChangingSource, GestureSettings(), learn=lambda: learning
+    ).start()
+    assert wait_for(lambda: live.latest() is not None)
+    calibration = Marker()
+    scene = GesturePlayScene(live, seed=1, calibration=lambda: calibration)
+    manager = open_game(scene)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_LEFT))
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_c))  # nothing learned yet: straight to calibration
+    assert manager.current is calibration and learning.count == 0
+    pygame.event.post(key(pygame.KEYUP, pygame.K_LEFT))
+    run_frames(manager, 1)
+    manager.pop()  # back to the game
+    assert wait_for(lambda: (run_frames(manager, 1), live.latest() is not None)[1])
+    for _ in range(60):
+        run_frames(manager, 1)
+        time.sleep(0.005)
+    assert scene.steps > 0
+    assert learning.count == 0, "learned from an arrow let go long ago"
+    assert not scene.keyboard.active
+    live.close()
+
+
 def _learn_some(manager: SceneManager, scene: GesturePlayScene, learning: PlayLearning, arrow: int) -> None:
     """Hold ``arrow`` until two corrections are learned, then let go."""
     hold(manager, scene, arrow, lambda: learning.count >= 2)
