@@ -5,9 +5,10 @@ with a direction. The keyboard only has one while a direction key is held or was
 it overrides gestures while used and leaves them in charge otherwise. The rules keep the last
 request buffered, so "no direction" means "keep going".
 
-The world does not advance while the game is paused (P / Esc), while the side panel gives a
-``pause_reason`` (e.g. the camera is lost) or while it is ``waiting`` (the gesture model is
-loading); the keyboard keeps working meanwhile.
+The world does not advance while the game is paused (P / Esc; also when the window loses focus
+or is minimised, until the player presses P), while the side panel gives a ``pause_reason``
+(e.g. the camera is lost) or while it is ``waiting`` (the gesture model is loading); the
+keyboard keeps working meanwhile.
 
 Q leaves the game: back to the title screen when the game was opened from it, else (``play`` or
 ``calibrate`` started from the command line, nothing under the game) the program ends; the panels
@@ -44,6 +45,10 @@ from game.scenes.panel import SidePanel
 
 PAUSE_KEYS = (pygame.K_p, pygame.K_ESCAPE)
 RESTART_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER)
+#: The player went elsewhere (another window, or minimised this one): the game pauses and waits
+#: for P, as arcade-style games on a PC do, so Pac-Man does not die while nobody is looking and
+#: does not start running the moment the window comes back, before a hand is on the keys.
+AWAY_EVENTS = (pygame.WINDOWFOCUSLOST, pygame.WINDOWMINIMIZED)
 
 
 class PlayScene(Scene):
@@ -121,15 +126,18 @@ class PlayScene(Scene):
     def handle_event(self, event: pygame.event.Event) -> None:
         if self.panel.handle_event(event):
             return
-        if event.type == pygame.WINDOWFOCUSLOST:
+        if event.type in AWAY_EVENTS:
             self.keyboard.release_all()
+            if self.world.phase is not Phase.GAME_OVER:
+                self._pause()
             return
         if self.keyboard.handle_event(event) or event.type != pygame.KEYDOWN:
             return
         if event.key in PAUSE_KEYS:
-            self.paused = not self.paused
-            if self.paused and self.audio is not None:
-                self.audio.stop()
+            if self.paused:
+                self.paused = False
+            else:
+                self._pause()
         elif event.key == pygame.K_q:
             self.manager.pop()
         elif event.key == pygame.K_m and self.audio is not None:
@@ -138,6 +146,12 @@ class PlayScene(Scene):
                 self._help.set_muted(muted)
         elif event.key in RESTART_KEYS and self.world.phase is Phase.GAME_OVER:
             self.restart()
+
+    def _pause(self) -> None:
+        """Pause as P does: the world and the panel stop, sounds are silenced."""
+        self.paused = True
+        if self.audio is not None:
+            self.audio.stop()
 
     def intent(self) -> Intent:
         """The first intent with a direction: keyboard, then ``inputs`` in order; else "keep going"."""

@@ -104,6 +104,42 @@ def test_p_pauses_and_resumes_and_drawing_while_paused_changes_nothing(play: Pla
     assert state_hash(scene.world) != frozen
 
 
+@pytest.mark.parametrize(
+    "away", [pygame.WINDOWFOCUSLOST, pygame.WINDOWMINIMIZED], ids=["focus-lost", "minimised"]
+)
+def test_leaving_the_window_pauses_silently_until_p(
+    play: Play, away: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import game.scenes.play as play_scene
+
+    manager, scene = play
+    run_frames(manager, 130)
+    pygame.event.post(key(pygame.KEYDOWN, pygame.K_UP))
+    run_frames(manager, 1)
+    pygame.event.post(pygame.event.Event(away))
+    run_frames(manager, 1)
+    assert scene.paused and not scene.keyboard.active and not pygame.mixer.get_busy()
+    frozen = state_hash(scene.world)
+    pygame.event.post(pygame.event.Event(pygame.WINDOWRESTORED))
+    pygame.event.post(pygame.event.Event(pygame.WINDOWFOCUSGAINED))
+    drawn: list[str] = []
+    monkeypatch.setattr(play_scene, "draw_banner", lambda surface, layout, text, *a, **k: drawn.append(text))
+    run_frames(manager, 30)
+    assert state_hash(scene.world) == frozen, "coming back does not resume by itself"
+    assert "PAUSED - press P to play" in drawn
+    post_key(pygame.K_p)
+    run_frames(manager, 5)
+    assert not scene.paused and state_hash(scene.world) != frozen
+
+
+def test_leaving_the_window_after_game_over_keeps_the_play_again_banner(play: Play) -> None:
+    manager, scene = play
+    scene.world.phase = Phase.GAME_OVER
+    pygame.event.post(pygame.event.Event(pygame.WINDOWFOCUSLOST))
+    run_frames(manager, 1)
+    assert not scene.paused
+
+
 def test_keyboard_wins_over_other_inputs_only_while_used(tmp_path: Path) -> None:
     manager = open_manager()
     pygame.event.clear()

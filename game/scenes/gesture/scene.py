@@ -32,7 +32,7 @@ from game.render.palette import PACMAN_YELLOW, TEXT_CYAN, TEXT_RED, Color
 from game.scenes.base import Scene
 from game.scenes.gesture.hud import RECALIBRATE_KEY
 from game.scenes.gesture.live import LiveGesture
-from game.scenes.play import PlayScene
+from game.scenes.play import AWAY_EVENTS, PlayScene
 from game.vision.profile import ProfileError
 
 LEARN_KEY = pygame.K_l
@@ -140,6 +140,8 @@ class GesturePlayScene(PlayScene):
         if self.asking:
             if event.type == pygame.KEYDOWN:
                 self._answer(event.key)
+            elif event.type in AWAY_EVENTS:
+                super().handle_event(event)  # paused when the question is answered with Esc
             return
         if event.type == pygame.KEYDOWN and learning is not None:
             if event.key == LEARN_KEY:

@@ -87,6 +87,21 @@ def test_leaving_with_learned_samples_asks_and_keep_saves(
     assert not manager.running  # and the game was left
 
 
+def test_leaving_the_window_while_asked_pauses_the_game_that_stays(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    scene, learning = scene_and_learning
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
+    scene.handle_event(pygame.event.Event(pygame.WINDOWFOCUSLOST))
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_ESCAPE))
+    assert not scene.asking and manager.running
+    steps = scene.steps
+    run_frames(manager, 5)
+    assert scene.paused and scene.steps == steps
+
+
 def test_drop_leaves_without_saving(scene_and_learning: tuple[GesturePlayScene, PlayLearning]) -> None:
     scene, learning = scene_and_learning
     manager = open_game(scene)
