@@ -170,7 +170,7 @@ class Audio:
             elif event is Event.EXTRA_LIFE:
                 self.play(Sound.EXTRA_LIFE)
             elif event is Event.DEATH:
-                self._stop_loops()
+                self.stop_loops()
                 self._death_played = False
 
     def _chomp(self) -> None:
@@ -191,7 +191,13 @@ class Audio:
             self._death_played = True
             self.play(Sound.DEATH)
 
-    def _stop_loops(self) -> None:
+    @property
+    def looping(self) -> bool:
+        """A looping sound (the fright siren) is playing."""
+        return self._siren is not None and self._siren.get_busy()
+
+    def stop_loops(self) -> None:
+        """Silence the looping sounds (the world is frozen); ``follow`` starts them again."""
         if self._siren is not None:
             self._siren.stop()
 

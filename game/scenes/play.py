@@ -8,7 +8,7 @@ request buffered, so "no direction" means "keep going".
 The world does not advance while the game is paused (P / Esc; also when the window loses focus
 or is minimised, until the player presses P), while the side panel gives a ``pause_reason``
 (e.g. the camera is lost) or while it is ``waiting`` (the gesture model is loading); the
-keyboard keeps working meanwhile.
+keyboard keeps working meanwhile, and the looping fright sound stops until the world runs again.
 
 Q leaves the game: back to the title screen when the game was opened from it, else (``play`` or
 ``calibrate`` started from the command line, nothing under the game) the program ends; the panels
@@ -172,12 +172,19 @@ class PlayScene(Scene):
         if not self.paused:
             self.panel.update(dt)
         if self.frozen:
-            self.clock.accumulator = 0.0  # resume cleanly, without a burst of catch-up steps
+            self.hold()
             return
         for _ in range(self.clock.advance(dt)):
             self.advance_one_step()
         if self.audio is not None:
             self.audio.follow(self.world)
+
+    def hold(self) -> None:
+        """The world stands still this frame: no catch-up steps on resuming, and no sound looping
+        over a frozen maze (``follow`` starts the fright sound again once the world runs)."""
+        self.clock.accumulator = 0.0
+        if self.audio is not None:
+            self.audio.stop_loops()
 
     def advance_one_step(self) -> list[Event]:
         """Run exactly one fixed step with the current intent."""

@@ -195,6 +195,42 @@ def test_a_panel_pause_reason_freezes_the_world_and_p_still_works(tmp_path: Path
     assert state_hash(scene.world) != frozen, "a banner does not pause"
 
 
+def frighten(manager: SceneManager, scene: PlayScene) -> None:
+    """Run the game past READY! and turn the ghosts blue for ten seconds (the fright sound loops)."""
+    for _ in range(600):
+        if scene.world.phase is Phase.PLAYING:
+            break
+        run_frames(manager, 1)
+    scene.world.fright_steps, scene.world.frightened_left = 600, 10.0
+    run_frames(manager, 2)
+
+
+def test_the_fright_sound_stops_while_the_panel_freezes_the_game_and_comes_back(tmp_path: Path) -> None:
+    manager = open_manager()
+    pygame.event.clear()
+    panel = FreezingPanel()
+    scene = PlayScene(seed=1, panel=panel, high_score=HighScore(tmp_path / "h.json"))
+    manager.push(scene)
+    frighten(manager, scene)
+    assert scene.audio is not None and scene.audio.available and scene.audio.looping
+    for freeze in ("reason", "wait"):
+        if freeze == "reason":
+            panel.reason = "Camera lost - retrying"
+        else:
+            panel.wait = True
+        run_frames(manager, 2)
+        assert scene.frozen and not scene.audio.looping, freeze
+        panel.reason, panel.wait = None, False
+        run_frames(manager, 2)
+        assert scene.audio.looping, f"back after {freeze}"
+    post_key(pygame.K_p)
+    run_frames(manager, 2)
+    assert not scene.audio.looping
+    post_key(pygame.K_p)
+    run_frames(manager, 2)
+    assert scene.audio.looping
+
+
 def test_a_waiting_panel_holds_the_world_without_a_banner_over_the_maze(tmp_path: Path) -> None:
     manager = open_manager()
     pygame.event.clear()

@@ -65,7 +65,7 @@ class GesturePlayScene(PlayScene):
         self.live = live
         self._can_recalibrate = calibration is not None
         if calibration is not None:
-            live.attach_calibration(lambda: self.manager.push(calibration()))
+            live.attach_calibration(lambda: self._cover_with(calibration()))
 
         #: Asking whether to keep the learned samples before leaving (Q), recalibrating (C) or
         #: closing the window (``closing``).
@@ -80,6 +80,13 @@ class GesturePlayScene(PlayScene):
     def enter(self) -> None:
         super().enter()
         self.live.hud.quits = self.quits
+
+    def _cover_with(self, calibration: Scene) -> None:
+        """Show calibration over the game, which stands still under it: no sound of the game
+        plays on over calibration (``follow`` restarts the fright sound on return)."""
+        if self.audio is not None:
+            self.audio.stop()
+        self.manager.push(calibration)
 
     def exit(self) -> None:
         learning = self.live.learning
@@ -132,6 +139,7 @@ class GesturePlayScene(PlayScene):
         self._notice_left = max(0.0, self._notice_left - dt)
         if self.asking:
             self.panel.update(dt)
+            self.hold()
             return
         super().update(dt)
 

@@ -11,6 +11,7 @@ import pytest
 from learning_support import CLASSES, ChangingSource, hold, make_learning, open_game, wait_for
 from scene_support import key, run_frames
 
+from game.core.state import Phase
 from game.input.gesture import GestureSettings
 from game.scenes.base import SceneManager
 from game.scenes.gesture.hud import learning_line
@@ -163,6 +164,47 @@ def test_an_arrow_let_go_during_calibration_teaches_nothing_afterwards(
     assert scene.steps > 0
     assert learning.count == 0, "learned from an arrow let go long ago"
     assert not scene.keyboard.active
+    live.close()
+
+
+def _frighten(manager: SceneManager, scene: GesturePlayScene) -> None:
+    """Turn the ghosts blue for ten seconds of a running game: the fright sound loops."""
+    assert wait_for(lambda: (run_frames(manager, 1), scene.world.phase is Phase.PLAYING)[1])
+    scene.world.fright_steps, scene.world.frightened_left = 600, 10.0
+    run_frames(manager, 2)
+    assert scene.audio is not None and scene.audio.looping
+
+
+def test_no_game_sound_loops_while_the_question_is_up_or_calibration_covers_the_game(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    from scene_support import Marker
+
+    _, learning = scene_and_learning
+    live = LiveGesture(
+        lambda: pytest.fail("unused"), ChangingSource, GestureSettings(), learn=lambda: learning
+    ).start()
+    assert wait_for(lambda: live.latest() is not None)
+    calibration = Marker()
+    scene = GesturePlayScene(live, seed=1, calibration=lambda: calibration)
+    manager = open_game(scene)
+    learning.enabled = False  # nothing to ask about on C
+    _frighten(manager, scene)
+    assert scene.audio is not None
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_c))
+    assert manager.current is calibration and not scene.audio.looping
+    manager.pop()
+    assert wait_for(lambda: (run_frames(manager, 1), scene.audio is not None and scene.audio.looping)[1])
+    learning.enabled = True
+    hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    run_frames(manager, 2)
+    assert scene.audio.looping
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
+    run_frames(manager, 2)
+    assert scene.asking and not scene.audio.looping
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_ESCAPE))
+    run_frames(manager, 2)
+    assert scene.audio.looping, "the game goes on"
     live.close()
 
 
