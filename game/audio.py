@@ -14,6 +14,7 @@ import numpy as np
 import pygame
 
 from game.core.events import Event
+from game.core.levels import FIRST_READY_STEPS, STEPS_PER_SECOND
 from game.core.state import Phase, World
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ _START_TUNE: tuple[tuple[int | None, int], ...] = (
     (2, 1), (14, 1), (9, 1), (6, 1), (14, 1), (9, 1), (6, 2),
     (6, 1), (7, 1), (8, 1), (8, 1), (9, 1), (10, 1), (10, 1), (11, 1), (12, 1), (14, 2),
 )  # fmt: skip
-_SIXTEENTH_S = 0.13
+#: The tune fills the game's first READY! exactly: the actors move as it ends.
+_SIXTEENTH_S = FIRST_READY_STEPS / STEPS_PER_SECOND / sum(length for _, length in _START_TUNE)
 
 
 def synthesize(sound: Sound) -> np.ndarray:

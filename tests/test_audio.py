@@ -12,9 +12,11 @@ import numpy as np
 import pygame
 import pytest
 
-from game.audio import Audio, Sound, synthesize
+from game.audio import SAMPLE_RATE, Audio, Sound, synthesize
 from game.core.events import Event
-from game.core.world import new_world
+from game.core.levels import STEPS_PER_SECOND
+from game.core.types import Intent
+from game.core.world import new_world, step
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,3 +71,13 @@ def test_a_missing_audio_driver_gives_no_traceback() -> None:
     assert result.returncode == 0
     assert "available False" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_the_start_tune_ends_as_the_games_first_ready_does() -> None:
+    world = new_world(1)
+    steps = 1
+    while Event.START not in step(world, Intent()):
+        steps += 1
+    ready_s = steps / STEPS_PER_SECOND
+    tune_s = len(synthesize(Sound.START)) / SAMPLE_RATE
+    assert ready_s - 0.1 <= tune_s <= ready_s, "the ghosts would chase during the tune, or wait after it"

@@ -79,7 +79,6 @@ class PlayScene(Scene):
         #: Steps run and the events of the last one (tests and the HUD read them).
         self.steps = 0
         self.last_events: list[Event] = []
-        self._jingle_pending = True
         #: Q ends the program (nothing under this scene) rather than going back to the title.
         self.quits = False
 
@@ -97,9 +96,6 @@ class PlayScene(Scene):
             self.audio = Audio()
         if self.high_score is None:
             self.high_score = HighScore(high_score_path(models_dir()))
-        if self._jingle_pending:
-            self._jingle_pending = False
-            self.audio.play(Sound.START)
 
     def exit(self) -> None:
         self.keyboard.release_all()
@@ -119,7 +115,6 @@ class PlayScene(Scene):
         self.paused = False
         if self.audio is not None:
             self.audio.stop()
-            self.audio.play(Sound.START)
 
     # -- input -------------------------------------------------------------------------------
 
@@ -192,6 +187,10 @@ class PlayScene(Scene):
         self.steps += 1
         self.last_events = events
         if self.audio is not None:
+            if self.world.tick == 1:
+                # The start tune plays through the game's first READY!, which lasts as long, from
+                # its first step: not while the scene waits for the gesture model before it.
+                self.audio.play(Sound.START)
             self.audio.on_events(events)
         if self.high_score is not None:
             self.high_score.offer(self.world.score)

@@ -8,6 +8,8 @@ import pygame
 import pytest
 from scene_support import Marker, key, open_manager, post_key, run_frames
 
+from game.audio import Audio, Sound
+from game.core.levels import FIRST_READY_STEPS
 from game.core.snapshot import state_hash
 from game.core.state import Phase, World
 from game.core.types import Direction, Intent
@@ -16,6 +18,8 @@ from game.scenes.base import SceneManager
 from game.scenes.play import PlayScene
 
 Play = tuple[SceneManager, PlayScene]
+#: Frames that take a new game past its first READY! (the start tune).
+PAST_READY = FIRST_READY_STEPS + 10
 
 
 class FixedSource:
@@ -79,7 +83,7 @@ def test_the_world_runs_at_60_steps_per_simulated_second(play: Play) -> None:
 
 def test_arrow_keys_steer_pacman(play: Play) -> None:
     manager, scene = play
-    run_frames(manager, 130)  # past READY!, running left
+    run_frames(manager, PAST_READY)  # past READY!, running left
     assert scene.world.phase is Phase.PLAYING
     x_before = scene.world.pacman.x
     post_key(pygame.K_RIGHT)
@@ -93,7 +97,7 @@ def test_arrow_keys_steer_pacman(play: Play) -> None:
 
 def test_p_pauses_and_resumes_and_drawing_while_paused_changes_nothing(play: Play) -> None:
     manager, scene = play
-    run_frames(manager, 130)
+    run_frames(manager, PAST_READY)
     post_key(pygame.K_p)
     run_frames(manager, 1)
     frozen = state_hash(scene.world)
@@ -113,7 +117,7 @@ def test_leaving_the_window_pauses_silently_until_p(
     import game.scenes.play as play_scene
 
     manager, scene = play
-    run_frames(manager, 130)
+    run_frames(manager, PAST_READY)
     pygame.event.post(key(pygame.KEYDOWN, pygame.K_UP))
     run_frames(manager, 1)
     pygame.event.post(pygame.event.Event(away))
@@ -256,6 +260,30 @@ def test_a_waiting_panel_holds_the_world_without_a_banner_over_the_maze(tmp_path
     assert state_hash(scene.world) != start, "the game runs once the panel is ready"
 
 
+def test_the_start_tune_begins_with_the_first_ready_not_while_the_panel_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manager = open_manager()
+    pygame.event.clear()
+    panel = FreezingPanel()
+    panel.wait = True  # the gesture model is loading
+    audio = Audio(enabled=False)
+    played: list[Sound] = []
+    monkeypatch.setattr(audio, "play", played.append)
+    scene = PlayScene(seed=1, panel=panel, audio=audio, high_score=HighScore(tmp_path / "h.json"))
+    manager.push(scene)
+    run_frames(manager, 120)
+    assert played == []
+    panel.wait = False
+    run_frames(manager, 1)
+    assert played == [Sound.START]
+    run_frames(manager, PAST_READY)
+    assert played == [Sound.START] and scene.world.phase is Phase.PLAYING
+    scene.restart()
+    run_frames(manager, 1)
+    assert played == [Sound.START, Sound.START], "a new game starts with the tune too"
+
+
 def test_the_panel_is_not_updated_while_the_player_has_paused(tmp_path: Path) -> None:
     manager = open_manager()
     pygame.event.clear()
@@ -296,7 +324,7 @@ def test_m_mutes(play: Play) -> None:
 
 def test_enter_after_game_over_restarts_and_the_high_score_is_kept(play: Play, tmp_path: Path) -> None:
     manager, scene = play
-    run_frames(manager, 130)
+    run_frames(manager, PAST_READY)
     scene.world.score = 4321
     scene.world.lives = 1
     scene.world.phase = Phase.DYING  # the rules finish the death sequence into GAME OVER
