@@ -81,3 +81,25 @@ def test_the_start_tune_ends_as_the_games_first_ready_does() -> None:
     ready_s = steps / STEPS_PER_SECOND
     tune_s = len(synthesize(Sound.START)) / SAMPLE_RATE
     assert ready_s - 0.1 <= tune_s <= ready_s, "the ghosts would chase during the tune, or wait after it"
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_sounds_keep_their_length_and_pitch_when_the_mixer_opens_at_another_rate(rate: int) -> None:
+    pygame.mixer.quit()
+    pygame.mixer.init(frequency=rate, size=-16, channels=2, buffer=512)
+    try:
+        init = pygame.mixer.get_init()
+        assert init is not None
+        audio = Audio()
+        assert audio.available
+        for sound in Sound:
+            # Sound.get_length reads the samples at the mixer's rate: as long as made means the
+            # same pitch too (samples made at 22,050 Hz played at 44,100 are half as long, an
+            # octave up).
+            made_s = len(synthesize(sound)) / SAMPLE_RATE
+            assert audio._sounds[sound].get_length() == pytest.approx(made_s, rel=0.01), sound
+        assert len(synthesize(Sound.WAKA_A, init[0])) == pytest.approx(
+            len(synthesize(Sound.WAKA_A)) * init[0] / SAMPLE_RATE, abs=2
+        )
+    finally:
+        pygame.mixer.quit()
