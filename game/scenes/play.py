@@ -35,7 +35,7 @@ from game.core.types import Intent
 from game.core.world import new_world, step
 from game.highscore import HighScore
 from game.input.keyboard import KeyboardInput
-from game.render.banner import draw_banner
+from game.render.banner import BELOW_READY, draw_banner
 from game.render.keyboard_panel import KeyboardHelpPanel
 from game.render.layout import ScreenLayout
 from game.render.palette import BLACK, PACMAN_YELLOW, TEXT_CYAN, TEXT_RED, WHITE
@@ -219,4 +219,4 @@ class PlayScene(Scene):
             draw_banner(surface, layout, "Press Enter to play again", PACMAN_YELLOW)
         banner = self.panel.banner()
         if banner is not None:
-            draw_banner(surface, layout, banner, TEXT_CYAN, row_offset=28)
+            draw_banner(surface, layout, banner, TEXT_CYAN, row_offset=BELOW_READY)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pygame
 import pytest
-from scene_support import Marker, key, open_manager, post_key, run_frames
+from scene_support import Marker, key, maze_message_pixels, open_manager, post_key, run_frames
 
 from game.audio import Audio, Sound
 from game.core.levels import FIRST_READY_STEPS
@@ -282,6 +282,27 @@ def test_the_start_tune_begins_with_the_first_ready_not_while_the_panel_waits(
     scene.restart()
     run_frames(manager, 1)
     assert played == [Sound.START, Sound.START], "a new game starts with the tune too"
+
+
+@pytest.mark.parametrize("phase", [Phase.READY, Phase.GAME_OVER], ids=["ready", "game-over"])
+@pytest.mark.parametrize("paused", [False, True], ids=["running", "paused"])
+def test_the_panels_message_leaves_ready_and_game_over_readable(
+    tmp_path: Path, phase: Phase, paused: bool
+) -> None:
+    # "No camera: steer with the arrow keys" stays up for a whole game.
+    manager = open_manager()
+    pygame.event.clear()
+    panel = FreezingPanel()
+    scene = PlayScene(seed=1, panel=panel, high_score=HighScore(tmp_path / "h.json"))
+    manager.push(scene)
+    scene.world.phase, scene.paused = phase, paused
+    scene.draw(manager.surface)
+    alone = maze_message_pixels(manager, phase)
+    plain = pygame.surfarray.array3d(manager.surface).copy()
+    panel.message = "Gestures unsure: press C to recalibrate"
+    scene.draw(manager.surface)
+    assert (pygame.surfarray.array3d(manager.surface) != plain).any(), "the message shows"
+    assert (maze_message_pixels(manager, phase) == alone).all(), "and leaves the maze's text alone"
 
 
 def test_the_panel_is_not_updated_while_the_player_has_paused(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ import pygame
 from game.core.types import Intent
 from game.highscore import HighScore
 from game.input.keyboard import KeyboardInput
-from game.render.banner import draw_banner
+from game.render.banner import ROW, draw_banner
 from game.render.layout import ScreenLayout
 from game.render.palette import PACMAN_YELLOW, TEXT_CYAN, TEXT_RED, Color
 from game.scenes.base import Scene
@@ -194,15 +194,16 @@ class GesturePlayScene(PlayScene):
         if self.asking and learning is not None:
             # The question alone: the game's own banners (paused, "gestures unsure") sit in the
             # same rows and would show through it.
+            # Stacked above the maze's READY! / GAME OVER line, which stays readable under them.
             question = keep_question(learning.count, learning.restored)
-            draw_banner(surface, layout, question, PACMAN_YELLOW)
-            draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=28)
+            draw_banner(surface, layout, question, PACMAN_YELLOW, row_offset=-2 * ROW)
+            draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=-ROW)
             if self.closing:
-                draw_banner(surface, layout, "Close again: drop and quit", TEXT_CYAN, row_offset=56)
+                draw_banner(surface, layout, "Close again: drop and quit", TEXT_CYAN)
             return
         super()._draw_banners(surface, layout)
         if self._notice_left > 0:
-            draw_banner(surface, layout, self.notice, self._notice_color, row_offset=-28)
+            draw_banner(surface, layout, self.notice, self._notice_color, row_offset=-ROW)
 
 
 class BackToGame(Scene):

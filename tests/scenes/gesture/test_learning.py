@@ -9,7 +9,7 @@ from pathlib import Path
 import pygame
 import pytest
 from learning_support import CLASSES, ChangingSource, hold, make_learning, open_game, wait_for
-from scene_support import key, run_frames
+from scene_support import key, maze_message_pixels, run_frames
 
 from game.core.state import Phase
 from game.input.gesture import GestureSettings
@@ -303,6 +303,22 @@ def test_the_keep_question_is_drawn_alone(
     run_frames(manager, 1)
     assert scene.asking
     assert drawn == [f"Keep the {learning.count} learned corrections?", "Y keep (saves)  N drop  Esc stay"]
+
+
+@pytest.mark.parametrize("phase", [Phase.READY, Phase.GAME_OVER], ids=["ready", "game-over"])
+def test_the_keep_question_leaves_ready_and_game_over_readable(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning], phase: Phase
+) -> None:
+    scene, learning = scene_and_learning
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    scene.world.phase = phase
+    scene.draw(manager.surface)
+    alone = maze_message_pixels(manager, phase)
+    _close_window(manager)  # asks, with the third line ("Close again: drop and quit")
+    assert scene.asking and scene.closing
+    scene.draw(manager.surface)
+    assert (maze_message_pixels(manager, phase) == alone).all()
 
 
 @pytest.mark.parametrize(
