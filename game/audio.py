@@ -1,5 +1,7 @@
 """The game's sounds, synthesised with numpy at start-up (no audio files), played from the core's events.
 
+They are synthesised at the rate the mixer actually opened at (asked for 22,050 Hz, a device may
+give 44,100 or 48,000): samples made for another rate would play at the wrong pitch and speed.
 When no audio device can be opened the game runs silently: ``Audio.available`` is False and every
 call does nothing. ``M`` toggles ``muted`` in the play scene.
 """
@@ -14,10 +16,12 @@ import numpy as np
 import pygame
 
 from game.core.events import Event
+from game.core.levels import FIRST_READY_STEPS, STEPS_PER_SECOND
 from game.core.state import Phase, World
 
 log = logging.getLogger(__name__)
 
+#: The rate the mixer is asked for, and the default of ``synthesize``.
 SAMPLE_RATE = 22050
 VOLUME = 0.22
 #: Seconds into the death sequence when the death sound starts (after the freeze).
@@ -35,11 +39,12 @@ class Sound(Enum):
     EXTRA_LIFE = "extra_life"
 
 
-def _sweep(f0: float, f1: float, seconds: float, shape: str = "triangle") -> np.ndarray:
-    """A tone gliding from ``f0`` to ``f1`` Hz (exponentially), as a float array in [-1, 1]."""
-    n = max(1, int(seconds * SAMPLE_RATE))
+def _sweep(rate: int, f0: float, f1: float, seconds: float, shape: str = "triangle") -> np.ndarray:
+    """A tone gliding from ``f0`` to ``f1`` Hz (exponentially) at ``rate`` samples a second, as a
+    float array in [-1, 1]."""
+    n = max(1, int(seconds * rate))
     freq = f0 * (f1 / f0) ** np.linspace(0.0, 1.0, n)
-    phase = np.cumsum(freq) / SAMPLE_RATE
+    phase = np.cumsum(freq) / rate
     frac = phase % 1.0
     if shape == "square":
         return np.where(frac < 0.5, 1.0, -1.0)
@@ -50,9 +55,9 @@ def _note_freq(semitones_from_a4: int) -> float:
     return 440.0 * 2.0 ** (semitones_from_a4 / 12.0)
 
 
-def _fade(wave: np.ndarray, seconds: float = 0.004) -> np.ndarray:
+def _fade(rate: int, wave: np.ndarray, seconds: float = 0.004) -> np.ndarray:
     """Short ramps at both ends so sounds start and stop without clicks."""
-    n = min(len(wave) // 2, int(seconds * SAMPLE_RATE))
+    n = min(len(wave) // 2, int(seconds * rate))
     if n > 0:
         ramp = np.linspace(0.0, 1.0, n)
         wave = wave.copy()
@@ -68,42 +73,48 @@ _START_TUNE: tuple[tuple[int | None, int], ...] = (
     (2, 1), (14, 1), (9, 1), (6, 1), (14, 1), (9, 1), (6, 2),
     (6, 1), (7, 1), (8, 1), (8, 1), (9, 1), (10, 1), (10, 1), (11, 1), (12, 1), (14, 2),
 )  # fmt: skip
-_SIXTEENTH_S = 0.13
+#: The tune fills the game's first READY! exactly: the actors move as it ends.
+_SIXTEENTH_S = FIRST_READY_STEPS / STEPS_PER_SECOND / sum(length for _, length in _START_TUNE)
 
 
-def synthesize(sound: Sound) -> np.ndarray:
-    """The samples of ``sound`` (mono float, [-1, 1])."""
+def synthesize(sound: Sound, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """The samples of ``sound`` at ``rate`` samples a second (mono float, [-1, 1])."""
     if sound is Sound.WAKA_A:
-        return _fade(_sweep(480.0, 180.0, 0.11))
+        return _fade(rate, _sweep(rate, 480.0, 180.0, 0.11))
     if sound is Sound.WAKA_B:
-        return _fade(_sweep(180.0, 480.0, 0.11))
+        return _fade(rate, _sweep(rate, 180.0, 480.0, 0.11))
     if sound is Sound.FRIGHT:
-        return np.concatenate([_sweep(250.0, 650.0, 0.13), _sweep(650.0, 250.0, 0.13)])
+        return np.concatenate([_sweep(rate, 250.0, 650.0, 0.13), _sweep(rate, 650.0, 250.0, 0.13)])
     if sound is Sound.GHOST_EATEN:
-        return _fade(_sweep(150.0, 1400.0, 0.45, "square") * 0.6)
+        return _fade(rate, _sweep(rate, 150.0, 1400.0, 0.45, "square") * 0.6)
     if sound is Sound.FRUIT_EATEN:
-        return _fade(np.concatenate([_sweep(400.0, 900.0, 0.08), _sweep(900.0, 400.0, 0.08)]))
+        return _fade(
+            rate, np.concatenate([_sweep(rate, 400.0, 900.0, 0.08), _sweep(rate, 900.0, 400.0, 0.08)])
+        )
     if sound is Sound.DEATH:
-        t = np.linspace(0.0, 1.3, int(1.3 * SAMPLE_RATE))
-        base = _sweep(900.0, 160.0, 1.3)
+        t = np.linspace(0.0, 1.3, int(1.3 * rate))
+        base = _sweep(rate, 900.0, 160.0, 1.3)
         wobble = 0.6 + 0.4 * np.sin(2 * np.pi * 9.0 * t)
-        pops = [_sweep(300.0, 900.0, 0.09) for _ in range(2)]
-        gap = np.zeros(int(0.05 * SAMPLE_RATE))
-        return _fade(np.concatenate([base * wobble, gap, pops[0], gap, pops[1]]))
+        pops = [_sweep(rate, 300.0, 900.0, 0.09) for _ in range(2)]
+        gap = np.zeros(int(0.05 * rate))
+        return _fade(rate, np.concatenate([base * wobble, gap, pops[0], gap, pops[1]]))
     if sound is Sound.START:
         parts = []
         for semitones, length in _START_TUNE:
             seconds = length * _SIXTEENTH_S
             if semitones is None:
-                parts.append(np.zeros(int(seconds * SAMPLE_RATE)))
+                parts.append(np.zeros(int(seconds * rate)))
                 continue
             f = _note_freq(semitones)
-            tone = _sweep(f, f, seconds * 0.85, "square") * 0.5 + _sweep(f / 2, f / 2, seconds * 0.85) * 0.5
-            parts.append(_fade(np.concatenate([tone, np.zeros(int(seconds * 0.15 * SAMPLE_RATE))])))
+            tone = (
+                _sweep(rate, f, f, seconds * 0.85, "square") * 0.5
+                + _sweep(rate, f / 2, f / 2, seconds * 0.85) * 0.5
+            )
+            parts.append(_fade(rate, np.concatenate([tone, np.zeros(int(seconds * 0.15 * rate))])))
         return np.concatenate(parts)
     if sound is Sound.EXTRA_LIFE:
-        beep = _fade(_sweep(1500.0, 1500.0, 0.07, "square") * 0.5)
-        gap = np.zeros(int(0.05 * SAMPLE_RATE))
+        beep = _fade(rate, _sweep(rate, 1500.0, 1500.0, 0.07, "square") * 0.5)
+        gap = np.zeros(int(0.05 * rate))
         return np.concatenate([beep, gap] * 6)
     raise ValueError(f"no recipe for {sound}")
 
@@ -127,9 +138,9 @@ class Audio:
             init = pygame.mixer.get_init()
             if init is None:
                 raise pygame.error("the mixer did not start")
-            channels = init[2]
+            rate, _, channels = init
             for sound in Sound:
-                self._sounds[sound] = self._make(synthesize(sound), channels)
+                self._sounds[sound] = self._make(synthesize(sound, rate), channels)
             pygame.mixer.set_reserved(2)
             self._siren, self._waka = pygame.mixer.Channel(0), pygame.mixer.Channel(1)
         except (pygame.error, NotImplementedError, ValueError) as exc:
@@ -170,7 +181,7 @@ class Audio:
             elif event is Event.EXTRA_LIFE:
                 self.play(Sound.EXTRA_LIFE)
             elif event is Event.DEATH:
-                self._stop_loops()
+                self.stop_loops()
                 self._death_played = False
 
     def _chomp(self) -> None:
@@ -191,7 +202,13 @@ class Audio:
             self._death_played = True
             self.play(Sound.DEATH)
 
-    def _stop_loops(self) -> None:
+    @property
+    def looping(self) -> bool:
+        """A looping sound (the fright siren) is playing."""
+        return self._siren is not None and self._siren.get_busy()
+
+    def stop_loops(self) -> None:
+        """Silence the looping sounds (the world is frozen); ``follow`` starts them again."""
         if self._siren is not None:
             self._siren.stop()
 

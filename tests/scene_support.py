@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pygame
 
 from game.core.state import Phase, World
 from game.core.types import Intent
 from game.core.world import new_world, step
-from game.render.layout import window_size
+from game.render.arcade_font import arcade_text
+from game.render.layout import ScreenLayout, window_size
+from game.render.palette import WHITE
+from game.render.world_view import MESSAGE_POS
 from game.scenes.base import Scene, SceneManager
 
 SCALE = 3
@@ -37,6 +41,14 @@ def post_key(key_code: int) -> None:
     """A full key press (down and up), as the window would deliver it."""
     pygame.event.post(key(pygame.KEYDOWN, key_code))
     pygame.event.post(key(pygame.KEYUP, key_code))
+
+
+def maze_message_pixels(manager: SceneManager, phase: Phase) -> np.ndarray:
+    """The window's pixels where the maze shows READY! or GAME OVER (``phase``), as last drawn."""
+    text = "READY!" if phase is Phase.READY else "GAME  OVER"
+    layout = ScreenLayout.for_surface(manager.surface, manager.scale)
+    rect = arcade_text(text, layout.scale, WHITE).get_rect(center=layout.tile_px(*MESSAGE_POS))
+    return pygame.surfarray.array3d(manager.surface.subsurface(rect)).copy()
 
 
 def playing_world(seed: int = 1) -> World:

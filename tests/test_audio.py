@@ -12,9 +12,11 @@ import numpy as np
 import pygame
 import pytest
 
-from game.audio import Audio, Sound, synthesize
+from game.audio import SAMPLE_RATE, Audio, Sound, synthesize
 from game.core.events import Event
-from game.core.world import new_world
+from game.core.levels import STEPS_PER_SECOND
+from game.core.types import Intent
+from game.core.world import new_world, step
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,3 +71,35 @@ def test_a_missing_audio_driver_gives_no_traceback() -> None:
     assert result.returncode == 0
     assert "available False" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_the_start_tune_ends_as_the_games_first_ready_does() -> None:
+    world = new_world(1)
+    steps = 1
+    while Event.START not in step(world, Intent()):
+        steps += 1
+    ready_s = steps / STEPS_PER_SECOND
+    tune_s = len(synthesize(Sound.START)) / SAMPLE_RATE
+    assert ready_s - 0.1 <= tune_s <= ready_s, "the ghosts would chase during the tune, or wait after it"
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_sounds_keep_their_length_and_pitch_when_the_mixer_opens_at_another_rate(rate: int) -> None:
+    pygame.mixer.quit()
+    pygame.mixer.init(frequency=rate, size=-16, channels=2, buffer=512)
+    try:
+        init = pygame.mixer.get_init()
+        assert init is not None
+        audio = Audio()
+        assert audio.available
+        for sound in Sound:
+            # Sound.get_length reads the samples at the mixer's rate: as long as made means the
+            # same pitch too (samples made at 22,050 Hz played at 44,100 are half as long, an
+            # octave up).
+            made_s = len(synthesize(sound)) / SAMPLE_RATE
+            assert audio._sounds[sound].get_length() == pytest.approx(made_s, rel=0.01), sound
+        assert len(synthesize(Sound.WAKA_A, init[0])) == pytest.approx(
+            len(synthesize(Sound.WAKA_A)) * init[0] / SAMPLE_RATE, abs=2
+        )
+    finally:
+        pygame.mixer.quit()

@@ -152,8 +152,12 @@ def level_params(level: int) -> LevelParams:
         fruit=_FRUITS[level - 1] if level <= len(_FRUITS) else _KEY,
     )
 
+
 #: Pauses of the game's phases, in steps (lengths from clones of the arcade game).
 READY_STEPS = 2 * STEPS_PER_SECOND
+#: The game's first READY! lasts as long as the start tune, as in the arcade (about 4.2 s): the
+#: actors move when the tune ends. READY! after a death or on a new level is ``READY_STEPS``.
+FIRST_READY_STEPS = round(4.2 * STEPS_PER_SECOND)
 GHOST_EATEN_STEPS = 1 * STEPS_PER_SECOND
 DEATH_FREEZE_STEPS = 1 * STEPS_PER_SECOND
 DEATH_ANIMATION_STEPS = round(2.5 * STEPS_PER_SECOND)

@@ -79,7 +79,7 @@ def step(world: World, intent: Intent, dt: float = TICK) -> list[Event]:
     if phase is Phase.PLAYING:
         _play(world, events)
     elif phase is Phase.READY:
-        if world.phase_steps >= levels.READY_STEPS:
+        if world.phase_steps >= _ready_steps(world):
             _set_phase(world, Phase.PLAYING)
             events.append(Event.START)
     elif phase is Phase.GHOST_EATEN:
@@ -104,6 +104,12 @@ def _set_phase(world: World, phase: Phase) -> None:
     world.phase = phase
     world.phase_steps = 0
     world.phase_time = 0.0
+
+
+def _ready_steps(world: World) -> int:
+    """How long this READY! lasts: the game's first (it began with the game, at step 0) waits for
+    the start tune; the ones after a death or on a new level are short."""
+    return levels.FIRST_READY_STEPS if world.phase_steps == world.tick else levels.READY_STEPS
 
 
 def _reset_actors(world: World) -> None:

@@ -12,6 +12,12 @@ from game.render.text import render
 
 #: Where banners sit on the arcade screen (arcade pixels from its top): over the maze's middle.
 BANNER_Y = 136
+#: Arcade pixels from one banner row to the next (``row_offset`` in steps of it stacks banners).
+ROW = 28
+#: READY! and GAME OVER are drawn in the maze one ``ROW`` below ``BANNER_Y`` (playfield row 17.5,
+#: ``world_view.MESSAGE_POS``): no banner goes there. A message that stays up while the game
+#: runs (the side panel's) sits in the row below them, clear of both.
+BELOW_READY = 2 * ROW
 
 
 @lru_cache(maxsize=64)

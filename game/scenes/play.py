@@ -5,9 +5,10 @@ with a direction. The keyboard only has one while a direction key is held or was
 it overrides gestures while used and leaves them in charge otherwise. The rules keep the last
 request buffered, so "no direction" means "keep going".
 
-The world does not advance while the game is paused (P / Esc), while the side panel gives a
-``pause_reason`` (e.g. the camera is lost) or while it is ``waiting`` (the gesture model is
-loading); the keyboard keeps working meanwhile.
+The world does not advance while the game is paused (P / Esc; also when the window loses focus
+or is minimised, until the player presses P), while the side panel gives a ``pause_reason``
+(e.g. the camera is lost) or while it is ``waiting`` (the gesture model is loading); the
+keyboard keeps working meanwhile, and the looping fright sound stops until the world runs again.
 
 Q leaves the game: back to the title screen when the game was opened from it, else (``play`` or
 ``calibrate`` started from the command line, nothing under the game) the program ends; the panels
@@ -34,7 +35,7 @@ from game.core.types import Intent
 from game.core.world import new_world, step
 from game.highscore import HighScore
 from game.input.keyboard import KeyboardInput
-from game.render.banner import draw_banner
+from game.render.banner import BELOW_READY, draw_banner
 from game.render.keyboard_panel import KeyboardHelpPanel
 from game.render.layout import ScreenLayout
 from game.render.palette import BLACK, PACMAN_YELLOW, TEXT_CYAN, TEXT_RED, WHITE
@@ -44,6 +45,10 @@ from game.scenes.panel import SidePanel
 
 PAUSE_KEYS = (pygame.K_p, pygame.K_ESCAPE)
 RESTART_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER)
+#: The player went elsewhere (another window, or minimised this one): the game pauses and waits
+#: for P, as arcade-style games on a PC do, so Pac-Man does not die while nobody is looking and
+#: does not start running the moment the window comes back, before a hand is on the keys.
+AWAY_EVENTS = (pygame.WINDOWFOCUSLOST, pygame.WINDOWMINIMIZED)
 
 
 class PlayScene(Scene):
@@ -74,13 +79,16 @@ class PlayScene(Scene):
         #: Steps run and the events of the last one (tests and the HUD read them).
         self.steps = 0
         self.last_events: list[Event] = []
-        self._jingle_pending = True
         #: Q ends the program (nothing under this scene) rather than going back to the title.
         self.quits = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def enter(self) -> None:
+        # Entered or uncovered (calibration popped off the game): a direction key held when the
+        # scene was covered had its key-up delivered to the scene on top, so it would count as
+        # held for ever, steer Pac-Man and hide the other sources. The player presses it again.
+        self.keyboard.release_all()
         self.quits = self.manager.is_bottom(self)
         if self._help is not None:
             self._help.set_quits(self.quits)
@@ -88,9 +96,6 @@ class PlayScene(Scene):
             self.audio = Audio()
         if self.high_score is None:
             self.high_score = HighScore(high_score_path(models_dir()))
-        if self._jingle_pending:
-            self._jingle_pending = False
-            self.audio.play(Sound.START)
 
     def exit(self) -> None:
         self.keyboard.release_all()
@@ -110,22 +115,24 @@ class PlayScene(Scene):
         self.paused = False
         if self.audio is not None:
             self.audio.stop()
-            self.audio.play(Sound.START)
 
     # -- input -------------------------------------------------------------------------------
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if self.panel.handle_event(event):
             return
-        if event.type == pygame.WINDOWFOCUSLOST:
+        if event.type in AWAY_EVENTS:
             self.keyboard.release_all()
+            if self.world.phase is not Phase.GAME_OVER:
+                self._pause()
             return
         if self.keyboard.handle_event(event) or event.type != pygame.KEYDOWN:
             return
         if event.key in PAUSE_KEYS:
-            self.paused = not self.paused
-            if self.paused and self.audio is not None:
-                self.audio.stop()
+            if self.paused:
+                self.paused = False
+            else:
+                self._pause()
         elif event.key == pygame.K_q:
             self.manager.pop()
         elif event.key == pygame.K_m and self.audio is not None:
@@ -134,6 +141,12 @@ class PlayScene(Scene):
                 self._help.set_muted(muted)
         elif event.key in RESTART_KEYS and self.world.phase is Phase.GAME_OVER:
             self.restart()
+
+    def _pause(self) -> None:
+        """Pause as P does: the world and the panel stop, sounds are silenced."""
+        self.paused = True
+        if self.audio is not None:
+            self.audio.stop()
 
     def intent(self) -> Intent:
         """The first intent with a direction: keyboard, then ``inputs`` in order; else "keep going"."""
@@ -154,12 +167,19 @@ class PlayScene(Scene):
         if not self.paused:
             self.panel.update(dt)
         if self.frozen:
-            self.clock.accumulator = 0.0  # resume cleanly, without a burst of catch-up steps
+            self.hold()
             return
         for _ in range(self.clock.advance(dt)):
             self.advance_one_step()
         if self.audio is not None:
             self.audio.follow(self.world)
+
+    def hold(self) -> None:
+        """The world stands still this frame: no catch-up steps on resuming, and no sound looping
+        over a frozen maze (``follow`` starts the fright sound again once the world runs)."""
+        self.clock.accumulator = 0.0
+        if self.audio is not None:
+            self.audio.stop_loops()
 
     def advance_one_step(self) -> list[Event]:
         """Run exactly one fixed step with the current intent."""
@@ -167,6 +187,10 @@ class PlayScene(Scene):
         self.steps += 1
         self.last_events = events
         if self.audio is not None:
+            if self.world.tick == 1:
+                # The start tune plays through the game's first READY!, which lasts as long, from
+                # its first step: not while the scene waits for the gesture model before it.
+                self.audio.play(Sound.START)
             self.audio.on_events(events)
         if self.high_score is not None:
             self.high_score.offer(self.world.score)
@@ -195,4 +219,4 @@ class PlayScene(Scene):
             draw_banner(surface, layout, "Press Enter to play again", PACMAN_YELLOW)
         banner = self.panel.banner()
         if banner is not None:
-            draw_banner(surface, layout, banner, TEXT_CYAN, row_offset=28)
+            draw_banner(surface, layout, banner, TEXT_CYAN, row_offset=BELOW_READY)

@@ -164,16 +164,30 @@ def test_eating_the_fruit() -> None:
     assert [p.points for p in world.popups] == [100]
 
 
-def test_ready_lasts_two_seconds() -> None:
+def test_the_first_ready_lasts_as_long_as_the_arcades_start_tune() -> None:
     world = new_world(1)
     first = step(world, KEEP_GOING)
     assert Event.READY in first
     x = world.pacman.x
     steps = run_until(world, Event.START, 10 * levels.STEPS_PER_SECOND) + 1
-    assert steps == levels.READY_STEPS
+    assert 4.0 <= steps / levels.STEPS_PER_SECOND <= 4.4  # the start tune, about 4.2 s
+    assert steps == levels.FIRST_READY_STEPS
     assert world.pacman.x == x
     step(world, KEEP_GOING)
     assert world.pacman.x < x
+
+
+def test_ready_after_a_death_or_on_a_new_level_lasts_two_seconds() -> None:
+    world = playing_world()
+    kill_pacman(world)
+    run_until(world, Event.READY, levels.DEATH_FREEZE_STEPS + levels.DEATH_ANIMATION_STEPS + 1)
+    assert run_until(world, Event.START, 10 * levels.STEPS_PER_SECOND) == levels.READY_STEPS
+    park_ghosts(world)
+    leave_only(world, [Tile(12, 5)])
+    place_pacman(world, 13, 5, Direction.LEFT)
+    run_until(world, Event.LEVEL_START, levels.LEVEL_FLASH_STEPS + 60)
+    assert world.phase is Phase.READY and world.level == 2
+    assert run_until(world, Event.START, 10 * levels.STEPS_PER_SECOND) == levels.READY_STEPS
 
 
 def test_death_sequence_then_ready_with_dots_kept() -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from game.cli import main
 from game.commands import play_headless
-from game.core.levels import READY_STEPS, TICK
+from game.core.levels import FIRST_READY_STEPS, TICK
 from game.core.types import Tile
 from game.core.world import PACMAN_START, new_world, step
 from game.input.gesture import GestureSettings
@@ -33,12 +33,14 @@ TRAIN_PER_CLASS = 20
 #: segments of 8 photos fit in the 50 photos per class of tests/data.
 VIDEO_FROM_RANK = 26
 PHOTOS_PER_SEGMENT = 8
-HOLD_FRAMES = 3
+HOLD_FRAMES = 6
 SMOOTHING = 4
 #: Frames after each switch that are not scored: the smoothing window still holds the old class.
 SETTLE_FRAMES = SMOOTHING + HOLD_FRAMES
-#: Left first: Pac-Man starts facing left in a corridor where up and down are walls.
-SEGMENT_ORDER = ["left", "up", "right", "down", "left", "down", "right", "up", "left", "down"]
+#: Left first: Pac-Man starts facing left in a corridor where up and down are walls. The first
+#: five segments (240 frames) play during the game's first READY! (252 steps, the start tune),
+#: so the last five are the ones that steer: up, right, down, left, down.
+SEGMENT_ORDER = ["left", "up", "right", "down", "left", "up", "right", "down", "left", "down"]
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +136,7 @@ def test_gestures_in_a_video_steer_pacman_through_the_maze(
     assert rate >= 0.9, f"smoothed intent matched the shown class on {rate:.0%} of frames"
 
     # After READY! Pac-Man faced several directions, as the gestures told him.
-    played = lines[READY_STEPS:]
+    played = lines[FIRST_READY_STEPS:]
     assert len({line.pacman_dir for line in played}) >= 3
 
 
@@ -164,8 +166,8 @@ def test_pacman_position_changes_over_distinct_tiles(
     assert positions[0] == PACMAN_START  # READY!: nobody moves yet
     assert len(set(positions)) > 50
     # Several tiles, and off the start row: the recognised "up" turned Pac-Man out of the bottom
-    # corridor. (The exact count depends on the frame each recognised turn lands on; it is 7 with
-    # the photos in tests/data, where Pac-Man stands still at a wall for part of the run.)
+    # corridor. (The exact count depends on the frame each recognised turn lands on; it is 15 with
+    # the photos in tests/data.)
     assert len(summary.tiles_visited) >= 6
     assert any(tile.row < int(PACMAN_START[1]) for tile in summary.tiles_visited)
 

@@ -26,13 +26,13 @@ import pygame
 from game.core.types import Intent
 from game.highscore import HighScore
 from game.input.keyboard import KeyboardInput
-from game.render.banner import draw_banner
+from game.render.banner import ROW, draw_banner
 from game.render.layout import ScreenLayout
 from game.render.palette import PACMAN_YELLOW, TEXT_CYAN, TEXT_RED, Color
 from game.scenes.base import Scene
 from game.scenes.gesture.hud import RECALIBRATE_KEY
 from game.scenes.gesture.live import LiveGesture
-from game.scenes.play import PlayScene
+from game.scenes.play import AWAY_EVENTS, PlayScene
 from game.vision.profile import ProfileError
 
 LEARN_KEY = pygame.K_l
@@ -65,7 +65,7 @@ class GesturePlayScene(PlayScene):
         self.live = live
         self._can_recalibrate = calibration is not None
         if calibration is not None:
-            live.attach_calibration(lambda: self.manager.push(calibration()))
+            live.attach_calibration(lambda: self._cover_with(calibration()))
 
         #: Asking whether to keep the learned samples before leaving (Q), recalibrating (C) or
         #: closing the window (``closing``).
@@ -80,6 +80,13 @@ class GesturePlayScene(PlayScene):
     def enter(self) -> None:
         super().enter()
         self.live.hud.quits = self.quits
+
+    def _cover_with(self, calibration: Scene) -> None:
+        """Show calibration over the game, which stands still under it: no sound of the game
+        plays on over calibration (``follow`` restarts the fright sound on return)."""
+        if self.audio is not None:
+            self.audio.stop()
+        self.manager.push(calibration)
 
     def exit(self) -> None:
         learning = self.live.learning
@@ -132,6 +139,7 @@ class GesturePlayScene(PlayScene):
         self._notice_left = max(0.0, self._notice_left - dt)
         if self.asking:
             self.panel.update(dt)
+            self.hold()
             return
         super().update(dt)
 
@@ -140,6 +148,8 @@ class GesturePlayScene(PlayScene):
         if self.asking:
             if event.type == pygame.KEYDOWN:
                 self._answer(event.key)
+            elif event.type in AWAY_EVENTS:
+                super().handle_event(event)  # paused when the question is answered with Esc
             return
         if event.type == pygame.KEYDOWN and learning is not None:
             if event.key == LEARN_KEY:
@@ -184,15 +194,16 @@ class GesturePlayScene(PlayScene):
         if self.asking and learning is not None:
             # The question alone: the game's own banners (paused, "gestures unsure") sit in the
             # same rows and would show through it.
+            # Stacked above the maze's READY! / GAME OVER line, which stays readable under them.
             question = keep_question(learning.count, learning.restored)
-            draw_banner(surface, layout, question, PACMAN_YELLOW)
-            draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=28)
+            draw_banner(surface, layout, question, PACMAN_YELLOW, row_offset=-2 * ROW)
+            draw_banner(surface, layout, "Y keep (saves)  N drop  Esc stay", TEXT_CYAN, row_offset=-ROW)
             if self.closing:
-                draw_banner(surface, layout, "Close again: drop and quit", TEXT_CYAN, row_offset=56)
+                draw_banner(surface, layout, "Close again: drop and quit", TEXT_CYAN)
             return
         super()._draw_banners(surface, layout)
         if self._notice_left > 0:
-            draw_banner(surface, layout, self.notice, self._notice_color, row_offset=-28)
+            draw_banner(surface, layout, self.notice, self._notice_color, row_offset=-ROW)
 
 
 class BackToGame(Scene):

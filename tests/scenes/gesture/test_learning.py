@@ -9,8 +9,9 @@ from pathlib import Path
 import pygame
 import pytest
 from learning_support import CLASSES, ChangingSource, hold, make_learning, open_game, wait_for
-from scene_support import key, run_frames
+from scene_support import key, maze_message_pixels, run_frames
 
+from game.core.state import Phase
 from game.input.gesture import GestureSettings
 from game.scenes.base import SceneManager
 from game.scenes.gesture.hud import learning_line
@@ -87,6 +88,21 @@ def test_leaving_with_learned_samples_asks_and_keep_saves(
     assert not manager.running  # and the game was left
 
 
+def test_leaving_the_window_while_asked_pauses_the_game_that_stays(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    scene, learning = scene_and_learning
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
+    scene.handle_event(pygame.event.Event(pygame.WINDOWFOCUSLOST))
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_ESCAPE))
+    assert not scene.asking and manager.running
+    steps = scene.steps
+    run_frames(manager, 5)
+    assert scene.paused and scene.steps == steps
+
+
 def test_drop_leaves_without_saving(scene_and_learning: tuple[GesturePlayScene, PlayLearning]) -> None:
     scene, learning = scene_and_learning
     manager = open_game(scene)
@@ -117,6 +133,78 @@ def test_recalibrating_with_learned_samples_asks_first(
     assert scene.asking and marker.entered == 0
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_y))
     assert kept and marker.entered == 1  # kept, then calibration opened over the game
+    live.close()
+
+
+def test_an_arrow_let_go_during_calibration_teaches_nothing_afterwards(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    # The arrow's key-up goes to the calibration screen; back in the game it must not count as
+    # held, or every camera frame would become a sample of its direction.
+    from scene_support import Marker
+
+    _, learning = scene_and_learning
+    live = LiveGesture(
+        lambda: pytest.fail("unused"), ChangingSource, GestureSettings(), learn=lambda: learning
+    ).start()
+    assert wait_for(lambda: live.latest() is not None)
+    calibration = Marker()
+    scene = GesturePlayScene(live, seed=1, calibration=lambda: calibration)
+    manager = open_game(scene)
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_LEFT))
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_c))  # nothing learned yet: straight to calibration
+    assert manager.current is calibration and learning.count == 0
+    pygame.event.post(key(pygame.KEYUP, pygame.K_LEFT))
+    run_frames(manager, 1)
+    manager.pop()  # back to the game
+    assert wait_for(lambda: (run_frames(manager, 1), live.latest() is not None)[1])
+    for _ in range(60):
+        run_frames(manager, 1)
+        time.sleep(0.005)
+    assert scene.steps > 0
+    assert learning.count == 0, "learned from an arrow let go long ago"
+    assert not scene.keyboard.active
+    live.close()
+
+
+def _frighten(manager: SceneManager, scene: GesturePlayScene) -> None:
+    """Turn the ghosts blue for ten seconds of a running game: the fright sound loops."""
+    assert wait_for(lambda: (run_frames(manager, 1), scene.world.phase is Phase.PLAYING)[1])
+    scene.world.fright_steps, scene.world.frightened_left = 600, 10.0
+    run_frames(manager, 2)
+    assert scene.audio is not None and scene.audio.looping
+
+
+def test_no_game_sound_loops_while_the_question_is_up_or_calibration_covers_the_game(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    from scene_support import Marker
+
+    _, learning = scene_and_learning
+    live = LiveGesture(
+        lambda: pytest.fail("unused"), ChangingSource, GestureSettings(), learn=lambda: learning
+    ).start()
+    assert wait_for(lambda: live.latest() is not None)
+    calibration = Marker()
+    scene = GesturePlayScene(live, seed=1, calibration=lambda: calibration)
+    manager = open_game(scene)
+    learning.enabled = False  # nothing to ask about on C
+    _frighten(manager, scene)
+    assert scene.audio is not None
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_c))
+    assert manager.current is calibration and not scene.audio.looping
+    manager.pop()
+    assert wait_for(lambda: (run_frames(manager, 1), scene.audio is not None and scene.audio.looping)[1])
+    learning.enabled = True
+    hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    run_frames(manager, 2)
+    assert scene.audio.looping
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_q))
+    run_frames(manager, 2)
+    assert scene.asking and not scene.audio.looping
+    scene.handle_event(key(pygame.KEYDOWN, pygame.K_ESCAPE))
+    run_frames(manager, 2)
+    assert scene.audio.looping, "the game goes on"
     live.close()
 
 
@@ -215,6 +303,22 @@ def test_the_keep_question_is_drawn_alone(
     run_frames(manager, 1)
     assert scene.asking
     assert drawn == [f"Keep the {learning.count} learned corrections?", "Y keep (saves)  N drop  Esc stay"]
+
+
+@pytest.mark.parametrize("phase", [Phase.READY, Phase.GAME_OVER], ids=["ready", "game-over"])
+def test_the_keep_question_leaves_ready_and_game_over_readable(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning], phase: Phase
+) -> None:
+    scene, learning = scene_and_learning
+    manager = open_game(scene)
+    hold(manager, scene, pygame.K_RIGHT, lambda: learning.count >= 2)
+    scene.world.phase = phase
+    scene.draw(manager.surface)
+    alone = maze_message_pixels(manager, phase)
+    _close_window(manager)  # asks, with the third line ("Close again: drop and quit")
+    assert scene.asking and scene.closing
+    scene.draw(manager.surface)
+    assert (maze_message_pixels(manager, phase) == alone).all()
 
 
 @pytest.mark.parametrize(
