@@ -152,12 +152,16 @@ class GestureHudView:
         color: palette.Color,
     ) -> None:
         lines = wrap_text(font, text, rect.width)
+        room = max(1, rect.height // font.get_linesize())
+        if len(lines) > room:
+            # More than the box holds: its last line says so ("…"), rather than stopping mid-sentence.
+            last = lines[room - 1]
+            while last and font.size(last + " …")[0] > rect.width:
+                last = last[:-1]
+            lines = [*lines[: room - 1], last.rstrip() + " …"]
         y = rect.y
-        for i, line in enumerate(lines):
-            if y + font.get_linesize() > rect.bottom:
-                return
-            shown = fit_text(font, line, rect.width) if i == len(lines) - 1 else line
-            blit_with_font(surface, font, shown, color, (rect.x, y))
+        for line in lines:
+            blit_with_font(surface, font, fit_text(font, line, rect.width), color, (rect.x, y))
             y += font.get_linesize()
 
     def _draw_bars(

@@ -12,6 +12,7 @@ import pytest
 from game.core.types import Direction
 from game.input.gesture import GestureInput
 from game.render import palette
+from game.scenes.gesture import hud_view
 from game.scenes.gesture.hud import LOW_CONFIDENCE_S, LOW_CONFIDENCE_SHARE, GestureHud
 from game.vision.camera import Frame
 from game.vision.predictor import LivePrediction, PredictorStats
@@ -247,3 +248,25 @@ def test_while_loading_the_game_waits_and_only_the_panel_says_so() -> None:
     feed.current_stats = replace(feed.current_stats, state=PredictorState.RUNNING)
     hud.update(1 / 60)
     assert not hud.waiting()
+
+
+def test_a_message_longer_than_its_box_ends_with_an_ellipsis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long camera error (what to try, what doctor lists) must not stop mid-sentence at the
+    box's edge as if it were the whole message: its last visible line ends with "…"."""
+    drawn: list[str] = []
+    real = hud_view.blit_with_font
+
+    def capture(surface: pygame.Surface, font: pygame.font.Font, text: str, *args: object) -> object:
+        drawn.append(text)
+        return real(surface, font, text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hud_view, "blit_with_font", capture)
+    feed = FakeFeed()
+    message = "Cannot open camera 7: no such device, it is in use by another program. " * 6
+    feed.current_stats = replace(feed.current_stats, state=PredictorState.LOST, message=message.strip())
+    hud = make_hud(feed)
+    hud.update(1 / 60)
+    hud.draw(pygame.Surface((384, 288)), pygame.Rect(224, 0, 160, 288))
+    words = " ".join(drawn)
+    assert "No camera" in words and words.count("Cannot open camera 7") < 6, "the box holds less"
+    assert any(text.endswith(" …") for text in drawn), drawn
