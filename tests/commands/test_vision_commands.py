@@ -274,6 +274,25 @@ def test_train_add_keeps_the_recorded_samples_and_force_replaces_them(
     assert load_profile(replaced, load_head=False).samples.counts(4) == [5, 5, 5, 5]
 
 
+def test_train_force_repairs_a_profile_whose_profile_json_is_damaged(
+    trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.vision.profile import load_profile
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(trained_profile, damaged)
+    (damaged / "profile.json").write_bytes((damaged / "profile.json").read_bytes()[:100])
+    images = labelled_subset(signdigits, tmp_path / "imgs", 30, 5)
+    argv = ["train", "--images", str(images), "--epochs", "2", "--recognizer", "frame"]
+    argv += ["--profile", str(damaged)]
+    capsys.readouterr()
+    assert main(argv) == 1  # without --force: what is wrong, and the way out
+    err = capsys.readouterr().err
+    assert "damaged" in err and "Pass --force to replace it." in err and len(err.strip().splitlines()) == 1
+    assert main([*argv, "--force"]) == 0, capsys.readouterr().err
+    assert load_profile(damaged, load_head=False).samples.counts(4) == [5, 5, 5, 5]
+
+
 def test_force_and_add_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--images", "x", "--force", "--add"]) == 2
     assert "not allowed with" in capsys.readouterr().err
