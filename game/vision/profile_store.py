@@ -212,14 +212,18 @@ def is_profile_folder(folder: Path) -> str | None:
     """None when a profile may be saved over ``folder``; else why not, as a clause for a message.
 
     A profile is told by its ``profile.json`` (``kind`` says so). One whose ``profile.json`` is
-    damaged (not JSON, cut short) counts too as long as the folder holds nothing but names the game
-    gives (:func:`profile_format.is_own_name`): saving over it is how it gets repaired, and a
-    user's folder that merely holds an unreadable file of that name keeps its other files safe.
+    damaged (not JSON, cut short) or missing counts too as long as the folder holds nothing but
+    names the game gives (:func:`profile_format.is_own_name`): saving over it is how it gets
+    repaired, and a user's folder that merely holds an unreadable file of that name keeps its
+    other files safe.
     """
-    why, damaged = _judge_metadata(folder / PROFILE_FILE)
+    meta = folder / PROFILE_FILE
+    why, damaged = _judge_metadata(meta)
     if why is None:
         return None
     if not damaged:
+        if not _exists(meta) and not _foreign_entries(folder):
+            return None  # the game's files alone, their profile.json lost: a damaged profile too
         return f"{why}, so it is not a gesture profile"
     others = _foreign_entries(folder)
     if not others:

@@ -106,6 +106,22 @@ def test_a_profile_whose_profile_json_is_damaged_can_be_replaced(damage: bytes, 
     assert (folder / "pending-corrections.npz").read_bytes() == b"learned"  # carried along, untouched
 
 
+def test_a_profile_that_lost_its_profile_json_says_so_and_can_be_replaced(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    (folder / PROFILE_FILE).unlink()
+    with pytest.raises(ProfileError, match=r"damaged: its profile\.json is missing\. Retrain the profile\."):
+        load_profile(folder)
+    save_profile(small(["up", "down"], 2), folder)
+    assert load_profile(folder).classes == ["up", "down"]
+    # Without profile.json, a folder of the user's is nobody's profile, as before.
+    (folder / PROFILE_FILE).unlink()
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(ProfileError, match=r"not a gesture profile: profile\.json is missing"):
+        load_profile(folder)
+    with pytest.raises(ProfileError, match=r"has no profile\.json, so it is not a gesture profile"):
+        check_save_target(folder)
+
+
 def test_a_damaged_profile_json_beside_the_users_files_is_not_replaced(tmp_path: Path) -> None:
     folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
     (folder / PROFILE_FILE).write_text("{ cut sho")
