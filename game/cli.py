@@ -389,6 +389,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Options of ``gesture-pacman`` itself; any other leading option belongs to the default command, play.
 _TOP_LEVEL_OPTIONS = frozenset({"-h", "--help", "--version", "-v", "--verbose"})
+#: Top-level options that play takes too: before play's options they do not make a command line
+#: one without play (``--verbose --camera 1`` is ``play --verbose --camera 1``).
+_SHARED_OPTIONS = frozenset({"-v", "--verbose"})
+
+
+def _is_bare(words: Sequence[str]) -> bool:
+    """Whether ``words`` name no command: nothing, or play's options (after any ``--verbose``)."""
+    first = next((word for word in words if word not in _SHARED_OPTIONS), None)
+    if first is None:
+        return not words
+    return first.startswith("-") and first not in _TOP_LEVEL_OPTIONS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -397,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
     # No command (nothing, or play's options such as `--camera 1`): the game from its title screen.
-    bare = not words or (words[0].startswith("-") and words[0] not in _TOP_LEVEL_OPTIONS)
+    bare = _is_bare(words)
     try:
         args = parser.parse_args(["play", *words] if bare else words)
         if args.command is None:  # only top-level options, e.g. `--verbose`

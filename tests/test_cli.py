@@ -172,3 +172,44 @@ def test_sigterm_ends_a_game_as_ctrl_c_does_saving_the_high_score(tmp_path: Path
     saved = tmp_path / "highscore.json"
     assert saved.is_file(), "the clean-up saved the high score"
     assert '"high_score": ' in saved.read_text() and '"high_score": 0' not in saved.read_text()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["--verbose", "--camera", "1"],
+        ["--camera", "1", "--verbose"],
+        ["-v", "--camera", "1"],
+        ["--verbose", "-v", "--no-mirror", "--camera", "1"],
+    ],
+    ids=" ".join,
+)
+def test_top_level_options_anywhere_before_plays_options_start_the_game(
+    words: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no command, the words are play's, whether --verbose comes first or last."""
+    from game import cli
+    from game.commands import play
+
+    seen: list[argparse.Namespace] = []
+    monkeypatch.setattr(play, "run", lambda args: seen.append(args) or 0)
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")  # --verbose changes it for the process
+    assert cli.main(words) == 0
+    (args,) = seen
+    assert (args.command, args.camera, args.verbose, args.title) == ("play", 1, True, True)
+
+
+def test_only_top_level_options_still_mean_what_they_did(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game import cli
+    from game.commands import play
+
+    seen: list[argparse.Namespace] = []
+    monkeypatch.setattr(play, "run", lambda args: seen.append(args) or 0)
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    assert cli.main(["--verbose"]) == 0 and seen[-1].title and seen[-1].verbose
+    assert cli.main(["--verbose", "--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"gesture-pacman {game.__version__}"
+    assert cli.main(["--verbose", "nonsense"]) == 2
+    assert "invalid choice: 'nonsense'" in capsys.readouterr().err

@@ -3,7 +3,8 @@ scenes get typed records.
 
 Each command turns its ``Namespace`` into a frozen ``PlayOptions`` once, at the edge (calibrate has
 no game options and keeps their defaults). Every check a player's mistake can fail
-(``--threshold`` out of range, a missing ``--video`` file, ``--log`` without ``--headless``, ...)
+(``--threshold`` out of range, a missing ``--video`` file, ``--log`` without ``--headless`` or
+naming the video it records, ...)
 happens in ``from_args`` and is reported as one ``OptionError`` line, the same way for the window
 and for ``play --headless``.
 """
@@ -11,6 +12,7 @@ and for ``play --headless``.
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,6 +121,9 @@ class PlayOptions:
             raise OptionError(
                 "--headless plays from a video file: give --video FILE (a webcam cannot be replayed)"
             )
+        taken = _taken_by(log, source) if log is not None else None
+        if taken is not None:
+            raise OptionError(f"--log {log} is {taken}: the log would replace it; give another file name")
         return cls(
             source,
             gesture,
@@ -133,3 +138,33 @@ class PlayOptions:
             log=log,
             learn=getattr(args, "learn", True),
         )
+
+
+def _taken_by(log: Path, source: SourceOptions) -> str | None:
+    """What of the player's ``log`` already is (the video played, a file of the profile, the high
+    scores), or None: the log replaces its file, and none of those may be lost to it."""
+    from game.vision.profile_format import PARTS, PENDING_FILE, is_own_name
+
+    log = log.expanduser()
+    if source.video is not None and _same_file(log, Path(source.video).expanduser()):
+        return "the video being played"
+    if _same_file(log, source.high_score_file):
+        return "the high score file"
+    if _same_file(log.parent, source.profile_dir) and is_own_name(log.name):
+        return f"the profile's {log.name}"
+    for name in (*PARTS, PENDING_FILE):
+        if _same_file(log, source.profile_dir / name):
+            return f"the profile's {name}"
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file: the same file on disk (links included) when both
+    exist, else the same path once resolved."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        try:
+            return a.resolve() == b.resolve()
+        except (OSError, RuntimeError):
+            return False

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from game.vision.refit import (
     refit_embedded,
 )
 from game.vision.variety import GateConfig, SampleGate, signature
+
+if TYPE_CHECKING:
+    from game.vision.pending_corrections import ProfileIdentity
 
 #: A refit starts once this many new samples arrived since the last one.
 RETRAIN_AFTER = 4
@@ -222,18 +226,29 @@ class Corrections:
             self.error = f"learning failed: {type(exc).__name__}: {exc}"
 
 
-def save_learned(profile_dir: Path, learned: NewSamples, head: HeadArrays) -> Path:
+def save_learned(profile_dir: Path, learned: NewSamples, head: HeadArrays, identity: ProfileIdentity) -> Path:
     """Append ``learned`` to the profile's samples (in the order learned), store ``head`` as its head,
     and save the profile atomically (a crash leaves the previous one); raises ``ProfileError``.
+
+    ``identity`` is what the samples were learned for (the profile as the game loaded it): when
+    the profile on disk is no longer that one (retrained meanwhile with other classes, another
+    recognizer or backbone), nothing is saved, since the labels would land under the wrong names.
 
     The head is saved as ``head.npz`` only (no TensorFlow in the game); the profile's Keras head,
     which no longer matches it, is not kept: calibration rebuilds it from ``head.npz``
     (``game.vision.calibration_profile``) and the next save or training writes both again.
     """
+    from game.vision.pending_corrections import ProfileIdentity
     from game.vision.profile import ProfileError, load_profile, save_profile
     from game.vision.recognizer import feature_shape
 
     profile = load_profile(profile_dir, keras_head=False)
+    changed = _identity_change(identity, ProfileIdentity.of(profile))
+    if changed is not None:
+        raise ProfileError(
+            f"{profile_dir} changed since this game loaded it ({changed}): the corrections learned "
+            "for the old profile were not added to it"
+        )
     if profile.head_arrays is None:
         raise ProfileError(f"{profile_dir} has no trained head to update")
     if head.n_classes != len(profile.classes):
@@ -257,3 +272,16 @@ def save_learned(profile_dir: Path, learned: NewSamples, head: HeadArrays) -> Pa
     profile.samples = samples
     profile.head, profile.head_arrays = None, head
     return save_profile(profile, profile_dir)
+
+
+def _identity_change(learned_for: ProfileIdentity, now: ProfileIdentity) -> str | None:
+    """What differs between the profile the samples were learned for and the one on disk, in words."""
+    if now.classes != learned_for.classes:
+        return f"its classes are now {', '.join(now.classes)}, not {', '.join(learned_for.classes)}"
+    if now.recognizer != learned_for.recognizer:
+        return f"it now uses the {now.recognizer} recognizer, not {learned_for.recognizer}"
+    if (now.backbone_id, now.weights_sha256) != (learned_for.backbone_id, learned_for.weights_sha256):
+        return f"it was recorded with other models ({now.backbone_id}, not {learned_for.backbone_id})"
+    if now.feature_shape != learned_for.feature_shape:
+        return f"its features are {now.feature_shape}, not {learned_for.feature_shape}"
+    return None

@@ -4,7 +4,8 @@
   (a compiled function on the GPU when there is one).
 * :class:`LiteRTBackbone`: the per-frame runtime. The cut backbone is converted once to a float32
   LiteRT file, cached under ``<models>/backbones/`` keyed by the weights' hash and the TensorFlow
-  version, and run with XNNPACK. No Keras ``predict`` on the per-frame path.
+  version, and run with XNNPACK. No Keras ``predict`` on the per-frame path. A cached file that
+  LiteRT cannot open is renamed ``<name>.damaged-<time>`` and converted again.
 
 TensorFlow is imported lazily so that windows and ``doctor`` appear before it loads.
 """
@@ -13,10 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import io
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -48,6 +51,12 @@ WEIGHTS_URL = f"https://storage.googleapis.com/tensorflow/keras-applications/mob
 
 class WeightsUnavailableError(RuntimeError):
     """The MobileNet weights are neither cached nor downloadable; the message says where to put them."""
+
+
+class BackboneCacheError(WeightsUnavailableError):
+    """The cached per-frame backbone cannot be opened and cannot be converted again here; the
+    message names the file. A kind of :class:`WeightsUnavailableError`, so every caller that
+    reports missing weights in one line reports this too."""
 
 
 def keras_cache_dirs() -> list[Path]:
@@ -257,6 +266,28 @@ def convert_backbone(backbone: Backbone) -> bytes:
     return flatbuffer
 
 
+def move_aside_damaged(path: Path) -> Path:
+    """Rename the damaged cache file ``path`` to an unused ``<name>.damaged-<time>[-k]`` beside it
+    (a cache, but never deleted: it may be looked at); raises ``OSError``."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for k in range(1000):
+        target = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{k}" if k else ""))
+        if not os.path.lexists(target):
+            os.rename(path, target)
+            return target
+    raise FileExistsError(f"no free name beside {path}")
+
+
+def _tensorflow_installed() -> bool:
+    """Whether TensorFlow can be imported (found without importing it: that takes seconds)."""
+    return importlib.util.find_spec("tensorflow") is not None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
 class LiteRTBackbone:
     """The per-frame feature runtime: a LiteRT interpreter with XNNPACK on every CPU core.
 
@@ -274,7 +305,11 @@ class LiteRTBackbone:
         details = self._interpreter.get_input_details()[0]
         self._input = details["index"]
         self.input_shape: tuple[int, ...] = tuple(int(n) for n in details["shape"])
-        self._output = self._interpreter.get_output_details()[0]["index"]
+        output = self._interpreter.get_output_details()[0]
+        self._output = output["index"]
+        shapes = (self.input_shape, tuple(int(n) for n in output["shape"]))
+        if shapes != ((1, INPUT_SIZE, INPUT_SIZE, 3), (1, *FEATURE_SHAPE)):
+            raise ValueError(f"it maps {shapes[0]} to {shapes[1]}, not a frame to MobileNet features")
         # Functions giving numpy views of the interpreter's own buffers; a view must not outlive
         # the call that uses it (the interpreter refuses to run while one exists).
         self._input_view = self._interpreter.tensor(self._input)
@@ -288,12 +323,23 @@ class LiteRTBackbone:
     def from_backbone(
         cls, backbone: Backbone, models: Path, num_threads: int | None = None
     ) -> LiteRTBackbone:
-        """Load the cached conversion of ``backbone`` or convert it once and cache it (atomic write)."""
+        """Load the cached conversion of ``backbone`` or convert it once and cache it (atomic write).
+
+        A cached file LiteRT cannot open is moved aside (:func:`move_aside_damaged`) and converted again.
+        """
         path = litert_cache_path(models, backbone.weights_sha256)
-        if not path.is_file():
-            log.info("converting the backbone for the per-frame runtime (once): %s", path)
-            _atomic_write_bytes(path, convert_backbone(backbone))
-        return cls(path, backbone.weights_sha256, num_threads)
+        if path.is_file():
+            cached = cls._open_cached(path, backbone.weights_sha256, num_threads, have_tensorflow=True)
+            if cached is not None:
+                return cached
+        log.info("converting the backbone for the per-frame runtime (once): %s", path)
+        _atomic_write_bytes(path, convert_backbone(backbone))
+        try:
+            return cls(path, backbone.weights_sha256, num_threads)
+        except (ValueError, RuntimeError) as exc:
+            raise BackboneCacheError(
+                f"LiteRT cannot open the backbone just converted into {path} ({_first_line(exc)})."
+            ) from None
 
     @classmethod
     def load(
@@ -301,15 +347,42 @@ class LiteRTBackbone:
     ) -> LiteRTBackbone:
         """The per-frame backbone for the weights Keras (or ``weights``) provides, converting only if needed.
 
-        When the converted file is already cached, TensorFlow's backbone is not built at all.
+        When the converted file is already cached, TensorFlow's backbone is not built at all. A
+        cached file LiteRT cannot open is moved aside and converted again (with TensorFlow; without
+        it, :class:`BackboneCacheError` names the file).
         """
         path = Path(weights).expanduser() if weights is not None else default_weights_path()
         if path is not None and path.is_file():
             sha = file_sha256(path)
             cached = litert_cache_path(models, sha)
             if cached.is_file():
-                return cls(cached, sha, num_threads)
+                runtime = cls._open_cached(cached, sha, num_threads)
+                if runtime is not None:
+                    return runtime
         return cls.from_backbone(load_backbone(weights), models, num_threads)
+
+    @classmethod
+    def _open_cached(
+        cls, path: Path, weights_sha256: str, num_threads: int | None, have_tensorflow: bool = False
+    ) -> LiteRTBackbone | None:
+        """The cached conversion at ``path``, or None when it is damaged and has been moved aside to
+        be converted again; raises :class:`BackboneCacheError` when it cannot be (no TensorFlow)
+        and ``OSError`` when it cannot be moved."""
+        try:
+            return cls(path, weights_sha256, num_threads)
+        except (ValueError, RuntimeError) as exc:  # "The model is not a valid Flatbuffer buffer", ...
+            why = _first_line(exc)
+        if not (have_tensorflow or _tensorflow_installed()):
+            raise BackboneCacheError(
+                f"The converted backbone {path} is damaged ({why}) and TensorFlow, which converts it "
+                "again, is not installed: delete that file and install TensorFlow, or use --models "
+                "with a folder that holds a good copy."
+            )
+        moved = move_aside_damaged(path)
+        log.warning(
+            "the converted backbone %s is damaged (%s): moved it to %s, converting again", path, why, moved
+        )
+        return None
 
     def run(self, fill: Callable[[np.ndarray], object], read: Callable[[np.ndarray], T]) -> T:
         """One frame without copies: ``fill`` writes the (1, 224, 224, 3) input in place, the backbone

@@ -66,6 +66,12 @@ class HeadArrays:
             raise HeadArraysError(f"unknown pooling {self.pooling!r} (expected one of {', '.join(POOLINGS)})")
         if not self.layers:
             raise HeadArraysError("the head has no dense layer")
+        if self.pooling == "avg" and len(feature_shape) != 3:
+            # Averaging is over the rows and columns of a feature map; a vector has none.
+            raise HeadArraysError(
+                f"its pooling is 'avg', which needs a feature map (rows, columns, channels), but this "
+                f"recognizer's features are {tuple(feature_shape)}"
+            )
         width = int(np.prod(feature_shape)) if self.pooling == "flatten" else feature_shape[-1]
         for i, layer in enumerate(self.layers):
             if layer.activation not in ACTIVATIONS:

@@ -194,10 +194,26 @@ def read_rgb(path: Path) -> np.ndarray | None:
 
 
 def class_folders(root: Path, classes: list[str] | None = None) -> list[tuple[str, Path]]:
-    """The class sub-folders of ``root`` in :data:`KNOWN_CLASSES` order (or the order of ``classes``)."""
+    """The class sub-folders of ``root`` in :data:`KNOWN_CLASSES` order (or the order of ``classes``).
+
+    Folder names are matched without regard to case; two folders for one class (``Up`` and ``up``)
+    are a :class:`DatasetError` naming both, since either would silently leave the other out.
+    """
     if not root.is_dir():
         raise DatasetError(f"Image folder not found: {root}")
-    present = {p.name.lower(): p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    by_class: dict[str, list[Path]] = {}
+    for path in sorted(root.iterdir()):
+        if path.is_dir() and not path.name.startswith("."):
+            by_class.setdefault(path.name.lower(), []).append(path)
+    wanted = KNOWN_CLASSES if classes is None else classes
+    for name in wanted:
+        twins = by_class.get(name, [])
+        if len(twins) > 1:
+            raise DatasetError(
+                f"{root} has {len(twins)} folders for class '{name}' ({', '.join(p.name for p in twins)}): "
+                "folder names are read without regard to case, so merge them into one"
+            )
+    present = {name: paths[0] for name, paths in by_class.items()}
     if classes is not None:
         missing = [c for c in classes if c not in present]
         if missing:

@@ -38,6 +38,7 @@ from game.vision.corrections import NewSamples
 from game.vision.profile_format import (
     MAX_SAMPLES,
     PARTS,
+    PENDING_FILE,
     SAMPLES_FILE,
     THUMBNAIL_SIZE,
     ArraySpec,
@@ -48,7 +49,6 @@ from game.vision.profile_format import (
 if TYPE_CHECKING:
     from game.vision.profile import Profile
 
-PENDING_FILE = "pending-corrections.npz"
 PENDING_KIND = "gesture-pacman-pending-corrections"
 PENDING_VERSION = 1
 #: The most characters ``meta.npy`` may hold (16 class names and a few ids fit easily).

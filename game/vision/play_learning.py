@@ -131,7 +131,8 @@ class PlayLearning:
         the pending file, whose samples are now in the profile, goes."""
         self.corrections.wait(30.0)
         self.update()
-        path = save_learned(self.profile_dir, self.corrections.new_samples(), self.corrections.head)
+        learned = self.corrections.new_samples()
+        path = save_learned(self.profile_dir, learned, self.corrections.head, self.identity)
         self.settled = True
         self._discard_pending("kept")
         return path

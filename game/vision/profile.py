@@ -226,6 +226,8 @@ def _read_metadata(target: Path) -> dict[str, Any]:
             )
         if not target.is_dir():
             raise ProfileError(f"{target} is not a gesture profile: it is a file, not a folder.")
+        if not os.path.lexists(meta_path) and _holds_parts_only(target):
+            raise ProfileError(f"{target} is damaged: its {PROFILE_FILE} is missing. Retrain the profile.")
         raise ProfileError(f"{target} is not a gesture profile: {PROFILE_FILE} is missing.")
     try:
         check_part_size(meta_path)
@@ -249,6 +251,14 @@ def _read_metadata(target: Path) -> dict[str, Any]:
         if str(exc).startswith("it is not"):
             raise ProfileError(f"{meta_path} is not a gesture-pacman profile.") from None
         raise ProfileError(f"{meta_path} is damaged or incomplete: {exc}. Retrain the profile.") from None
+
+
+def _holds_parts_only(folder: Path) -> bool:
+    """Whether ``folder`` holds something, and only files the game names (a profile's remains)."""
+    try:
+        return any(folder.iterdir()) and profile_store.is_profile_folder(folder) is None
+    except OSError:
+        return False
 
 
 def remembered_camera(folder: str | os.PathLike[str]) -> int | None:

@@ -13,6 +13,7 @@ Light on purpose (no TensorFlow): the command line uses the same limits for its 
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,24 @@ PARTS: dict[str, int] = {
     HEAD_ARRAYS_FILE: 256 << 20,
     SAMPLES_FILE: 512 << 20,
 }
+#: Learned corrections waiting for the next game (``game.vision.pending_corrections``). Not a
+#: part: a save carries it along; an unusable one is renamed ``pending-corrections.unusable-*.npz``.
+PENDING_FILE = "pending-corrections.npz"
+#: What ``game.files.atomic_path`` names its temporary sibling of ``<stem><suffix>``.
+_TEMPORARY = re.compile(r"\.(?P<stem>.+)\.[a-z0-9_]+\.tmp(?P<suffix>\.[a-z]+)")
+
+
+def is_own_name(name: str) -> bool:
+    """True for the names the game itself gives entries of a profile folder: the parts, the
+    pending corrections (kept or moved aside as unusable), and the temporaries of their atomic
+    writes that a crash can leave behind. A folder holding only such names holds nothing of the
+    user's (see ``profile_store.is_profile_folder``)."""
+    pending_stem, pending_suffix = PENDING_FILE.rsplit(".", 1)
+    if name in PARTS or (name.startswith(pending_stem) and name.endswith(f".{pending_suffix}")):
+        return True
+    temporary = _TEMPORARY.fullmatch(name)
+    return temporary is not None and is_own_name(temporary["stem"] + temporary["suffix"])
+
 
 #: Samples a profile may hold (10,000 feature maps are 250 MB as float16).
 MAX_SAMPLES = 10_000

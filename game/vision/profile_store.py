@@ -4,7 +4,8 @@ Saving (:func:`commit`) writes the parts into a staging folder beside the profil
 (``.NAME.new-*``), hard-links the folder's other entries into it (the user's files are neither
 copied nor rewritten), gives it the old folder's permissions, and swaps it in with two renames:
 the old folder goes to ``.NAME.old-*`` and is deleted afterwards. Only an empty folder, a new one
-or a gesture profile (its ``profile.json`` says so) is ever saved over; see :func:`check_target`.
+or a gesture profile (its ``profile.json`` says so, or the folder holds only a damaged one and
+the game's own files) is ever saved over; see :func:`check_target`.
 Staging and moved-aside folders are locked (``flock``) while their save runs.
 
 Recovery (:func:`settle`), run by every loader before it reads: when the profile folder is missing
@@ -28,7 +29,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from game.files import fsync_dir
-from game.vision.profile_format import FORMAT_VERSION, PARTS, PROFILE_FILE, PROFILE_KIND, ProfileError
+from game.vision.profile_format import (
+    FORMAT_VERSION,
+    PARTS,
+    PROFILE_FILE,
+    PROFILE_KIND,
+    ProfileError,
+    is_own_name,
+)
 
 try:
     import fcntl
@@ -201,34 +209,76 @@ def _hold(target: Path) -> int | None:
 
 
 def is_profile_folder(folder: Path) -> str | None:
-    """None when ``folder`` holds a gesture profile's ``profile.json``; else why it does not."""
+    """None when a profile may be saved over ``folder``; else why not, as a clause for a message.
+
+    A profile is told by its ``profile.json`` (``kind`` says so). One whose ``profile.json`` is
+    damaged (not JSON, cut short) or missing counts too as long as the folder holds nothing but
+    names the game gives (:func:`profile_format.is_own_name`): saving over it is how it gets
+    repaired, and a user's folder that merely holds an unreadable file of that name keeps its
+    other files safe.
+    """
     meta = folder / PROFILE_FILE
+    why, damaged = _judge_metadata(meta)
+    if why is None:
+        return None
+    if not damaged:
+        if not _exists(meta) and not _foreign_entries(folder):
+            return None  # the game's files alone, their profile.json lost: a damaged profile too
+        return f"{why}, so it is not a gesture profile"
+    others = _foreign_entries(folder)
+    if not others:
+        return None  # a damaged profile and nothing else: replacing it is the repair
+    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return (
+        f"{why} and it holds files that are not a profile's ({shown}), so it may not be a gesture "
+        "profile. To replace the damaged profile there, move those files out of the folder; or save "
+        "the profile elsewhere"
+    )
+
+
+def _judge_metadata(meta: Path) -> tuple[str | None, bool]:
+    """(why ``meta`` does not make its folder a profile, or None; whether it looks damaged rather
+    than someone else's file)."""
     try:
         info = meta.lstat()
     except OSError:
-        return f"it has no {PROFILE_FILE}"
+        return f"it has no {PROFILE_FILE}", False
     if not stat.S_ISREG(info.st_mode):
-        return f"its {PROFILE_FILE} is not a regular file"
+        return f"its {PROFILE_FILE} is not a regular file", False
     if info.st_size > PARTS[PROFILE_FILE]:
-        return f"its {PROFILE_FILE} is too large to be a profile's"
+        return f"its {PROFILE_FILE} is too large to be a profile's", True
     try:
         data = json.loads(meta.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return f"its {PROFILE_FILE} is not readable JSON"
-    if not isinstance(data, dict) or data.get("kind") != PROFILE_KIND:
-        return f"its {PROFILE_FILE} is not a gesture-pacman profile's"
+    except OSError as exc:
+        return f"its {PROFILE_FILE} cannot be read ({_reason(exc)})", False
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return f"its {PROFILE_FILE} is not readable JSON", True
+    if not isinstance(data, dict):
+        return f"its {PROFILE_FILE} is not a JSON object", True
+    if data.get("kind") != PROFILE_KIND:
+        return f"its {PROFILE_FILE} is not a gesture-pacman profile's", False
     version = data.get("format_version")
     if isinstance(version, int) and version > FORMAT_VERSION:
-        return f"it was saved by a newer gesture-pacman (profile format {version})"
-    return None
+        return f"it was saved by a newer gesture-pacman (profile format {version})", False
+    return None, False
+
+
+def _foreign_entries(folder: Path) -> list[str]:
+    """Names in ``folder`` the game does not give (a folder counts whatever its name: a save
+    would delete what it holds); a folder that cannot be listed yields a placeholder."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        return [f"unlisted entries: {_reason(exc)}"]
+    return [e.name for e in entries if not is_own_name(e.name) or e.is_dir(follow_symlinks=False)]
 
 
 def check_target(folder: str | os.PathLike[str]) -> Path:
     """The resolved ``folder`` if a profile may be saved there; raises :class:`ProfileError` if not.
 
-    Allowed: a new folder, an empty one, or an existing gesture profile (recognised by its
-    ``profile.json``; its other fields may be damaged: saving over it is how it gets repaired).
-    Commands call it before the slow work, so a wrong ``--profile`` is reported at once.
+    Allowed: a new folder, an empty one, or an existing gesture profile, damaged ones included
+    (see :func:`is_profile_folder`; saving over one is how it gets repaired). Commands call it
+    before the slow work, so a wrong ``--profile`` is reported at once.
     """
     target = resolve(folder)
     blocker = next((p for p in target.parents if _exists(p) and not p.is_dir()), None)
@@ -243,7 +293,7 @@ def check_target(folder: str | os.PathLike[str]) -> Path:
             raise ProfileError(f"Cannot save a profile at {target}: {_reason(exc)}.") from None
         why = None if empty else is_profile_folder(target)
         if why is not None:
-            raise ProfileError(f"Refusing to overwrite {target}: {why}, so it is not a gesture profile.")
+            raise ProfileError(f"Refusing to overwrite {target}: {why}.")
     home = next((p for p in (target.parent, *target.parent.parents) if p.is_dir()), None)
     if home is not None and not os.access(home, os.W_OK | os.X_OK):
         raise ProfileError(f"Cannot save a profile at {target}: {home} is not writable.")

@@ -274,6 +274,93 @@ def test_train_add_keeps_the_recorded_samples_and_force_replaces_them(
     assert load_profile(replaced, load_head=False).samples.counts(4) == [5, 5, 5, 5]
 
 
+def test_train_force_repairs_a_profile_whose_profile_json_is_damaged(
+    trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.vision.profile import load_profile
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(trained_profile, damaged)
+    (damaged / "profile.json").write_bytes((damaged / "profile.json").read_bytes()[:100])
+    images = labelled_subset(signdigits, tmp_path / "imgs", 30, 5)
+    argv = ["train", "--images", str(images), "--epochs", "2", "--recognizer", "frame"]
+    argv += ["--profile", str(damaged)]
+    capsys.readouterr()
+    assert main(argv) == 1  # without --force: what is wrong, and the way out
+    err = capsys.readouterr().err
+    assert "damaged" in err and "Pass --force to replace it." in err and len(err.strip().splitlines()) == 1
+    assert main([*argv, "--force"]) == 0, capsys.readouterr().err
+    assert load_profile(damaged, load_head=False).samples.counts(4) == [5, 5, 5, 5]
+
+
+def _damaged_backbone_cache(models: Path) -> Path:
+    """``models`` with its converted backbone cut short, as a crash or a full disk leaves it."""
+    from game.vision.features import default_weights_path, file_sha256, litert_cache_path
+
+    weights = default_weights_path()
+    assert weights is not None
+    cached = litert_cache_path(models, file_sha256(weights))
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"TFL3" + b"\0" * 996)
+    return cached
+
+
+def test_evaluate_and_play_get_past_a_damaged_converted_backbone(
+    trained_profile: Path,
+    signdigits: Path,
+    session_models_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from game.vision import features
+    from game.vision.photo_sets import video_from_photos
+
+    good = next((session_models_dir / "backbones").glob("*.tflite")).read_bytes()
+    monkeypatch.setattr(features, "convert_backbone", lambda backbone: good)  # the real one takes seconds
+    images = labelled_subset(signdigits, tmp_path / "test", 20, 2)
+    models = tmp_path / "models"
+    cached = _damaged_backbone_cache(models)
+    capsys.readouterr()
+    argv = ["evaluate", "--images", str(images), "--profile", str(trained_profile), "--models", str(models)]
+    assert main([*argv, "--json"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    # A warning (on the terminal, without --verbose too: Python prints warnings when nothing is set up).
+    assert "is damaged" in caplog.text and "converting again" in caplog.text
+    assert cached.read_bytes() == good and len(list(cached.parent.glob("*.damaged-*"))) == 1
+
+    order = ["up", "left"]
+    video = video_from_photos(signdigits, tmp_path / "v.avi", order, photos_per_segment=2, video_from_rank=40)
+    cached.write_bytes(b"TFL3" + b"\0" * 996)
+    caplog.clear()
+    argv = ["play", "--headless", "--video", str(video.path), "--profile", str(trained_profile)]
+    assert main([*argv, "--models", str(models), "--seconds", "1"]) == 0
+    assert "converting again" in caplog.text and cached.read_bytes() == good
+
+
+def test_play_without_tensorflow_names_the_damaged_converted_backbone(
+    trained_profile: Path,
+    signdigits: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from game.vision import features
+    from game.vision.photo_sets import video_from_photos
+
+    monkeypatch.setattr(features, "_tensorflow_installed", lambda: False, raising=False)
+    cached = _damaged_backbone_cache(tmp_path / "models")
+    order = ["up"]
+    video = video_from_photos(signdigits, tmp_path / "v.avi", order, photos_per_segment=2, video_from_rank=40)
+    argv = ["play", "--headless", "--video", str(video.path), "--profile", str(trained_profile)]
+    capsys.readouterr()
+    assert main([*argv, "--models", str(tmp_path / "models"), "--seconds", "1"]) != 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and str(cached) in lines[0] and "delete that file" in lines[0], lines
+    assert cached.read_bytes() == b"TFL3" + b"\0" * 996
+
+
 def test_force_and_add_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--images", "x", "--force", "--add"]) == 2
     assert "not allowed with" in capsys.readouterr().err

@@ -367,6 +367,25 @@ PROBES: list[Probe] = [
         lambda p: _play(p, "--log", str(p.root / "log.jsonl")),
         "symbolic link",
     ),
+    P("log-is-the-video", _nothing, lambda p: _play(p, "--log", str(p.video)), "the video being played"),
+    P(
+        "log-is-the-video-by-another-path",
+        lambda p: (p.root / "alias").symlink_to(p.root),
+        lambda p: _play(p, "--log", str(p.root / "alias" / p.video.name)),
+        "the video being played",
+    ),
+    P(
+        "log-is-the-profile-json",
+        _nothing,
+        lambda p: _play(p, "--log", str(p.profile / PROFILE_FILE)),
+        "the profile's profile.json",
+    ),
+    P(
+        "log-is-the-pending-corrections",
+        _nothing,
+        lambda p: _play(p, "--log", str(p.profile / "pending-corrections.npz")),
+        "the profile's pending-corrections.npz",
+    ),
     P(
         "shot-folder",
         _nothing,

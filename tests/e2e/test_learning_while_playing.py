@@ -27,7 +27,7 @@ from game.vision.corrections import Corrections, LearningSettings, save_learned
 from game.vision.features import LiteRTBackbone
 from game.vision.images import read_rgb
 from game.vision.learning_classifier import learning_classifier
-from game.vision.pending_corrections import PENDING_FILE
+from game.vision.pending_corrections import PENDING_FILE, ProfileIdentity
 from game.vision.photo_sets import CLASSES, class_photos, train_profile_from_photos, video_from_photos
 from game.vision.play_learning import load_play_learning
 from game.vision.preprocess import thumbnail
@@ -99,7 +99,7 @@ def test_keyboard_corrections_raise_accuracy_on_later_frames(
 
     # Kept on leaving: the profile on disk gains the samples, in order, and the learned head.
     learned = corrections.new_samples()
-    save_learned(profile_dir, learned, classifier.head)
+    save_learned(profile_dir, learned, classifier.head, ProfileIdentity.of(profile))
     saved = load_profile(profile_dir)
     n_before = len(profile.samples)
     assert len(saved.samples) == n_before + corrections.count

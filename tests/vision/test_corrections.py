@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from game.vision.camera import Frame
-from game.vision.corrections import Corrections, LearningSettings
+from game.vision.corrections import Corrections, LearningSettings, NewSamples, save_learned
 from game.vision.head_arrays import DenseArrays, HeadArrays
 from game.vision.pending_corrections import ProfileIdentity
+from game.vision.profile import THUMBNAIL_SIZE, Profile, ProfileError, Samples, load_profile, save_profile
+from game.vision.recognizer import HAND, feature_shape
 from game.vision.refit import DEFAULT_REFIT, SOFTMAX_REFIT, RefitConfig, forward
 from game.vision.variety import GateConfig
 
@@ -127,3 +133,47 @@ def test_the_refit_recipe_follows_the_heads_shape() -> None:
     assert Corrections(CLASSES, one_layer, base, np.arange(3))._refit_config is SOFTMAX_REFIT
     chosen = LearningSettings(refit=RefitConfig(epochs=3))
     assert Corrections(CLASSES, one_layer, base, np.arange(3), chosen)._refit_config.epochs == 3
+
+
+def _hand_profile(classes: list[str], backbone_id: str = "hands@1") -> Profile:
+    rng = np.random.default_rng(1)
+    width = feature_shape(HAND)[0]
+    kernel = rng.normal(size=(width, 4)).astype(np.float32)
+    head = HeadArrays("flatten", (DenseArrays(kernel, None, "softmax"),))
+    features = rng.normal(size=(8, width)).astype(np.float16)
+    thumbs = np.zeros((8, THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3), np.uint8)
+    samples = Samples(features, np.arange(8, dtype=np.int64) % 4, thumbs)
+    return Profile(classes, backbone_id, "1" * 64, samples=samples, recognizer=HAND, head_arrays=head)
+
+
+@pytest.mark.parametrize(
+    ("retrained", "said"),
+    [
+        (_hand_profile(["a", "b", "c", "d"]), "its classes are now a, b, c, d, not up, down, left, right"),
+        (_hand_profile(["up", "down", "left", "right"], "hands@2"), "other models (hands@2, not hands@1)"),
+    ],
+    ids=["other-classes", "other-models"],
+)
+def test_learned_samples_are_not_kept_in_a_profile_retrained_meanwhile(
+    retrained: Profile, said: str, tmp_path: Path
+) -> None:
+    """Retrained with as many classes but other ones: the labels would land under the wrong names."""
+    played = _hand_profile(["up", "down", "left", "right"])
+    folder = save_profile(played, tmp_path / "p")
+    identity = ProfileIdentity.of(played)
+    rng = np.random.default_rng(2)
+    learned = NewSamples(
+        rng.normal(size=(3, feature_shape(HAND)[0])).astype(np.float32),
+        np.array([0, 1, 1]),
+        np.zeros((3, THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3), np.uint8),
+    )
+    save_profile(retrained, folder)  # calibration or train --force, while the game ran
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(ProfileError, match=re.escape(said)) as caught:
+        save_learned(folder, learned, played.head_arrays, identity)
+    assert "changed since this game loaded it" in str(caught.value)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    # The profile the game loaded takes them.
+    save_profile(played, folder)
+    save_learned(folder, learned, played.head_arrays, identity)
+    assert len(load_profile(folder).samples) == 8 + 3

@@ -67,6 +67,50 @@ def test_conversion_is_cached_by_weights_hash(litert: LiteRTBackbone, session_mo
     assert again.backbone_id == litert.backbone_id
 
 
+@pytest.mark.parametrize("damage", ["cut-short", "empty", "another-model"])
+def test_a_damaged_cached_backbone_is_moved_aside_and_converted_again(
+    damage: str, litert: LiteRTBackbone, backbone: Backbone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from game.vision import features
+
+    good = litert.model_path.read_bytes()
+    foreign = (REPO / "models" / "hand_landmark_lite.tflite").read_bytes()  # a model, not this one
+    bad = {"cut-short": good[:1000], "empty": b"", "another-model": foreign}
+    models = tmp_path / "models"
+    cached = litert_cache_path(models, litert.weights_sha256)
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(bad[damage])
+    conversions: list[int] = []
+    monkeypatch.setattr(features, "convert_backbone", lambda backbone: conversions.append(1) or good)
+    runtime = LiteRTBackbone.load(models, num_threads=1)
+    assert conversions == [1] and runtime.model_path == cached and cached.read_bytes() == good
+    assert runtime.features(np.zeros((1, 224, 224, 3), np.float32)).shape == (1, *FEATURE_SHAPE)
+    (moved,) = [p for p in cached.parent.iterdir() if p != cached]
+    assert moved.name.startswith(f"{cached.name}.damaged-") and moved.read_bytes() == bad[damage]
+    # The same for the conversion train caches for play.
+    cached.write_bytes(bad[damage])
+    LiteRTBackbone.from_backbone(backbone, models, num_threads=1)
+    assert conversions == [1, 1] and cached.read_bytes() == good and len(list(cached.parent.iterdir())) == 3
+
+
+def test_a_damaged_cached_backbone_without_tensorflow_is_one_message_naming_it(
+    litert: LiteRTBackbone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from game.vision import features
+
+    models = tmp_path / "models"
+    cached = litert_cache_path(models, litert.weights_sha256)
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"\0" * 1000)
+    monkeypatch.setattr(features, "_tensorflow_installed", lambda: False, raising=False)
+    with pytest.raises(WeightsUnavailableError) as caught:
+        LiteRTBackbone.load(models, num_threads=1)
+    message = str(caught.value)
+    assert str(cached) in message and "delete that file" in message and "\n" not in message
+    assert type(caught.value).__name__ == "BackboneCacheError"  # a kind every command reports in one line
+    assert [p.name for p in cached.parent.iterdir()] == [cached.name]
+
+
 def test_explicit_weights_file(imagenet_weights: Path, backbone: Backbone) -> None:
     explicit = load_backbone(imagenet_weights)
     assert explicit.weights_sha256 == backbone.weights_sha256

@@ -150,6 +150,23 @@ def test_a_hand_profile_needs_the_hand_runtime(extractor: HandFeatureExtractor) 
         GestureClassifier(profile, extractor)
 
 
+def test_an_avg_pooling_head_is_refused_for_hand_vectors(tmp_path: Path) -> None:
+    """Averaging over rows and columns needs a feature map: a hand vector has none."""
+    from game.vision.head_arrays import DenseArrays, HeadArrays, HeadArraysError
+
+    kernel = np.zeros((HAND_FEATURE_SHAPE[-1], 2), np.float32)
+    arrays = HeadArrays("avg", (DenseArrays(kernel, np.zeros(2, np.float32), "softmax"),))
+    with pytest.raises(HeadArraysError, match=r"'avg'.*feature map"):
+        arrays.check(2, HAND_FEATURE_SHAPE)
+    arrays.check(2, (7, 7, HAND_FEATURE_SHAPE[-1]))  # a feature map of that depth is fine
+    samples = Samples.empty("hand").add(0, np.zeros((2, *HAND_FEATURE_SHAPE))).add(1, np.ones((2, 214)))
+    profile = Profile(["up", "down"], "m@a", "a", samples=samples, recognizer="hand", head_arrays=arrays)
+    saved = save_profile(profile, tmp_path / "p")
+    with pytest.raises(ProfileError, match=r"head\.npz.*'avg'") as caught:
+        load_profile(saved, keras_head=False)
+    assert "\n" not in str(caught.value)
+
+
 @pytest.fixture(scope="module")
 def hand_profile(signdigits: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hand")
@@ -173,6 +190,32 @@ def test_train_and_evaluate_a_hand_profile_on_photos(
     report = json.loads(capsys.readouterr().out)
     assert report["recognizer"] == "hand" and report["n"] == 60
     assert report["accuracy"] >= 0.8, report
+
+
+def test_evaluate_and_play_refuse_a_hand_profile_whose_numpy_head_averages(
+    hand_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from game.vision.photo_sets import video_from_photos
+
+    odd = tmp_path / "odd"
+    shutil.copytree(hand_profile, odd)
+    with np.load(odd / "head.npz", allow_pickle=False) as data:
+        entries = {name: data[name] for name in data.files}
+    entries["pooling"] = np.asarray("avg")  # the kernels still fit: 214 is the vector's last axis
+    np.savez(odd / "head.npz", **entries)
+    test = labelled_subset(signdigits, tmp_path / "test", 20, 2)
+    clip = tmp_path / "v.avi"
+    video = video_from_photos(signdigits, clip, ["up"], photos_per_segment=2, video_from_rank=40)
+    capsys.readouterr()
+    for argv in (
+        ["evaluate", "--images", str(test), "--profile", str(odd)],
+        ["play", "--headless", "--video", str(video.path), "--profile", str(odd), "--seconds", "1"],
+    ):
+        assert main(argv) != 0
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "'avg'" in err and "Traceback" not in err, err
 
 
 def test_play_loads_the_hand_runtime_for_a_hand_profile(hand_profile: Path) -> None:

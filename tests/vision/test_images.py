@@ -102,3 +102,18 @@ def test_big_photos_are_shrunk_as_they_are_decoded(tmp_path: Path) -> None:
     data = load_labelled_folder(tmp_path)
     assert [im.shape for im in data.images] == [(960, WORK_SIDE, 3), (WORK_SIDE, 960, 3)]
     assert abs(int(data.images[0].mean()) - 90) <= 2
+
+
+@pytest.mark.parametrize("classes", [None, ["up", "down"]], ids=["any-classes", "a-profiles-classes"])
+def test_two_folders_for_one_class_are_an_error_naming_both(
+    tmp_path: Path, classes: list[str] | None
+) -> None:
+    """Names are read without regard to case: ``Up`` and ``up`` would leave one of them out unsaid."""
+    for name in ("Up", "up", "down"):
+        _image(tmp_path / name / "a.png")
+    with pytest.raises(DatasetError, match=r"2 folders for class 'up' \(Up, up\)"):
+        load_labelled_folder(tmp_path, classes)
+    # Twins among folders that are not classes are left alone, as those folders are.
+    (tmp_path / "Up").rename(tmp_path / "Notes")
+    (tmp_path / "notes").mkdir()
+    assert load_labelled_folder(tmp_path, classes).classes == ["up", "down"]

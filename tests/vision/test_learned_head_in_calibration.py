@@ -14,6 +14,7 @@ from game.vision.calibration_profile import load_calibration
 from game.vision.corrections import NewSamples, save_learned
 from game.vision.gesture_setup import has_trained_profile
 from game.vision.head_arrays import HeadArrays, arrays_from_keras
+from game.vision.pending_corrections import ProfileIdentity
 from game.vision.profile import HEAD_FILE, THUMBNAIL_SIZE, Profile, Samples, load_profile, save_profile
 from game.vision.recognizer import HAND, feature_shape
 from game.vision.refit import forward
@@ -53,7 +54,8 @@ def calibrated_then_learned(folder: Path) -> tuple[HeadArrays, np.ndarray]:
         (*learned_head.layers[:-1], type(last)(last.kernel * 2.0, last.bias, last.activation)),
     )
     new_features, new_labels, new_thumbs = samples(rng, 5)
-    save_learned(folder, NewSamples(new_features.astype(np.float32), new_labels, new_thumbs), learned_head)
+    learned = NewSamples(new_features.astype(np.float32), new_labels, new_thumbs)
+    save_learned(folder, learned, learned_head, ProfileIdentity.of(profile))
     return learned_head, new_features.astype(np.float32)
 
 

@@ -82,6 +82,66 @@ def test_a_damaged_profile_can_be_saved_over(tmp_path: Path) -> None:
     assert load_profile(folder).classes == ["up", "down"]
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [b'{"kind": "gesture-pacman-prof', b"", b"\xff\xfe garbage", b"[1, 2]", b"[" * 100_000 + b"]" * 100_000],
+    ids=["cut-short", "empty", "not-utf8", "not-an-object", "too-deep"],
+)
+def test_a_profile_whose_profile_json_is_damaged_can_be_replaced(damage: bytes, tmp_path: Path) -> None:
+    """Every message about a damaged profile says to retrain it: the save must be allowed."""
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    (folder / PROFILE_FILE).write_bytes(damage)
+    # The game's own files beside the parts: pending corrections, one moved aside, a crash's temporary.
+    for name in (
+        "pending-corrections.npz",
+        "pending-corrections.unusable-20250101-120000.npz",
+        ".pending-corrections.k2j3h4l5.tmp.npz",
+    ):
+        (folder / name).write_bytes(b"learned")
+    with pytest.raises(ProfileError):
+        load_profile(folder)
+    assert check_save_target(folder) == folder
+    save_profile(small(["up", "down", "left"], 3), folder)
+    assert load_profile(folder).classes == ["up", "down", "left"]
+    assert (folder / "pending-corrections.npz").read_bytes() == b"learned"  # carried along, untouched
+
+
+def test_a_profile_that_lost_its_profile_json_says_so_and_can_be_replaced(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    (folder / PROFILE_FILE).unlink()
+    with pytest.raises(ProfileError, match=r"damaged: its profile\.json is missing\. Retrain the profile\."):
+        load_profile(folder)
+    save_profile(small(["up", "down"], 2), folder)
+    assert load_profile(folder).classes == ["up", "down"]
+    # Without profile.json, a folder of the user's is nobody's profile, as before.
+    (folder / PROFILE_FILE).unlink()
+    (folder / "notes.txt").write_text("mine")
+    with pytest.raises(ProfileError, match=r"not a gesture profile: profile\.json is missing"):
+        load_profile(folder)
+    with pytest.raises(ProfileError, match=r"has no profile\.json, so it is not a gesture profile"):
+        check_save_target(folder)
+
+
+def test_a_damaged_profile_json_beside_the_users_files_is_not_replaced(tmp_path: Path) -> None:
+    folder = save_profile(small(["up", "down"], 2), tmp_path / "me")
+    (folder / PROFILE_FILE).write_text("{ cut sho")
+    (folder / "notes.txt").write_text("mine")
+    (folder / "head.npz.d").mkdir()  # a folder, whatever its name: a save would delete what it holds
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    with pytest.raises(ProfileError) as caught:
+        save_profile(small(["up", "down"], 2), folder)
+    message = str(caught.value)
+    assert "not readable JSON" in message and "head.npz.d, notes.txt" in message
+    assert "move those files out" in message and "\n" not in message
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+    # Someone else's readable profile.json stays refused however few files sit beside it.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / PROFILE_FILE).write_text('{"kind": "something else"}')
+    with pytest.raises(ProfileError, match="not a gesture-pacman profile's, so it is not a gesture profile"):
+        check_save_target(other)
+
+
 def test_an_empty_folder_keeps_its_permissions(tmp_path: Path) -> None:
     folder = tmp_path / "empty"
     folder.mkdir(mode=0o711)

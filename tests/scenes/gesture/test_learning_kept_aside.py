@@ -152,7 +152,7 @@ def test_keep_saves_them_into_the_profile_and_removes_the_file(
     earlier = learned_earlier(profile_dir)
     saved: list[NewSamples] = []
 
-    def save_learned(folder: Path, learned: NewSamples, head: object) -> Path:
+    def save_learned(folder: Path, learned: NewSamples, head: object, identity: object) -> Path:
         saved.append(learned)
         return folder
 
