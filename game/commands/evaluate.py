@@ -75,7 +75,7 @@ def _evaluate(
     if profile.head_arrays is None:
         raise ProfileError(f"{folder} has no trained head yet: calibrate or train it first")
     root = Path(args.images).expanduser()
-    present = [name for name, _ in class_folders(root)]
+    present = [name for name, _ in class_folders(root, minimum=1)]  # one class can be scored too
     foreign = [name for name in present if name not in profile.classes]
     if foreign:
         raise DatasetError(

@@ -193,8 +193,13 @@ def read_rgb(path: Path) -> np.ndarray | None:
         return None
 
 
-def class_folders(root: Path, classes: list[str] | None = None) -> list[tuple[str, Path]]:
+def class_folders(
+    root: Path, classes: list[str] | None = None, minimum: int = 2
+) -> list[tuple[str, Path]]:
     """The class sub-folders of ``root`` in :data:`KNOWN_CLASSES` order (or the order of ``classes``).
+
+    Without ``classes``, at least ``minimum`` of them must be there (training needs two classes;
+    scoring a trained profile, one).
 
     Folder names are matched without regard to case; two folders for one class (``Up`` and ``up``)
     are a :class:`DatasetError` naming both, since either would silently leave the other out.
@@ -223,9 +228,10 @@ def class_folders(root: Path, classes: list[str] | None = None) -> list[tuple[st
     ignored = sorted(set(present) - set(KNOWN_CLASSES))
     if ignored:
         log.warning("ignoring folders that are not gesture classes: %s", ", ".join(ignored))
-    if len(found) < 2:
+    if len(found) < minimum:
+        count = "a class folder" if minimum == 1 else "at least two class folders"
         raise DatasetError(
-            f"{root} needs at least two class folders named {', '.join(KNOWN_CLASSES)} "
+            f"{root} needs {count} named {', '.join(KNOWN_CLASSES)} "
             f"(found: {', '.join(sorted(present)) or 'none'})"
         )
     return found

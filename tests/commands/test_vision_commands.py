@@ -64,6 +64,21 @@ def test_evaluate_table(
     assert out.startswith("accuracy ") and "rows: true class" in out
 
 
+def test_evaluate_scores_a_folder_of_one_class(
+    trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Checking one gesture (a folder of "up" photos, or of idle frames) is a fair question."""
+    images = labelled_subset(signdigits, tmp_path / "test", 20, 10)
+    for other in ("down", "left", "right"):
+        shutil.rmtree(images / other)
+    capsys.readouterr()
+    assert main(["evaluate", "--images", str(images), "--profile", str(trained_profile), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 10 and sum(report["confusion"][0]) == 10
+    assert sum(map(sum, report["confusion"][1:])) == 0
+    assert report["accuracy"] == pytest.approx(report["confusion"][0][0] / 10)
+
+
 def test_evaluate_with_a_corrupt_profile_is_one_message(
     trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
