@@ -109,6 +109,10 @@ def image_size(path: Path) -> tuple[str, int, int]:
         raise ImageSkipped(
             f"its header declares more than {2 * MAX_HEADER_PIXELS / 1e6:.0f} megapixels"
         ) from None
+    except OSError as exc:
+        if exc.errno is not None:  # the file could not be read (permissions, I/O), not a non-image
+            raise ImageSkipped(f"cannot be read ({exc.strerror or exc})") from None
+        raise ImageSkipped("not an image file") from None  # Pillow's "cannot identify image file"
     except Exception:  # Pillow raises many types for files that are not images
         raise ImageSkipped("not an image file") from None
 

@@ -117,3 +117,25 @@ def test_two_folders_for_one_class_are_an_error_naming_both(
     (tmp_path / "Up").rename(tmp_path / "Notes")
     (tmp_path / "notes").mkdir()
     assert load_labelled_folder(tmp_path, classes).classes == ["up", "down"]
+
+
+def test_a_photo_that_cannot_be_read_says_so_rather_than_not_an_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A permission or I/O error is not "not an image file": the user would look for the wrong fix."""
+    from PIL import Image
+
+    for cls in ("up", "down"):
+        _image(tmp_path / cls / "good.png")
+    _image(tmp_path / "up" / "locked.png")
+    real_open = Image.open
+
+    def open_image(path: object, *args: object, **kwargs: object) -> object:
+        if str(path).endswith("locked.png"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image, "open", open_image)
+    data = load_labelled_folder(tmp_path)
+    assert [p.name for p in data.skipped] == ["locked.png"]
+    assert data.reasons[0] == "cannot be read (Permission denied)"
