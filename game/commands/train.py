@@ -69,9 +69,16 @@ def describe_samples(profile: Profile) -> str:
 def existing_profile(target: Path, args: argparse.Namespace) -> Profile | None:
     """The profile already at ``target`` when ``--add`` is to extend it; raises when it holds samples
     and neither ``--force`` nor ``--add`` says what to do with them (before any slow work)."""
-    from game.vision.profile import PROFILE_FILE, ProfileError, load_profile
+    from game.vision.profile import PROFILE_FILE, SAMPLES_FILE, ProfileError, load_profile
 
-    if args.force or not (target / PROFILE_FILE).is_file():
+    if args.force:
+        return None
+    if not (target / PROFILE_FILE).is_file():
+        if (target / SAMPLES_FILE).is_file():  # recorded samples whose profile.json was lost
+            raise ProfileError(
+                f"{target} holds recorded samples ({SAMPLES_FILE}) but no {PROFILE_FILE}, so they "
+                "cannot be read. Pass --force to replace them with a profile trained on these images."
+            )
         return None
     try:
         profile = load_profile(target, load_head=False)

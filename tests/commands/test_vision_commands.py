@@ -261,6 +261,22 @@ def test_train_into_a_profile_with_samples_needs_force_or_add(
     assert _files(trained_profile) == before
 
 
+def test_train_into_a_profile_that_lost_its_profile_json_keeps_its_samples_without_force(
+    trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The samples are the player's recording: a lost profile.json must not make them fair game."""
+    damaged = tmp_path / "damaged"
+    shutil.copytree(trained_profile, damaged)
+    (damaged / "profile.json").unlink()
+    before = _files(damaged)
+    images = labelled_subset(signdigits, tmp_path / "imgs", 30, 5)
+    capsys.readouterr()
+    assert main(["train", "--images", str(images), "--profile", str(damaged)]) == 1
+    err = capsys.readouterr().err
+    assert "holds recorded samples (samples.npz) but no profile.json" in err and "--force" in err
+    assert _files(damaged) == before, "nothing replaced"
+
+
 def test_train_add_keeps_the_recorded_samples_and_force_replaces_them(
     trained_profile: Path, signdigits: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
