@@ -151,65 +151,62 @@ def test_tensorflow_log_lines_only_with_verbose(tmp_path: Path) -> None:
     assert quiet.stdout.splitlines()[0].startswith("Python")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM cannot be caught on Windows")
-def test_sigterm_ends_a_game_as_ctrl_c_does_saving_the_high_score(tmp_path: Path) -> None:
-    """Logout or ``kill`` ends the game through the same clean-up as Ctrl-C: the score reached
-    becomes the high score on disk (Pac-Man eats dots on his own for the first seconds)."""
+#: A window whose scene sends the process ``sys.argv[2]`` on its fifth frame; its clean-up (the
+#: scene's exit, as Ctrl-C runs it) writes ``sys.argv[1]``. Run through the real command line's
+#: signal set-up and status mapping.
+_SIGNALLED_GAME = """
+import os, signal, sys
+from pathlib import Path
+from game.app import run_app
+from game.commands.signals import end_like_ctrl_c
+from game.scenes.base import Scene
+
+class Signalled(Scene):
+    frames = 0
+    def update(self, dt):
+        self.frames += 1
+        if self.frames == 5:
+            os.kill(os.getpid(), getattr(signal, sys.argv[2]))
+    def draw(self, surface):
+        pass
+    def exit(self):
+        Path(sys.argv[1]).write_text(f"clean-up ran after {self.frames} frames")
+
+end_like_ctrl_c()
+try:
+    run_app(Signalled)
+except KeyboardInterrupt as exc:
+    sys.exit(getattr(exc, "status", 130))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM and SIGHUP cannot be caught on Windows")
+@pytest.mark.parametrize(("name", "number"), [("SIGTERM", 15), ("SIGHUP", 1)])
+def test_sigterm_and_sighup_end_the_game_through_its_clean_up(tmp_path: Path, name: str, number: int) -> None:
+    """A logout, a closed terminal or ``kill`` ends the program as Ctrl-C does: the scenes' clean-up
+    runs (it saves the high score and keeps learned corrections aside), and the exit status says
+    which signal it was."""
+    marker = tmp_path / "clean-up"
     env = dict(os.environ, PYTHONPATH=str(REPO), SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    game_process = subprocess.Popen(
-        [sys.executable, "-m", "game", "play", "--models", str(tmp_path), "--seconds", "120"],
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGNALLED_GAME, str(marker), name],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
+        timeout=120,
     )
-    time.sleep(8.0)
-    assert game_process.poll() is None, "the game should still be running"
-    game_process.terminate()
-    _, err = game_process.communicate(timeout=60)
-    assert game_process.returncode == 128 + 15 and "Traceback" not in err, err
-    saved = tmp_path / "highscore.json"
-    assert saved.is_file(), "the clean-up saved the high score"
-    assert '"high_score": ' in saved.read_text() and '"high_score": 0' not in saved.read_text()
+    assert done.returncode == 128 + number and "Traceback" not in done.stderr, done.stderr
+    assert marker.read_text() == "clean-up ran after 5 frames"
 
 
-@pytest.mark.parametrize(
-    "words",
-    [
-        ["--verbose", "--camera", "1"],
-        ["--camera", "1", "--verbose"],
-        ["-v", "--camera", "1"],
-        ["--verbose", "-v", "--no-mirror", "--camera", "1"],
-    ],
-    ids=" ".join,
-)
-def test_top_level_options_anywhere_before_plays_options_start_the_game(
-    words: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With no command, the words are play's, whether --verbose comes first or last."""
-    from game import cli
-    from game.commands import play
+def test_the_command_line_returns_the_status_a_signal_asks_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from game.cli import main
+    from game.commands import doctor
+    from game.commands.signals import Terminated
 
-    seen: list[argparse.Namespace] = []
-    monkeypatch.setattr(play, "run", lambda args: seen.append(args) or 0)
-    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")  # --verbose changes it for the process
-    assert cli.main(words) == 0
-    (args,) = seen
-    assert (args.command, args.camera, args.verbose, args.title) == ("play", 1, True, True)
+    def killed(_args: object) -> int:
+        raise Terminated(15)
 
-
-def test_only_top_level_options_still_mean_what_they_did(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from game import cli
-    from game.commands import play
-
-    seen: list[argparse.Namespace] = []
-    monkeypatch.setattr(play, "run", lambda args: seen.append(args) or 0)
-    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
-    assert cli.main(["--verbose"]) == 0 and seen[-1].title and seen[-1].verbose
-    assert cli.main(["--verbose", "--version"]) == 0
-    assert capsys.readouterr().out.strip() == f"gesture-pacman {game.__version__}"
-    assert cli.main(["--verbose", "nonsense"]) == 2
-    assert "invalid choice: 'nonsense'" in capsys.readouterr().err
+    monkeypatch.setattr(doctor, "run", killed)
+    assert main(["doctor"]) == 143
