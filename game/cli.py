@@ -180,7 +180,12 @@ BATCH_FRACTION = _head_limit("batch_fraction", float, low_open=True, between=Tru
 
 def _add_camera(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--camera", type=CAMERA, metavar="N", help="webcam index (default: 0)")
+    src.add_argument(
+        "--camera",
+        type=CAMERA,
+        metavar="N",
+        help="webcam index (default: the profile's camera if it opens, else the first of 0, 1, 2 that opens)",
+    )
     src.add_argument(
         "--video", metavar="FILE", help="use a video file instead of a webcam (default: the webcam)"
     )
