@@ -30,6 +30,8 @@ HAND_TRAIN_DEFAULTS = {"epochs": 60, "lr": 1e-3, "hidden": 100, "batch_fraction"
 #: (tests/vision/test_hand_recognizer.py checks that they agree).
 RECOGNIZERS = ("hand", "frame")
 DEFAULT_RECOGNIZER = "hand"
+#: Where a profile is read and written without --profile (game.config.default_profile_dir).
+DEFAULT_PROFILE = "<models>/profiles/default, <models> being the --models directory"
 
 
 def _add_recognizer(p: argparse.ArgumentParser, saved: bool = False) -> None:
@@ -212,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_camera(play)
     play.add_argument(
-        "--profile", metavar="DIR", help="gesture profile directory (default: models/profiles/default)"
+        "--profile", metavar="DIR", help=f"gesture profile directory (default: {DEFAULT_PROFILE})"
     )
     play.add_argument("--keyboard", action="store_true", help="keyboard only; do not open the camera")
     play.add_argument(
@@ -264,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--profile",
         metavar="DIR",
-        help="profile directory to load and save (default: models/profiles/default)",
+        help=f"profile directory to load and save (default: {DEFAULT_PROFILE})",
     )
     cal.add_argument(
         "--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam"
@@ -297,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder with one sub-folder per class (up, down, left, right, optionally idle)",
     )
     train.add_argument(
-        "--profile", metavar="DIR", help="profile directory to write (default: models/profiles/default)"
+        "--profile", metavar="DIR", help=f"profile directory to write (default: {DEFAULT_PROFILE})"
     )
     train.add_argument(
         "--epochs",
@@ -345,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--images", required=True, metavar="DIR", help="folder with one sub-folder of images per class"
     )
     ev.add_argument(
-        "--profile", metavar="DIR", help="profile directory to evaluate (default: models/profiles/default)"
+        "--profile", metavar="DIR", help=f"profile directory to evaluate (default: {DEFAULT_PROFILE})"
     )
     ev.add_argument("--json", action="store_true", help="print a JSON object")
     _add_models(ev)
