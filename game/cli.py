@@ -353,7 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_models(ev)
     _add_weights(ev)
 
-    bench = sub.add_parser("bench", help="measure speed; prints figures as ratios against a baseline")
+    bench = sub.add_parser(
+        "bench",
+        help="speed, accuracy and memory figures, each against a baseline measured in the same run",
+    )
     bench.add_argument(
         "--suite",
         choices=(
