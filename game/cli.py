@@ -30,6 +30,8 @@ HAND_TRAIN_DEFAULTS = {"epochs": 60, "lr": 1e-3, "hidden": 100, "batch_fraction"
 #: (tests/vision/test_hand_recognizer.py checks that they agree).
 RECOGNIZERS = ("hand", "frame")
 DEFAULT_RECOGNIZER = "hand"
+#: Where a profile is read and written without --profile (game.config.default_profile_dir).
+DEFAULT_PROFILE = "<models>/profiles/default, <models> being the --models directory"
 
 
 def _add_recognizer(p: argparse.ArgumentParser, saved: bool = False) -> None:
@@ -180,7 +182,12 @@ BATCH_FRACTION = _head_limit("batch_fraction", float, low_open=True, between=Tru
 
 def _add_camera(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--camera", type=CAMERA, metavar="N", help="webcam index (default: 0)")
+    src.add_argument(
+        "--camera",
+        type=CAMERA,
+        metavar="N",
+        help="webcam index (default: the profile's camera if it opens, else the first of 0, 1, 2 that opens)",
+    )
     src.add_argument(
         "--video", metavar="FILE", help="use a video file instead of a webcam (default: the webcam)"
     )
@@ -207,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_camera(play)
     play.add_argument(
-        "--profile", metavar="DIR", help="gesture profile directory (default: models/profiles/default)"
+        "--profile", metavar="DIR", help=f"gesture profile directory (default: {DEFAULT_PROFILE})"
     )
     play.add_argument("--keyboard", action="store_true", help="keyboard only; do not open the camera")
     play.add_argument(
@@ -259,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--profile",
         metavar="DIR",
-        help="profile directory to load and save (default: models/profiles/default)",
+        help=f"profile directory to load and save (default: {DEFAULT_PROFILE})",
     )
     cal.add_argument(
         "--mirror", action=argparse.BooleanOptionalAction, default=True, help="mirror the webcam"
@@ -292,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder with one sub-folder per class (up, down, left, right, optionally idle)",
     )
     train.add_argument(
-        "--profile", metavar="DIR", help="profile directory to write (default: models/profiles/default)"
+        "--profile", metavar="DIR", help=f"profile directory to write (default: {DEFAULT_PROFILE})"
     )
     train.add_argument(
         "--epochs",
@@ -340,13 +347,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--images", required=True, metavar="DIR", help="folder with one sub-folder of images per class"
     )
     ev.add_argument(
-        "--profile", metavar="DIR", help="profile directory to evaluate (default: models/profiles/default)"
+        "--profile", metavar="DIR", help=f"profile directory to evaluate (default: {DEFAULT_PROFILE})"
     )
     ev.add_argument("--json", action="store_true", help="print a JSON object")
     _add_models(ev)
     _add_weights(ev)
 
-    bench = sub.add_parser("bench", help="measure speed; prints figures as ratios against a baseline")
+    bench = sub.add_parser(
+        "bench",
+        help="speed, accuracy and memory figures, each against a baseline measured in the same run",
+    )
     bench.add_argument(
         "--suite",
         choices=(

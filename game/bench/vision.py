@@ -4,8 +4,9 @@ Figures (one JSON object):
 
 * ``frame_ms_p50`` / ``frame_ms_p95``: one 640x480 BGR camera frame, as a webcam source hands it
   over (decoded, to be mirrored), through the per-frame path of the whole-frame recognizer exactly
-  as play runs it by default (learning while playing on: preprocessing from the camera's pixels
-  into the interpreter's input, LiteRT features, kept for corrections, and the head), with the
+  as play runs it for a ``frame`` profile by default (learning while playing on: preprocessing
+  from the camera's pixels into the interpreter's input, LiteRT features, kept for corrections,
+  and the head), with the
   default recipe's head, batch 1, with play's thread count (``threads``); ``frame_ms_p50_plain``
   the same through the plain classifier (``play --no-learn``);
 * ``backbone_fp32_ms_p50``: the float32 LiteRT backbone's invoke alone, same interpreter and

@@ -7,7 +7,7 @@ from functools import lru_cache
 import pygame
 
 from game.render.layout import ARCADE_W, ScreenLayout
-from game.render.palette import WHITE, Color
+from game.render.palette import BLACK, WHITE, Color
 from game.render.text import render
 
 #: Where banners sit on the arcade screen (arcade pixels from its top): over the maze's middle.
@@ -26,7 +26,7 @@ def _banner_image(text: str, scale: int, color: Color) -> pygame.Surface:
     width = min(ARCADE_W * scale - 8 * scale, label.get_width() + 12 * scale)
     height = label.get_height() + 8 * scale
     box = pygame.Surface((width, height), pygame.SRCALPHA)
-    box.fill((0, 0, 0, 200))
+    box.fill((*BLACK, 200))
     pygame.draw.rect(box, (*color, 255), box.get_rect(), max(1, scale // 2 + 1))
     box.blit(label, label.get_rect(center=box.get_rect().center))
     return box

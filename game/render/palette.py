@@ -1,5 +1,6 @@
-"""Every colour the game draws with, named once: the arcade's (maze, sprites, score) and the
-interface's (side panels, calibration, widgets), so that every screen reads as one program."""
+"""Every colour the game draws with, named once: the arcade's (maze, sprites, fruit, score) and the
+interface's (side panels, calibration, widgets), so that every screen reads as one program.
+Translucent shades are :data:`BLACK` with an alpha chosen where they are drawn."""
 
 from __future__ import annotations
 
@@ -43,9 +44,40 @@ BAR_BG: Color = (45, 48, 80)
 BAR_FG: Color = (90, 130, 220)
 #: The side panels' background is the interface's.
 PANEL_BG: Color = BACKGROUND
+#: Text on a light fill (a pressed button, a bright confusion-matrix cell).
+DARK_INK: Color = (20, 20, 30)
+#: The title panel's "profile trained" lines.
+READY_GREEN: Color = (120, 255, 120)
+
+# Buttons (``widgets.Button``): fill, and the disabled state's fill, edge and text.
+BUTTON_FILL: Color = (40, 44, 84)
+BUTTON_HOVER_FILL: Color = (58, 64, 120)
+BUTTON_DISABLED_FILL: Color = (30, 30, 44)
+BUTTON_DISABLED_EDGE: Color = (55, 55, 70)
+BUTTON_DISABLED_TEXT: Color = (95, 95, 110)
+#: The confusion matrix's cells run from HEAT_LOW (share 0) through HEAT_MID to ACCENT (share 1).
+HEAT_LOW: Color = (30, 36, 80)
+HEAT_MID: Color = (30, 140, 150)
+
+# The calibration screen.
+LOSS_RED: Color = (235, 100, 100)  # the training chart's loss curve
+REC_RED: Color = (235, 40, 40)  # recording: the preview's frame and dot, the class panel's name
+REC_FILL: Color = (60, 24, 30)  # the class panel being recorded
+CLASS_HOVER_FILL: Color = (44, 48, 90)  # a class panel under the mouse
+CAMERA_LOST_BAND: Color = (70, 10, 10)  # behind "Camera lost: retrying"
 
 # The hand stage's overlay on the webcam picture.
 HAND_BOX: Color = (80, 220, 255)
 HAND_BONE: Color = (120, 255, 140)
 HAND_JOINT: Color = (255, 255, 255)
 HAND_MISSING: Color = (255, 170, 60)
+
+# The fruit's pixel art (``sprites.fruit_sprite``).
+FRUIT_RED: Color = (255, 0, 0)
+FRUIT_GREEN: Color = (0, 200, 40)
+FRUIT_STEM: Color = (222, 151, 81)
+FRUIT_ORANGE: Color = (255, 170, 60)
+FRUIT_PEACH_CREASE: Color = (220, 120, 40)
+FRUIT_YELLOW: Color = (255, 255, 0)
+FRUIT_CYAN: Color = (0, 255, 255)
+FRUIT_BLUE: Color = (33, 33, 255)

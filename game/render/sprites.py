@@ -14,10 +14,19 @@ import pygame
 
 from game.core.types import Direction
 from game.render.palette import (
+    BLACK,
     EYE_BLUE,
     FLASH_FACE,
     FRIGHT_BLUE,
     FRIGHT_FACE,
+    FRUIT_BLUE,
+    FRUIT_CYAN,
+    FRUIT_GREEN,
+    FRUIT_ORANGE,
+    FRUIT_PEACH_CREASE,
+    FRUIT_RED,
+    FRUIT_STEM,
+    FRUIT_YELLOW,
     PACMAN_YELLOW,
     WHITE,
     Color,
@@ -60,7 +69,7 @@ _EYE_WHITE = (".##.", "####", "####", "####", ".##.")
 
 def _canvas() -> pygame.Surface:
     surface = pygame.Surface((SPRITE, SPRITE), pygame.SRCALPHA)
-    surface.fill((0, 0, 0, 0))
+    surface.fill((*BLACK, 0))
     return surface
 
 
@@ -170,14 +179,15 @@ def frightened_sprite(scale: int, flash: bool, skirt: int) -> pygame.Surface:
 
 # -- fruit -------------------------------------------------------------------------------------
 
-_RED = (255, 0, 0, 255)
-_GREEN = (0, 200, 40, 255)
-_STEM = (222, 151, 81, 255)
-_WHITE_A = (255, 255, 255, 255)
-_ORANGE = (255, 170, 60, 255)
-_YELLOW = (255, 255, 0, 255)
-_CYAN = (0, 255, 255, 255)
-_BLUE = (33, 33, 255, 255)
+_RED = (*FRUIT_RED, 255)
+_GREEN = (*FRUIT_GREEN, 255)
+_STEM = (*FRUIT_STEM, 255)
+_WHITE_A = (*WHITE, 255)
+_ORANGE = (*FRUIT_ORANGE, 255)
+_YELLOW = (*FRUIT_YELLOW, 255)
+_CYAN = (*FRUIT_CYAN, 255)
+_BLUE = (*FRUIT_BLUE, 255)
+_CLEAR = (*BLACK, 0)
 
 
 def _cherry(s: pygame.Surface) -> None:
@@ -200,7 +210,7 @@ def _strawberry(s: pygame.Surface) -> None:
 
 def _peach(s: pygame.Surface) -> None:
     pygame.draw.circle(s, _ORANGE, (8, 9), 6)
-    pygame.draw.line(s, (220, 120, 40, 255), (8, 4), (8, 13))
+    pygame.draw.line(s, (*FRUIT_PEACH_CREASE, 255), (8, 4), (8, 13))
     pygame.draw.line(s, _GREEN, (8, 3), (12, 1))
     pygame.draw.line(s, _GREEN, (9, 3), (12, 2))
 
@@ -234,7 +244,7 @@ def _bell(s: pygame.Surface) -> None:
 
 def _key(s: pygame.Surface) -> None:
     pygame.draw.rect(s, _CYAN, (4, 1, 8, 5), border_radius=2)
-    pygame.draw.rect(s, (0, 0, 0, 0), (6, 2, 4, 2))
+    pygame.draw.rect(s, _CLEAR, (6, 2, 4, 2))
     pygame.draw.line(s, _WHITE_A, (8, 6), (8, 14))
     pygame.draw.line(s, _WHITE_A, (8, 10), (10, 10))
     pygame.draw.line(s, _WHITE_A, (8, 13), (10, 13))

@@ -14,7 +14,26 @@ from enum import Enum
 
 import pygame
 
-from game.render.palette import ACCENT, BAD, BAR_BG, BAR_FG, GOOD, PANEL, PANEL_EDGE, TEXT, TEXT_DIM, Color
+from game.render.palette import (
+    ACCENT,
+    BAD,
+    BAR_BG,
+    BAR_FG,
+    BUTTON_DISABLED_EDGE,
+    BUTTON_DISABLED_FILL,
+    BUTTON_DISABLED_TEXT,
+    BUTTON_FILL,
+    BUTTON_HOVER_FILL,
+    DARK_INK,
+    GOOD,
+    HEAT_LOW,
+    HEAT_MID,
+    PANEL,
+    PANEL_EDGE,
+    TEXT,
+    TEXT_DIM,
+    Color,
+)
 from game.render.text import blit_with_font, fit_text
 
 
@@ -186,7 +205,7 @@ def _heat(value: float) -> Color:
     """Dark blue (0) through teal to Pac-Man yellow (1); two segments so that middling shares
     stay saturated instead of passing through grey."""
     v = min(1.0, max(0.0, value))
-    lo, mid, hi = (30, 36, 80), (30, 140, 150), ACCENT
+    lo, mid, hi = HEAT_LOW, HEAT_MID, ACCENT
     a, b, t = (lo, mid, v * 2) if v < 0.5 else (mid, hi, v * 2 - 1)
     return (
         round(a[0] + (b[0] - a[0]) * t),
@@ -226,7 +245,7 @@ def draw_confusion_matrix(
             pygame.draw.rect(surface, _heat(share), cell_rect)
             if i == j:
                 pygame.draw.rect(surface, GOOD, cell_rect, width=2)
-            ink = (20, 20, 30) if share > 0.55 else TEXT
+            ink = DARK_INK if share > 0.55 else TEXT
             blit_with_font(surface, font, str(count), ink, cell_rect.center, "center")
 
 
@@ -239,10 +258,10 @@ class ButtonState(Enum):
 
 _BUTTON_COLORS: dict[ButtonState, tuple[Color, Color, Color]] = {
     # fill, edge, text
-    ButtonState.NORMAL: ((40, 44, 84), PANEL_EDGE, TEXT),
-    ButtonState.HOVER: ((58, 64, 120), ACCENT, TEXT),
-    ButtonState.PRESSED: (ACCENT, ACCENT, (20, 20, 30)),
-    ButtonState.DISABLED: ((30, 30, 44), (55, 55, 70), (95, 95, 110)),
+    ButtonState.NORMAL: (BUTTON_FILL, PANEL_EDGE, TEXT),
+    ButtonState.HOVER: (BUTTON_HOVER_FILL, ACCENT, TEXT),
+    ButtonState.PRESSED: (ACCENT, ACCENT, DARK_INK),
+    ButtonState.DISABLED: (BUTTON_DISABLED_FILL, BUTTON_DISABLED_EDGE, BUTTON_DISABLED_TEXT),
 }
 
 

@@ -28,6 +28,7 @@ from game.render.palette import (
     PANEL_BG,
     PANEL_DIM,
     PANEL_TEXT,
+    READY_GREEN,
     TEXT_CYAN,
     TEXT_RED,
     WALL_BLUE,
@@ -65,8 +66,6 @@ _BODY, _BODY_LINE = 6, 12
 _HEAD, _HEAD_LINE = 8, 16
 #: Arcade pixels: the most space between sections (the rest centres the text in the panel).
 _MAX_GAP = 22
-#: Green for "ready", as the calibration screen uses.
-_READY_GREEN: Color = (120, 255, 120)
 
 
 class MenuItem(Enum):
@@ -320,7 +319,7 @@ class TitleScene(Scene):
         lines: list[tuple[str, int, Color, int]] = [("GESTURES", _HEAD, TEXT_CYAN, _HEAD_LINE)]
         if self.profile_trained:
             status = ("Profile trained: your", "gestures steer in PLAY.", "CALIBRATE tops it up.")
-            lines += [(line, _BODY, _READY_GREEN, _BODY_LINE) for line in status]
+            lines += [(line, _BODY, READY_GREEN, _BODY_LINE) for line in status]
         else:
             lines.append(("No profile yet.", _BODY, PANEL_TEXT, _BODY_LINE))
             status = ("Choose CALIBRATE to teach", "the game your hand signs;", "PLAY works with the keys.")

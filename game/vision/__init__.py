@@ -1,4 +1,8 @@
-"""Gesture recognition: frames -> preprocessing -> MobileNet features -> a small trained head.
+"""Gesture recognition: frames -> features -> a small trained head.
+
+A profile's recognizer says which features: ``hand`` (the default) finds the hand with a palm
+detector and a hand-landmark model on LiteRT and turns its 21 landmarks into features;
+``frame`` (``--recognizer frame``) preprocesses the whole frame and takes MobileNet features.
 
 Also what the calibration screen runs underneath (camera recorder, sample book, background
 training and backbone jobs, profile persistence), so that no screen code is needed to use them.

@@ -1,4 +1,7 @@
-"""The one preprocessing step shared by calibration, training from images, evaluation and play.
+"""The whole-frame recognizer's preprocessing, shared by calibration, training from images,
+evaluation and play of ``frame`` profiles. Hand profiles run the hand stage on the whole frame
+instead (``game.vision.hands``); for them this module only cuts the small centre squares that are
+shown and kept with samples (:func:`thumbnail`, :func:`frame_square`).
 
 A frame is center-cropped to a square, resized to the backbone's input size with ``INTER_AREA``
 and scaled to [-1, 1] as MobileNet expects. OpenCV's area resize is fast only for whole ratios

@@ -5,10 +5,12 @@ Layout::
     profile.json   format version, classes, recognizer (``hand`` or ``frame``; absent in old
                    profiles, which are ``frame``), backbone id and weights hash, preprocessing,
                    head hyper-parameters, metrics, creation time
-    head.keras     the trained head (current Keras format, loaded with safe_mode=True)
+    head.keras     the trained head (current Keras format, loaded with safe_mode=True); absent
+                   after a head refitted in play was kept (saved without Keras, as head.npz
+                   alone) until calibration or training saves the profile again
     head.npz       the same head as plain float32 arrays (``game.vision.head_arrays``), which is
-                   what play reads, so that a game never imports TensorFlow; a profile saved
-                   before it existed is given one the first time play loads it
+                   what play and evaluate read, so that they never import TensorFlow; a profile
+                   saved before it existed is given one the first time play loads it
     samples.npz    features (float16; the recognizer's feature shape), labels, thumbnails
                    (loaded with allow_pickle=False)
 

@@ -36,9 +36,7 @@ from game.vision.variety import VARIETY_PROMPT, Variety
 if TYPE_CHECKING:
     from game.scenes.calibration.buttons import Buttons
 
-LOSS_COLOR: palette.Color = (235, 100, 100)
 ACC_COLOR: palette.Color = palette.GOOD
-REC_RED: palette.Color = (235, 40, 40)
 
 HINTS: dict[str, str] = {
     "up": "e.g. point up",
@@ -175,7 +173,7 @@ class CalibrationView:
 
     def _draw_preview(self, surface: pygame.Surface, scene: CalibrationScreen, layout: Layout) -> None:
         s, rect = self.scale, layout.preview
-        pygame.draw.rect(surface, (0, 0, 0), rect)
+        pygame.draw.rect(surface, palette.BLACK, rect)
         frame = scene.camera.latest_frame()
         if frame is not None:
             picture = self._frame_surface(frame.image, frame.index)
@@ -208,9 +206,9 @@ class CalibrationView:
                 "center",
             )
         if scene.recording is not None:
-            pygame.draw.rect(surface, REC_RED, rect, width=2 * s)
+            pygame.draw.rect(surface, palette.REC_RED, rect, width=2 * s)
             if int(scene.elapsed * 2) % 2 == 0:  # a blinking dot reads as "recording" everywhere
-                pygame.draw.circle(surface, REC_RED, (rect.x + 10 * s, rect.y + 10 * s), 4 * s)
+                pygame.draw.circle(surface, palette.REC_RED, (rect.x + 10 * s, rect.y + 10 * s), 4 * s)
             label = f"REC  {scene.recording}  {scene.book.count(scene.recording)}"
             kept = scene.camera.pending  # recorded while MobileNet loads: samples once it is ready
             if kept:
@@ -221,7 +219,7 @@ class CalibrationView:
             self._draw_recording_prompt(surface, scene, rect)
         if scene.camera_lost:
             band = pygame.Rect(rect.x, rect.y + rect.height // 2 - 18 * s, rect.width, 36 * s)
-            pygame.draw.rect(surface, (70, 10, 10), band)
+            pygame.draw.rect(surface, palette.CAMERA_LOST_BAND, band)
             lines = ["Camera lost: retrying. Recording stopped; your samples are kept."]
             lines += wrap_text(self.small, scene.camera.message, band.width - 8 * s)[:2]
             y = band.y + 3 * s
@@ -233,13 +231,13 @@ class CalibrationView:
         """Dim what the model does not see, outline the square it does, and say so."""
         s = self.scale
         shade = pygame.Surface(target.size, pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 170))
-        shade.fill((0, 0, 0, 0), crop.move(-target.x, -target.y))
+        shade.fill((*palette.BLACK, 170))
+        shade.fill((*palette.BLACK, 0), crop.move(-target.x, -target.y))
         surface.blit(shade, target)
         pygame.draw.rect(surface, palette.TEXT, crop, width=max(1, s // 2))
         label = self.small.render("what the model sees", True, palette.TEXT)
         box = label.get_rect(topright=(crop.right - 2 * s, crop.y + 2 * s)).inflate(4 * s, 2 * s)
-        pygame.draw.rect(surface, (0, 0, 0), box)
+        pygame.draw.rect(surface, palette.BLACK, box)
         surface.blit(label, label.get_rect(center=box.center))
 
     def _draw_recording_prompt(
@@ -265,7 +263,7 @@ class CalibrationView:
             rect.x, rect.bottom - len(lines) * line_h - 6 * s, rect.width, len(lines) * line_h + 6 * s
         )
         shade = pygame.Surface(band.size, pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 190))
+        shade.fill((*palette.BLACK, 190))
         surface.blit(shade, band)
         y = band.y + 3 * s
         for text, color in lines:
@@ -356,7 +354,7 @@ class CalibrationView:
         label = f"Training: epoch {len(epochs)} of {total}"
         widgets.draw_progress_bar(surface, bar, len(epochs) / total, font=self.small, label=label)
         chart = pygame.Rect(rect.x, bar.bottom + 3 * s, rect.width, rect.bottom - bar.bottom - 3 * s)
-        series = [widgets.Series("loss", [e.loss for e in epochs], LOSS_COLOR)]
+        series = [widgets.Series("loss", [e.loss for e in epochs], palette.LOSS_RED)]
         if any(e.val_accuracy is not None for e in epochs):
             accs = [math.nan if e.val_accuracy is None else e.val_accuracy for e in epochs]
             series.append(widgets.Series("val. accuracy", accs, ACC_COLOR, 0.0, 1.0))
@@ -490,9 +488,13 @@ class CalibrationView:
         button = buttons.classes[name]
         enabled = button.enabled
         recording = scene.recording == name
-        fill = (60, 24, 30) if recording else ((44, 48, 90) if button.hovered and enabled else palette.PANEL)
+        fill = (
+            palette.REC_FILL
+            if recording
+            else (palette.CLASS_HOVER_FILL if button.hovered and enabled else palette.PANEL)
+        )
         pygame.draw.rect(surface, fill, rect, border_radius=3 * s)
-        edge = REC_RED if recording else palette.PANEL_EDGE
+        edge = palette.REC_RED if recording else palette.PANEL_EDGE
         pygame.draw.rect(surface, edge, rect, width=2 * s if recording else 1, border_radius=3 * s)
         thumb_rect = pygame.Rect(rect.x + 2 * s, rect.y + 2 * s, rect.height - 4 * s, rect.height - 4 * s)
         first = scene.book.first_thumbnail(name)
@@ -504,7 +506,7 @@ class CalibrationView:
         x = thumb_rect.right + 4 * s
         ink = palette.TEXT if enabled else palette.TEXT_DIM
         title = blit_with_font(
-            surface, self.normal, name.upper(), REC_RED if recording else ink, (x, rect.y + 2 * s)
+            surface, self.normal, name.upper(), palette.REC_RED if recording else ink, (x, rect.y + 2 * s)
         )
         blit_with_font(
             surface,
@@ -544,7 +546,7 @@ class CalibrationView:
                 "bottomright",
             )
         if recording and int(scene.elapsed * 2) % 2 == 0:
-            pygame.draw.circle(surface, REC_RED, (rect.right - 24 * s, rect.y + 7 * s), 3 * s)
+            pygame.draw.circle(surface, palette.REC_RED, (rect.right - 24 * s, rect.y + 7 * s), 3 * s)
         clear = buttons.clear[name]
         if clear.enabled:
             clear.draw(surface, self.small)
@@ -559,7 +561,7 @@ class CalibrationView:
         h = len(lines) * self.small.get_linesize() + 6 * s
         band = pygame.Rect(layout.preview.x, layout.preview.bottom - h, layout.preview.width, h)
         shade = pygame.Surface(band.size, pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 200))
+        shade.fill((*palette.BLACK, 200))
         surface.blit(shade, band)
         pygame.draw.line(surface, color, band.topleft, band.topright, width=s)
         y = band.y + 3 * s

@@ -127,7 +127,7 @@ class GestureHudView:
                 box.x, box.bottom - normal.get_height() - 2, box.width, normal.get_height() + 2
             )
             shade = pygame.Surface(strip.size, pygame.SRCALPHA)
-            shade.fill((0, 0, 0, 160))
+            shade.fill((*palette.BLACK, 160))
             surface.blit(shade, strip)
             blit_with_font(surface, normal, label, palette.TEXT, strip.center, "center")
         else:

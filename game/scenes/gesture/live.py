@@ -1,8 +1,10 @@
 """Gesture control for the game window: model loading, the camera predictor and the recalibration round trip.
 
 ``LiveGesture`` owns everything between a profile on disk and an ``Intent`` in the play scene:
-it loads the classifier on a background thread (the window stays responsive while TensorFlow
-imports), runs the ``Predictor`` on the camera, and gives the play scene a ``GestureInput`` and
+it loads the classifier on a background thread (the window stays responsive while the recognizer's
+LiteRT models load, and while TensorFlow imports in the rare cases play needs it: a profile saved
+before head.npz existed, or a frame profile whose backbone is not converted yet), runs the
+``Predictor`` on the camera, and gives the play scene a ``GestureInput`` and
 a ``GestureHud``. For recalibration it releases the camera, lets the calibration scene use it,
 and when the game is shown again reloads the (possibly retrained) profile and reopens the camera.
 """
