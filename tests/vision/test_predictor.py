@@ -6,8 +6,10 @@ the network itself is exercised by the end-to-end gesture test.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +17,7 @@ import pytest
 from prediction_support import FakeResult, wait_for
 
 from game.vision.camera import CameraError, Frame, FrameSource
-from game.vision.predictor import Predictor
+from game.vision.predictor import LivePrediction, Predictor, PredictorStats
 from game.vision.types import PredictorState
 
 
@@ -32,14 +34,50 @@ class SlowClassifier:
         return FakeResult({"up": 1.0}, "up", 1.0)
 
 
+class GatedClassifier:
+    """Holds each frame until the test lets it through, recording the frame indices it was given.
+
+    With inference held, a test knows what the camera delivered meanwhile without reading a clock.
+    A frame held for ``HOLD_LIMIT_S`` fails the classifier (and so the predictor): a stuck test
+    ends with a message instead of hanging.
+    """
+
+    HOLD_LIMIT_S = 10.0
+
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+        self._cond = threading.Condition()
+        self._passes = 0
+
+    def predict_frame(self, frame: Frame) -> FakeResult:
+        with self._cond:
+            self.seen.append(frame.index)
+            count = len(self.seen)
+            if not self._cond.wait_for(lambda: self._passes >= count, timeout=self.HOLD_LIMIT_S):
+                raise TimeoutError(f"frame {frame.index} was held {self.HOLD_LIMIT_S} s")
+        return FakeResult({"up": 1.0}, "up", 1.0)
+
+    def let_through(self, frames: float = 1) -> None:
+        """Let ``frames`` more frames through (``math.inf``: all from now on)."""
+        with self._cond:
+            self._passes += frames
+            self._cond.notify_all()
+
+    def holding(self, count: int) -> Callable[[], bool]:
+        """A condition: the ``count``-th frame has reached the classifier."""
+        return lambda: len(self.seen) >= count
+
+
 class CountingSource(FrameSource):
-    """Frames every ``interval`` seconds, each image's first pixel holding its index (mod 256)."""
+    """Frames every ``interval`` seconds, each image's first pixel holding its index (mod 256);
+    ``stamps`` keeps every frame's timestamp, in order."""
 
     def __init__(self, interval: float, limit: int | None = None) -> None:
         self.interval = interval
         self.limit = limit
         self.count = 0
         self.closed = 0
+        self.stamps: list[float] = []
         self.description = "counting source"
 
     def read(self) -> Frame | None:
@@ -48,6 +86,7 @@ class CountingSource(FrameSource):
         time.sleep(self.interval)
         image = np.full((8, 8, 3), self.count % 256, dtype=np.uint8)
         frame = Frame(image, time.monotonic(), self.count)
+        self.stamps.append(frame.timestamp)
         self.count += 1
         return frame
 
@@ -70,46 +109,73 @@ class FlakySource(CountingSource):
 
 
 def test_frames_faster_than_inference_are_dropped_and_the_newest_is_processed() -> None:
-    source = CountingSource(interval=0.002)
-    classifier = SlowClassifier(delay=0.03)
+    source = CountingSource(interval=0.001)
+    classifier = GatedClassifier()
     with Predictor(source, classifier) as predictor:
-        assert wait_for(lambda: predictor.stats().processed >= 10)
-        stats = predictor.stats()
-    assert stats.dropped > stats.processed  # ~15 frames arrive per inference
+        try:
+            newest_at_release = []
+            for held in range(1, 6):
+                assert wait_for(classifier.holding(held))  # inference is busy on a frame
+                # While it is, the camera delivers at least 10 more frames.
+                captured = predictor.stats().captured
+                assert wait_for(lambda captured=captured: predictor.stats().captured >= captured + 10)
+                newest_at_release.append(predictor.stats().captured - 1)  # the index of the newest
+                classifier.let_through()
+            assert wait_for(classifier.holding(6))
+            stats = predictor.stats()
+        finally:
+            classifier.let_through(math.inf)
+    # Each inference takes the frame that was newest when the previous one finished (or a later
+    # one), skipping those that arrived meanwhile: nothing waits in a queue, where the next frame
+    # would have been the one after the last processed.
+    for newest, taken in zip(newest_at_release, classifier.seen[1:6], strict=True):
+        assert taken >= newest
+    assert stats.processed == 5
+    assert stats.dropped >= 5 * 9  # at least 10 frames per inference, 9 of them replaced unseen
     assert stats.captured >= stats.processed + stats.dropped
-    # Consecutive processed frames skip over the ones that arrived during inference.
-    gaps = np.diff(np.array(classifier.seen, dtype=int) % 256)
-    assert np.median(gaps[gaps > 0]) > 3
-    # Nothing waited in a queue: the frame taken was about one inference old (plus scheduling
-    # slack on a busy machine). A queue would have made the 10th frame ~10 inferences old.
-    latest = predictor.latest()
-    assert latest is not None
-    assert latest.started_at - latest.captured_at < 0.03 + 0.1
 
 
 def test_latest_never_waits_for_inference() -> None:
     source = CountingSource(interval=0.001)
-    predictor = Predictor(source, SlowClassifier(delay=0.3)).start()
+    classifier = GatedClassifier()
+    predictor = Predictor(source, classifier).start()
     try:
-        assert wait_for(lambda: predictor.stats().captured > 10)  # inference is now busy
-        start = time.perf_counter()
-        for _ in range(1000):
-            predictor.latest()
-        predictor.stats()
-        # Far less than the 0.3 s an inference takes: nothing here waited for it.
-        assert time.perf_counter() - start < 0.1
+        classifier.let_through()
+        # The first frame's prediction is published, and the second inference is held.
+        assert wait_for(classifier.holding(2))
+        answers: list[tuple[LivePrediction | None, PredictorStats]] = []
+        reader = threading.Thread(
+            target=lambda: answers.extend((predictor.latest(), predictor.stats()) for _ in range(1000)),
+            daemon=True,
+        )
+        reader.start()
+        # Inference stays held until after this join: a latest() or stats() that waited for it
+        # would still be waiting when the join gives up.
+        reader.join(5.0)
+        assert not reader.is_alive(), "latest() or stats() waited for the held inference"
+        assert len(answers) == 1000
+        latest, stats = answers[-1]
+        assert latest is not None and latest.frame_index == classifier.seen[0]
+        assert stats.processed == 1 and stats.state is PredictorState.RUNNING
     finally:
+        classifier.let_through(math.inf)
         predictor.stop()
 
 
-def test_publishes_latency_and_camera_fps() -> None:
+def test_publishes_latency_and_camera_fps(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A window longer than the test: every frame captured so far is in it, however slow the machine.
+    monkeypatch.setattr("game.vision.predictor.STATS_WINDOW_S", 600.0)
     source = CountingSource(interval=0.01)
     with Predictor(source, SlowClassifier(delay=0.002)) as predictor:
         assert wait_for(lambda: predictor.stats().processed >= 30)
         stats = predictor.stats()
         latest = predictor.latest()
     assert stats.state is PredictorState.RUNNING
-    assert 20 < stats.camera_fps < 110  # ~100 fps, less the sleep overshoot of a busy machine
+    # The camera's own pace, from the timestamps it put on the frames counted so far (the first
+    # ``captured`` it made), whatever the pace was.
+    stamps = source.stamps[: stats.captured]
+    assert len(stamps) >= 30 and stamps[-1] > stamps[0]
+    assert stats.camera_fps == pytest.approx((len(stamps) - 1) / (stamps[-1] - stamps[0]), rel=1e-9)
     assert stats.inference_ms is not None and stats.inference_ms >= 2.0
     assert stats.latency_ms is not None and stats.latency_ms >= stats.inference_ms
     assert latest is not None
@@ -159,12 +225,26 @@ def test_camera_that_cannot_open_is_retried_through_the_opener() -> None:
 
 
 def test_stop_joins_both_threads_and_releases_the_camera() -> None:
+    class Busy(SlowClassifier):
+        """Says when an inference starts; each takes ``delay``."""
+
+        def __init__(self) -> None:
+            super().__init__(delay=0.2)
+            self.started = threading.Event()
+
+        def predict_frame(self, frame: Frame) -> FakeResult:
+            self.started.set()
+            return super().predict_frame(frame)
+
     source = CountingSource(interval=0.005)
-    predictor = Predictor(source, SlowClassifier(delay=0.005)).start()
+    classifier = Busy()
+    predictor = Predictor(source, classifier).start()
     assert wait_for(lambda: predictor.stats().processed > 0)
-    start = time.monotonic()
-    predictor.stop()
-    assert time.monotonic() - start < 1.0
+    classifier.started.clear()
+    assert classifier.started.wait(5.0)
+    predictor.stop()  # with an inference under way, which stop waits for
+    # Both threads have ended by the time stop returns (had its join given up after
+    # JOIN_TIMEOUT_S, they would still be alive here).
     assert not predictor.alive
     assert source.closed >= 1
     assert predictor.state is PredictorState.STOPPED
