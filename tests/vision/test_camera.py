@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import cv2
@@ -20,11 +19,10 @@ from game.vision.camera import (
 )
 
 
+@pytest.mark.timeout(60)  # a camera that never opens must fail, not hang
 def test_camera_that_does_not_open_names_the_index() -> None:
-    start = time.monotonic()
     with pytest.raises(CameraError, match="camera 97"):
         WebcamSource(97)
-    assert time.monotonic() - start < 10.0
 
 
 def test_missing_video_file_is_a_clear_error(tmp_path: Path) -> None:
