@@ -50,8 +50,8 @@ def models() -> HandModels:
 
 def room_frame(name: str) -> np.ndarray:
     path = ROOMS / name
-    if not path.is_file():
-        pytest.skip(f"{path} is missing: the room photos live in ../shared/data/rooms")
+    if not path.is_file():  # callers are marked needs_rooms: ../shared is here, so this is a fault
+        pytest.fail(f"{path} is missing from ../shared: the room photos live in ../shared/data/rooms")
     return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
 
 
