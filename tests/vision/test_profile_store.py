@@ -172,39 +172,53 @@ def test_play_sees_a_profile_whose_save_was_interrupted_between_the_renames(tmp_
 
 
 def test_loads_during_saves_see_one_whole_profile(tmp_path: Path) -> None:
+    """A reader loads back to back while a writer saves two versions in turn, SAVES times.
+
+    After each save the writer waits until a load that began after it has finished, so both
+    versions are loaded however the threads are scheduled, and the next save races the loads
+    that follow. Bounded by counts, not by a clock.
+    """
+    saves = 60
     folder = save_profile(small(["up", "down"], 3), tmp_path / "me")
     versions = [small(["up", "down"], 3), small(["up", "down", "left"], 5)]
-    stop = threading.Event()
+    progress = threading.Condition()
+    loads_started = 0
+    loads_done = 0
+    reader_gone = threading.Event()
     errors: list[BaseException] = []
 
     def saver() -> None:
-        i = 0
         try:
-            while not stop.is_set():
+            for i in range(saves):
                 save_profile(versions[i % 2], folder)
-                i += 1
-                time.sleep(0.002)  # back to back, but not a busy loop that starves every reader
+                with progress:
+                    after = loads_started
+                    progress.wait_for(lambda after=after: loads_done > after or reader_gone.is_set())
+                if reader_gone.is_set():
+                    return
         except BaseException as exc:  # reported by the test below
             errors.append(exc)
 
     thread = threading.Thread(target=saver)
     thread.start()
     seen = set()
-    loads = 0
     try:
-        # At least 3 s of loads, and on until both versions were seen (a loaded machine can starve
-        # the saver for a while): at most 30 s.
-        start = time.monotonic()
-        while time.monotonic() - start < 3.0 or (len(seen) < 2 and time.monotonic() - start < 30.0):
+        while thread.is_alive():
+            with progress:
+                loads_started += 1
             loaded = load_profile(folder)
             seen.add((len(loaded.classes), len(loaded.samples)))
-            loads += 1
+            with progress:
+                loads_done += 1
+                progress.notify_all()
     finally:
-        stop.set()
+        reader_gone.set()
+        with progress:
+            progress.notify_all()
         thread.join()
     assert not errors
-    assert seen <= {(2, 3), (3, 5)}
-    assert len(seen) == 2, f"{loads} loads in 30 s should have seen both versions"
+    assert seen == {(2, 3), (3, 5)}, "every load is one whole version, and both were loaded"
+    assert loads_done >= saves
 
 
 def _npz(arrays: dict[str, bytes]) -> bytes:
