@@ -4,6 +4,7 @@ when enabled."""
 
 from __future__ import annotations
 
+import numpy as np
 import pygame
 import pytest
 
@@ -35,9 +36,26 @@ def test_confidence_bars_length_follows_probability_and_top_is_highlighted(font:
 
 
 def test_confidence_bars_accept_missing_classes_and_empty_input(font: pygame.font.Font) -> None:
-    surface = pygame.Surface((300, 100))
-    widgets.draw_confidence_bars(surface, surface.get_rect(), {}, None, font)
-    widgets.draw_confidence_bars(surface, surface.get_rect(), {"up": 1.5}, "idle", font, order=["up", "idle"])
+    background = (1, 2, 3)
+    rect = pygame.Rect(40, 30, 300, 100)
+    outside = np.ones((380, 160), dtype=bool)  # x, y, as pygame.surfarray indexes
+    outside[rect.left : rect.right, rect.top : rect.bottom] = False
+
+    def drawn(probs: dict[str, float], top: str | None, order: list[str] | None) -> np.ndarray:
+        surface = pygame.Surface((380, 160))
+        surface.fill(background)
+        widgets.draw_confidence_bars(surface, rect, probs, top, font, order=order)
+        return pygame.surfarray.array3d(surface)
+
+    # No classes: nothing to draw, and nothing is drawn.
+    assert (drawn({}, None, None) == background).all()
+    # A probability above 1 is drawn as 1, inside the rectangle; a class missing from probs as 0.
+    over = drawn({"up": 1.5}, "idle", ["up", "idle"])
+    assert (over[outside] == background).all(), "drawn outside the rectangle"
+    up_row = over[rect.left : rect.right, rect.top + rect.height // 4]
+    assert (up_row == palette.BAR_FG).all(axis=1).any(), "the up bar is drawn"
+    same = drawn({"up": 1.0, "idle": 0.0}, "idle", ["up", "idle"])
+    assert (over == same).all(), "not drawn as up 100%, idle 0%"
 
 
 def test_progress_bar_fill_matches_fraction() -> None:
