@@ -229,7 +229,7 @@ def test_stop_joins_both_threads_and_releases_the_camera() -> None:
         """Says when an inference starts; each takes ``delay``."""
 
         def __init__(self) -> None:
-            super().__init__(delay=0.2)
+            super().__init__(delay=0.1)
             self.started = threading.Event()
 
         def predict_frame(self, frame: Frame) -> FakeResult:
