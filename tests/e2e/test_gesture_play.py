@@ -8,6 +8,7 @@ the smoothed intent follows the class on screen and Pac-Man travels the maze.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,9 +149,21 @@ def settled(video: GestureVideo, frame: int) -> bool:
 def test_pacman_position_changes_over_distinct_tiles(
     trained_profile: Path, video: GestureVideo, session_models_dir: Path
 ) -> None:
+    """Pac-Man travels the maze the way the hands on screen point.
+
+    Measured on this video (steps after READY!): Pac-Man moves the way the class on screen
+    points on 50% of them with the real weights; with random MobileNet weights whose batch-norm
+    statistics were re-estimated on unlabelled frames, on 18% or less (three such weight sets:
+    18%, 10%, 0%), although one of them still visits 14 tiles and leaves the start row during
+    "up". The floor of 30% sits between the two.
+    """
     classifier = load_gesture_classifier(trained_profile, str(session_models_dir))
     world = new_world(3)
-    positions: list[tuple[float, float]] = []
+    steps: list[Step] = []
+
+    def keep(record: play_headless.FrameRecord) -> None:
+        steps.append(Step(record.frame, world.pacman.x, world.pacman.y, record.tile, record.pacman_dir))
+
     with open_source(None, str(video.path), loop=False, paced=False) as source:
         summary = play_headless.run_headless(
             source,
@@ -159,17 +172,40 @@ def test_pacman_position_changes_over_distinct_tiles(
             step,
             GestureSettings(threshold=0.5, smoothing=SMOOTHING),
             step_seconds=TICK,
-            on_record=lambda _record: positions.append((world.pacman.x, world.pacman.y)),
+            on_record=keep,
         )
     assert summary.end is play_headless.EndReason.VIDEO_ENDED
     assert summary.frames == video.frames
+    positions = [(s.x, s.y) for s in steps]
     assert positions[0] == PACMAN_START  # READY!: nobody moves yet
     assert len(set(positions)) > 50
-    # Several tiles, and off the start row: the recognised "up" turned Pac-Man out of the bottom
-    # corridor. (The exact count depends on the frame each recognised turn lands on; it is 15 with
-    # the photos in tests/data.)
+    # Several tiles (15 with the photos in tests/data), and off the start row while the video
+    # shows "up": the recognised "up" turned Pac-Man out of the bottom corridor.
     assert len(summary.tiles_visited) >= 6
-    assert any(tile.row < int(PACMAN_START[1]) for tile in summary.tiles_visited)
+    first_off = next(s for s in steps if s.tile.row != int(PACMAN_START[1]))
+    assert video.label_at(first_off.frame) == "up"
+    # And he went where the hands pointed. Walls stop some of it (a "right" against a wall, a
+    # turn that waits for the next junction), so this is a share of the steps, not all of them.
+    played = steps[FIRST_READY_STEPS - 1 :]
+    along = [moved(a, b) and b.facing == video.label_at(b.frame) for a, b in itertools.pairwise(played)]
+    share = float(np.mean(along))
+    assert share >= 0.3, f"Pac-Man moved the way the video pointed on {share:.0%} of the steps"
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where Pac-Man is and which way he faces after the game step of video frame ``frame``."""
+
+    frame: int
+    x: float
+    y: float
+    tile: Tile
+    facing: str
+
+
+def moved(before: Step, after: Step) -> bool:
+    """Pac-Man moved in this step (facing his new direction already while he cuts a corner)."""
+    return (after.x, after.y) != (before.x, before.y)
 
 
 def test_the_same_inputs_give_the_same_game(

@@ -95,6 +95,12 @@ def test_keyboard_corrections_raise_accuracy_on_later_frames(
     assert corrections.count >= 20  # about 4 a second of holding, not 30
     assert corrections.count <= len(key_held) / 5
     assert classifier.swaps >= 2
+    # Real weights: 0.838 before, 0.950 after. Random MobileNet weights whose batch-norm statistics
+    # were re-estimated on unlabelled frames also gain a little (0.275 -> 0.325, 0.312 -> 0.350,
+    # 0.350 -> 0.375 for three such weight sets), so the gain alone does not show transfer
+    # learning: the floors do.
+    assert acc_before >= 0.7, "5 photos a class should already recognise most later frames"
+    assert acc_after >= 0.85
     assert acc_after >= acc_before + 0.03
 
     # Kept on leaving: the profile on disk gains the samples, in order, and the learned head.

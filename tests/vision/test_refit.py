@@ -122,6 +122,11 @@ def test_refit_on_real_photos_gains_on_later_photos(split: dict[str, Any]) -> No
     before = np.mean(np.argmax(forward(head, split["x_test"]), 1) == split["y_test"])
     after = np.mean(np.argmax(forward(tuned, split["x_test"]), 1) == split["y_test"])
     print(f"refit on real photos: {before:.3f} -> {after:.3f}")
+    # Real weights: 0.850 -> 0.950. Random MobileNet weights whose batch-norm statistics were
+    # re-estimated on unlabelled frames: 0.275 -> 0.367, 0.367 -> 0.358, 0.350 -> 0.475 (three
+    # such weight sets). The floors, not the gain, tell the two apart.
+    assert before >= 0.7
+    assert after >= 0.85
     assert after >= before + 0.02
 
 

@@ -33,7 +33,8 @@ LOAD_TIMEOUT = 300.0
 class PoseSource(FrameSource):
     """Frames from ``root/<pose>/``, paced like a webcam; ``unplugged`` makes reads fail.
 
-    Switching ``pose`` is the player changing gesture: every later frame shows the new class.
+    Switching ``pose`` is the player changing gesture: every later frame shows the new class;
+    ``show`` switches to another folder of photos (other hands making the same gestures).
     """
 
     def __init__(self, root: Path, fps: float = 60.0) -> None:
@@ -41,9 +42,13 @@ class PoseSource(FrameSource):
         self.pose = CLASSES[0]
         self.unplugged = False
         self.fps = fps
-        self._folders = {name: ImageFolderSource(root / name, loop=True) for name in CLASSES}
+        self.show(root)
         self._count = 0
         self._next = 0.0
+
+    def show(self, root: Path) -> None:
+        """From the next frame on, pose the photos in ``root/<pose>/``."""
+        self._folders = {name: ImageFolderSource(root / name, loop=True) for name in CLASSES}
 
     def read(self) -> Frame | None:
         if self.unplugged:

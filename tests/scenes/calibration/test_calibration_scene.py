@@ -6,6 +6,7 @@ place, no camera at all, leaving with unsaved samples)."""
 from __future__ import annotations
 
 import math
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ from game.scenes.calibration.modes import FlashKind, Mode
 from game.scenes.calibration.options import CalibrationOptions
 from game.scenes.calibration.scene import MIN_SAMPLES, CalibrationScene
 from game.vision.backbone_loader import LoadState
+from game.vision.photo_sets import class_photos
 from game.vision.profile import load_profile
 from game.vision.training import DEFAULT
 from game.vision.types import CameraState
@@ -61,14 +63,38 @@ class _Marker(Scene):
         self.name = name
 
 
-def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path) -> None:
+def _photo_halves(signdigits: Path, out: Path) -> tuple[Path, Path]:
+    """Copies of each class's photos split by file-name rank: the first 25, and the other 25."""
+    first, later = out / "first", out / "later"
+    for label in CLASSES:
+        photos = class_photos(signdigits, label)
+        for half, chosen in ((first, photos[:25]), (later, photos[25:])):
+            (half / label).mkdir(parents=True)
+            for photo in chosen:
+                shutil.copyfile(photo, half / label / photo.name)
+    return first, later
+
+
+def _held_out_target(count: int) -> int:
+    """How many samples a class with ``count`` needs so that its validation tail (the last
+    ``validation_fraction`` of them, which training holds out) holds only samples added after those."""
+    total = count + 1
+    while total - count < max(1, round(total * DEFAULT.validation_fraction)):
+        total += 1
+    return total
+
+
+def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path, tmp_path: Path) -> None:
     handed_over: list[Path] = []
 
     def play(profile_dir: Path) -> Scene:
         handed_over.append(profile_dir)
         return _Marker("gesture play")
 
-    with posed(options, signdigits, play_factory=play) as (scene, driver, poses):
+    # The samples the head learns from show the first half of the photos (several times over: the
+    # posed photos loop faster than samples are kept); the ones it is validated on, the other half.
+    first, later = _photo_halves(signdigits, tmp_path / "poses")
+    with posed(options, first, play_factory=play) as (scene, driver, poses):
         for label in CLASSES:
             _record(driver, scene, poses, label, TARGET)
         counts = {label: scene.book.count(label) for label in CLASSES}
@@ -83,6 +109,12 @@ def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path)
         assert scene.book.count("up") > counts["up"]
         driver.tap(pygame.K_BACKSPACE)
         assert scene.book.count("up") == counts["up"]
+
+        # The end of each class's recording, which training holds out, shows hands never shown before.
+        poses.show(later)
+        for label in CLASSES:
+            _record(driver, scene, poses, label, _held_out_target(counts[label]))
+        counts = {label: scene.book.count(label) for label in CLASSES}
 
         assert scene.buttons is not None and scene.buttons.train.enabled
         driver.tap(pygame.K_t)
@@ -109,7 +141,10 @@ def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path)
             assert math.isclose(result.per_class_accuracy[label], confusion[i, i] / held_out)
         assert result.val_accuracy is not None
         assert math.isclose(result.val_accuracy, np.trace(confusion) / confusion.sum())
-        assert result.val_accuracy > 2 / len(CLASSES), "well above chance on real hand photos"
+        # On the 20 held-out samples: 0.95-1.0 with the real weights (five runs); 0.30-0.55 with
+        # random MobileNet weights whose batch-norm statistics were re-estimated on unlabelled
+        # frames (six runs, three such weight sets).
+        assert result.val_accuracy >= 0.8, f"validation accuracy {result.val_accuracy:.3f} on unseen hands"
 
         # Live test: confidence bars for every class on the current frame.
         driver.until(lambda: scene.camera.latest_result() is not None, 30, "a live prediction")
