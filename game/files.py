@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,3 +128,17 @@ def fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def move_aside(path: Path, tag: str, keep_suffix: bool = False) -> Path:
+    """Rename ``path`` to an unused name beside it that says why and when: ``<name>.<tag>-<time>``,
+    or with ``keep_suffix`` ``<stem>.<tag>-<time><suffix>`` (the file keeps its type), with ``-k``
+    added after the time when that is taken. Nothing is deleted; raises ``OSError``."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for k in range(1000):
+        mark = f".{tag}-{stamp}" + (f"-{k}" if k else "")
+        target = path.with_name(f"{path.stem}{mark}{path.suffix}" if keep_suffix else f"{path.name}{mark}")
+        if not os.path.lexists(target):
+            os.rename(path, target)
+            return target
+    raise FileExistsError(f"no free name beside {path} to move it aside")

@@ -14,11 +14,11 @@ import json
 import logging
 import os
 import stat
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from game import files
 from game.files import check_replaceable, write_text
 
 try:
@@ -141,13 +141,7 @@ def save_high_score(path: Path, score: int) -> int | None:
 
 def move_aside(path: Path) -> Path:
     """Rename ``path`` to an unused ``<name>.unreadable-<time>[-k]`` beside it; raises ``OSError``."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for k in range(1000):
-        target = path.with_name(f"{path.name}.unreadable-{stamp}{'' if k == 0 else f'-{k}'}")
-        if not os.path.lexists(target):
-            os.rename(path, target)
-            return target
-    raise FileExistsError(f"no free name beside {path} to move it aside")
+    return files.move_aside(path, "unreadable")
 
 
 @contextmanager

@@ -19,7 +19,6 @@ import io
 import logging
 import os
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -28,6 +27,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from game import files
 from game.config import backbones_dir, shipped_dir
 from game.files import write_bytes
 from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, preprocess, preprocess_batch
@@ -269,13 +269,7 @@ def convert_backbone(backbone: Backbone) -> bytes:
 def move_aside_damaged(path: Path) -> Path:
     """Rename the damaged cache file ``path`` to an unused ``<name>.damaged-<time>[-k]`` beside it
     (a cache, but never deleted: it may be looked at); raises ``OSError``."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for k in range(1000):
-        target = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{k}" if k else ""))
-        if not os.path.lexists(target):
-            os.rename(path, target)
-            return target
-    raise FileExistsError(f"no free name beside {path}")
+    return files.move_aside(path, "damaged")
 
 
 def _tensorflow_installed() -> bool:

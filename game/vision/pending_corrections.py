@@ -23,9 +23,7 @@ along untouched and loading the profile never reads it.
 from __future__ import annotations
 
 import json
-import os
 import stat
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from game import files
 from game.files import atomic_path, check_replaceable
 from game.vision.corrections import NewSamples
 from game.vision.profile_format import (
@@ -275,14 +274,7 @@ def _unusable(path: Path, why: str) -> Restored:
 
 def move_aside(path: Path) -> Path:
     """Rename ``path`` to an unused ``<stem>.unusable-<time>[-k].npz`` beside it; raises ``OSError``."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for k in range(1000):
-        suffix = "" if k == 0 else f"-{k}"
-        target = path.with_name(f"{path.stem}.unusable-{stamp}{suffix}{path.suffix}")
-        if not os.path.lexists(target):
-            os.rename(path, target)
-            return target
-    raise FileExistsError(f"no free name beside {path}")
+    return files.move_aside(path, "unusable", keep_suffix=True)
 
 
 def discard_pending(profile_dir: Path) -> None:
