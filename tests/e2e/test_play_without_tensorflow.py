@@ -132,4 +132,5 @@ def test_evaluate_never_imports_tensorflow_and_agrees_with_it(
     expected = np.argmax(head(features), axis=1) == data.labels
     assert figures["n"] == len(expected) == 60
     assert figures["accuracy"] == pytest.approx(float(np.mean(expected)), abs=1.5 / 60)
-    assert figures["accuracy"] > 0.6  # a real head on real features, not chance (0.25)
+    # ImageNet weights score 0.93 here; random MobileNet weights (test_transfer.py's control) 0.23.
+    assert figures["accuracy"] >= 0.8

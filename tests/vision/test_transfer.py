@@ -12,10 +12,11 @@ the ImageNet weights to reach 0.90.
 The floors it guards, all at least 0.1 above that ceiling, on the hand photos of
 ``tests/data/signdigits``: held-out accuracy >= 0.90 (test_training.py) and >= 0.85
 (test_classifier.py), the linear head's >= 0.75 (test_training.py), ``evaluate`` >= 0.8
-(test_vision_commands.py), refits >= 0.7 before and >= 0.85 after (test_refit.py), learning in
-play >= 0.7 before and >= 0.85 after (test_learning_while_playing.py), calibration's validation
->= 0.8 (test_calibration_scene.py). A pipeline that ignored the ImageNet weights would sit where
-the control does and fail them, not pass them by luck.
+(test_vision_commands.py, and without TensorFlow in test_play_without_tensorflow.py), refits
+>= 0.7 before and >= 0.85 after (test_refit.py), learning in play >= 0.7 before and >= 0.85
+after (test_learning_while_playing.py), calibration's validation >= 0.8
+(test_calibration_scene.py). A pipeline that ignored the ImageNet weights would sit where the
+control does and fail them, not pass them by luck.
 """
 
 from __future__ import annotations
