@@ -249,6 +249,12 @@ class BackboneLoader:
         """The newest hand stage result (hand recognizer only; None before the first), for drawing."""
         return self.backbone.last if isinstance(self.backbone, HandFeatureExtractor) else None
 
+    def last_crop(self) -> np.ndarray | None:
+        """The hand crop of the newest hand stage result (None without a hand, or for ``frame``):
+        what a hand profile's sample looked at (``CameraWorker.set_features``'s ``seen``)."""
+        hand = self.last_hand
+        return hand.crop if hand is not None and hand.found else None
+
     @property
     def recognizer_loaded(self) -> str | None:
         """The recognizer of the loaded runtime, None before it is loaded."""

@@ -10,10 +10,20 @@ the profile folder instead (atomically, through :mod:`game.files`; read with
     features.npy    (N, *feature shape) float32, in the order learned
     labels.npy      (N,) int64, indices into the classes
     thumbnails.npy  (N, 48, 48, 3) uint8
+    batches.npy     (N,) int64, which game set each sample aside (a random id per game; files
+                    written before it existed have none and count as one batch, id 0)
 
 The next gesture game with the profile restores them (``game.vision.play_learning``) as if they
 were learned in that game, and its keep-or-drop question covers them; either answer removes the
-file. A file that is damaged or belongs to another profile (other classes, recognizer, backbone
+batches it restored from the file (the file goes once it is empty).
+
+Two games may play one profile at once, so the file is only changed under an exclusive ``flock``
+on the profile folder (where the system has one), read first and written whole: a game setting its
+corrections aside adds them to what is there, leaving out the batches it restored itself (it
+carries those), so the last game to end does not replace the other's corrections; a game that
+answers keep or drop removes only the batches it restored, not what another game set aside since.
+
+A file that is damaged or belongs to another profile (other classes, recognizer, backbone
 or feature shape) is never deleted: it is renamed ``pending-corrections.unusable-<time>.npz``
 and the game goes on without it. The file is not a part of the profile
 (``profile_format.PARTS``), so saving the profile (calibration, ``train --add``) carries it
@@ -23,9 +33,13 @@ along untouched and loading the profile never reads it.
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import stat
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +59,11 @@ from game.vision.profile_format import (
     read_npy_header,
 )
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; two games setting aside at the same instant may race
+    fcntl = None  # type: ignore[assignment]
+
 if TYPE_CHECKING:
     from game.vision.profile import Profile
 
@@ -56,6 +75,13 @@ MAX_META_CHARS = 1 << 14
 MAX_BYTES = PARTS[SAMPLES_FILE]
 
 _LABEL_KINDS = ("<i8", "<i4", "<i2", "|i1", "|u1")
+#: The batch of the samples in a file written before batches were recorded.
+LEGACY_BATCH = 0
+
+
+def new_batch() -> int:
+    """A fresh batch id for one game's set-aside samples (never :data:`LEGACY_BATCH`)."""
+    return secrets.randbits(62) + 1
 
 
 class PendingError(ValueError):
@@ -102,6 +128,8 @@ class Restored:
     the player (``""`` when there was no pending file)."""
 
     samples: NewSamples | None
+    #: The batch of each restored sample (empty when none were restored).
+    batches: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     #: A short line for the game screen.
     screen: str = ""
     #: The whole story for the terminal, with the file's path.
@@ -117,12 +145,25 @@ def pending_path(profile_dir: Path) -> Path:
     return Path(profile_dir) / PENDING_FILE
 
 
-def save_pending(profile_dir: Path, identity: ProfileIdentity, learned: NewSamples) -> Path:
-    """Write ``learned`` (with ``identity``) to the profile's pending file, replacing it atomically.
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` (where the system has one): two games changing the
+    pending file read and write it one after the other."""
+    fd = -1
+    if fcntl is not None:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+    try:
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
-    Raises ``OSError`` (``NotAFileError`` when something other than a file is in the way).
-    """
-    path = pending_path(profile_dir)
+
+def _write(path: Path, identity: ProfileIdentity, learned: NewSamples, batches: np.ndarray) -> None:
     meta = json.dumps(identity.meta(), sort_keys=True)
     with atomic_path(path) as tmp, tmp.open("wb") as fh:  # a handle: numpy adds no suffix
         np.savez(
@@ -131,13 +172,66 @@ def save_pending(profile_dir: Path, identity: ProfileIdentity, learned: NewSampl
             features=np.asarray(learned.features, dtype=np.float32),
             labels=np.asarray(learned.labels, dtype=np.int64),
             thumbnails=np.asarray(learned.thumbnails, dtype=np.uint8),
+            batches=np.asarray(batches, dtype=np.int64),
         )
+
+
+def _concat(a: NewSamples, b: NewSamples) -> NewSamples:
+    return NewSamples(
+        np.concatenate([np.asarray(a.features, np.float32), np.asarray(b.features, np.float32)]),
+        np.concatenate([np.asarray(a.labels, np.int64), np.asarray(b.labels, np.int64)]),
+        np.concatenate([np.asarray(a.thumbnails, np.uint8), np.asarray(b.thumbnails, np.uint8)]),
+    )
+
+
+def _select(samples: NewSamples, keep: np.ndarray) -> NewSamples:
+    return NewSamples(samples.features[keep], samples.labels[keep], samples.thumbnails[keep])
+
+
+def save_pending(
+    profile_dir: Path,
+    identity: ProfileIdentity,
+    learned: NewSamples,
+    batches: np.ndarray | None = None,
+    carried: Collection[int] = (),
+) -> Path:
+    """Add ``learned`` (with ``identity``) to the profile's pending file, written atomically.
+
+    ``batches`` says which batch each sample belongs to (all of one new batch when None);
+    ``carried`` are the batches the caller restored and so carries in ``learned``: they are left
+    out of what the file already holds. A file there that cannot be used is moved aside first (never
+    deleted). Raises ``OSError`` (``NotAFileError`` when something other than a file is in the way).
+    """
+    path = pending_path(profile_dir)
+    n = len(learned.labels)
+    ids = np.full(n, new_batch(), np.int64) if batches is None else np.asarray(batches, np.int64)
+    if ids.shape != (n,):
+        raise ValueError(f"{n} samples but {ids.shape} batch ids")
+    with _locked(path.parent):
+        try:
+            there, there_ids = read_pending_batches(path, identity)
+        except FileNotFoundError:
+            pass
+        except PendingError:
+            move_aside(path)  # not ours to replace: kept beside, as a restore would
+        else:
+            others = ~np.isin(there_ids, np.fromiter(carried, np.int64, len(carried)))
+            learned = _concat(_select(there, others), learned)
+            ids = np.concatenate([there_ids[others], ids])
+        if len(ids) > MAX_SAMPLES:  # the oldest go: a restore could not read more
+            learned, ids = _select(learned, np.arange(len(ids) - MAX_SAMPLES, len(ids))), ids[-MAX_SAMPLES:]
+        _write(path, identity, learned, ids)
     return path
 
 
 def read_pending(path: Path, identity: ProfileIdentity) -> NewSamples:
     """The samples in the pending file at ``path``, checked against ``identity``; raises
     ``PendingError`` saying why they cannot be used (``FileNotFoundError`` when there is none)."""
+    return read_pending_batches(path, identity)[0]
+
+
+def read_pending_batches(path: Path, identity: ProfileIdentity) -> tuple[NewSamples, np.ndarray]:
+    """:func:`read_pending` and the batch of each sample (:data:`LEGACY_BATCH` for a file without)."""
     try:
         info = path.lstat()
     except FileNotFoundError:
@@ -155,12 +249,19 @@ def read_pending(path: Path, identity: ProfileIdentity) -> NewSamples:
     }
     try:
         _check_meta(_read_meta(path), identity)  # what it belongs to, before the arrays
+        with zipfile.ZipFile(path) as archive:
+            if "batches.npy" in archive.namelist():
+                arrays["batches"] = ArraySpec(("<i8",), ())
         # The .npy headers first: shapes, types and sizes are checked before anything is allocated.
-        check_npz(path, arrays, MAX_SAMPLES)
+        rows = check_npz(path, arrays, MAX_SAMPLES)
         with np.load(path, allow_pickle=False) as data:
             features = np.asarray(data["features"], dtype=np.float32)
             labels = np.asarray(data["labels"], dtype=np.int64)
             thumbnails = np.asarray(data["thumbnails"], dtype=np.uint8)
+            if "batches" in arrays:
+                batches = np.asarray(data["batches"], dtype=np.int64)
+            else:
+                batches = np.full(rows, LEGACY_BATCH, np.int64)
     except PendingError:
         raise
     except ValueError as exc:
@@ -172,7 +273,7 @@ def read_pending(path: Path, identity: ProfileIdentity) -> NewSamples:
         raise PendingError(f"it has labels outside the profile's {len(identity.classes)} classes")
     if not np.isfinite(features).all():
         raise PendingError("it holds features that are not finite numbers")
-    return NewSamples(features, labels, thumbnails)
+    return NewSamples(features, labels, thumbnails), batches
 
 
 def _read_meta(path: Path) -> str:
@@ -227,19 +328,22 @@ def load_pending(profile_dir: Path, identity: ProfileIdentity) -> Restored:
     an empty one (nothing to lose) is removed. The usable file stays until :func:`discard_pending`.
     """
     path = pending_path(profile_dir)
-    try:
-        samples = read_pending(path, identity)
-    except FileNotFoundError:
-        return Restored(None)
-    except PendingError as exc:
-        return _unusable(path, str(exc))
-    n = len(samples)
-    if n == 0:
-        discard_pending(profile_dir)
-        return Restored(None)
+    with _locked(path.parent):  # not half-way through another game's change
+        try:
+            samples, batches = read_pending_batches(path, identity)
+        except FileNotFoundError:
+            return Restored(None)
+        except PendingError as exc:
+            return _unusable(path, str(exc))
+        n = len(samples)
+        if n == 0:
+            check_replaceable(path)
+            path.unlink(missing_ok=True)
+            return Restored(None)
     plural = "" if n == 1 else "s"
     return Restored(
         samples,
+        batches,
         screen=f"Restored {n} correction{plural} from the last game (not saved yet)",
         terminal=(
             f"gesture-pacman play: restored {n} learned correction{plural} from the last game "
@@ -277,14 +381,32 @@ def move_aside(path: Path) -> Path:
     return files.move_aside(path, "unusable", keep_suffix=True)
 
 
-def discard_pending(profile_dir: Path) -> None:
-    """Remove the profile's pending file (the player answered keep or drop); a missing one is fine.
+def discard_pending(
+    profile_dir: Path, batches: Collection[int] | None = None, identity: ProfileIdentity | None = None
+) -> None:
+    """Remove ``batches`` from the profile's pending file (the player answered keep or drop for the
+    samples restored from them), and the file once nothing else is in it; a missing file is fine.
 
-    Only a regular file is removed; raises ``OSError`` when it cannot be.
+    ``batches`` None removes the whole file; with ``batches``, ``identity`` is the profile's.
+    Samples of other batches (another game set them aside since) stay; a file that cannot be read
+    is left alone (the next game moves it aside). Only a regular file is removed or rewritten;
+    raises ``OSError`` when it cannot be.
     """
     path = pending_path(profile_dir)
-    check_replaceable(path)
-    path.unlink(missing_ok=True)
+    with _locked(path.parent):
+        check_replaceable(path)
+        if batches is not None:
+            if identity is None:
+                raise ValueError("removing batches needs the profile's identity")
+            try:
+                samples, ids = read_pending_batches(path, identity)
+            except (FileNotFoundError, PendingError):
+                return
+            others = ~np.isin(ids, np.fromiter(batches, np.int64, len(batches)))
+            if others.any():
+                _write(path, identity, _select(samples, others), ids[others])
+                return
+        path.unlink(missing_ok=True)
 
 
 def pending_count(profile_dir: Path) -> int | None:

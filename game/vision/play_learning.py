@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from game.vision.camera import Frame
 from game.vision.corrections import Corrections, LearningSettings, save_learned
 from game.vision.learning_classifier import LearningClassifier, learning_classifier
@@ -27,6 +29,7 @@ from game.vision.pending_corrections import (
     discard_pending,
     load_pending,
     move_aside,
+    new_batch,
     save_pending,
 )
 from game.vision.preprocess import PreprocessConfig, frame_square
@@ -80,6 +83,8 @@ class PlayLearning:
         self.settled = False
         #: Samples restored from an earlier game (they count in :attr:`count`).
         self.restored = 0
+        #: The pending-file batch of each restored sample: what this game carries of the file.
+        self._restored_batches = np.zeros(0, dtype=np.int64)
         self._notice: Notice | None = None
         #: The pending file is someone else's (unusable, and it could not be moved aside).
         self._foreign_pending = False
@@ -146,7 +151,8 @@ class PlayLearning:
         if self._foreign_pending:
             return  # not this game's file: never removed
         try:
-            discard_pending(self.profile_dir)
+            # Only what this game restored: another game's corrections set aside since stay.
+            discard_pending(self.profile_dir, set(self._restored_batches.tolist()), self.identity)
         except OSError as exc:  # the answer stands; the file comes back next game, and says so
             self._notice = Notice(
                 "Could not remove the pending corrections",
@@ -166,6 +172,7 @@ class PlayLearning:
         if found.samples is not None:
             self.corrections.restore(found.samples)
             self.restored = len(found.samples)
+            self._restored_batches = found.batches
         if found.terminal:
             self._notice = Notice(found.screen, found.terminal)
         return self.restored
@@ -190,7 +197,13 @@ class PlayLearning:
             if self._foreign_pending and os.path.lexists(pending):
                 move_aside(pending)  # never written over: out of the way first, or not at all
             self._foreign_pending = False
-            path = save_pending(self.profile_dir, self.identity, self.corrections.new_samples())
+            learned = self.corrections.new_samples()
+            # The restored samples come first (Corrections.restore) and keep their batches; the
+            # file's copies of those batches are left out, another game's corrections stay.
+            restored = self._restored_batches
+            batches = np.concatenate([restored, np.full(len(learned.labels) - len(restored), new_batch())])
+            carried = set(restored.tolist())
+            path = save_pending(self.profile_dir, self.identity, learned, batches, carried)
         except OSError as exc:
             return (
                 f"gesture-pacman play: {n} learned correction{plural} could not be kept aside in "

@@ -9,6 +9,15 @@ is. The scene talks to it through a few setters and reads the newest frame, the 
 and the queue of recorded samples, all without blocking. When the camera fails the worker says
 so, stops recording (the scene keeps the samples), and the capture thread reopens it every
 ``retry_interval`` seconds.
+
+A sample's thumbnail is what the recognizer looked at: the frame's centre square for ``frame``
+(what MobileNet sees), the hand crop the hand stage cut for ``hand`` (given a ``seen`` callable by
+:meth:`CameraWorker.set_features`). The sample gate and the variety meter compare thumbnails, so
+for a hand profile a hand moving at the frame's sides adds samples and variety while a background
+changing away from the hand does not. The centre square is known before the backbone runs, so a
+``frame`` recording is gated first (the backbone only runs on kept frames); the hand crop only
+after the hand stage, so a ``hand`` recording runs it on every frame and gates afterwards
+(frames kept while the hand models load: at most the gate's rate, judged once they have run).
 """
 
 from __future__ import annotations
@@ -46,6 +55,14 @@ class FeatureFn(Protocol):
     def __call__(self, image_rgb: np.ndarray) -> np.ndarray | None: ...
 
 
+class SeenFn(Protocol):
+    """What the recognizer looked at in the frame the :class:`FeatureFn` was last given, as an RGB
+    ``uint8`` picture (the hand stage's hand crop), or None when it saw nothing. Called on the camera
+    thread right after the features, the only thread that calls either."""
+
+    def __call__(self) -> np.ndarray | None: ...
+
+
 class ClassifierLike(Protocol):
     def predict(self, image: np.ndarray, timestamp: float) -> Scores: ...
 
@@ -61,12 +78,14 @@ class RecordedSample:
 @dataclass(frozen=True)
 class PendingFrame:
     """A frame recorded before the backbone was ready: the square preprocessing makes of it (the
-    whole frame with ``keep_whole_frames``)."""
+    whole frame with ``keep_whole_frames``). ``thumbnail`` is None when it comes from the hand
+    crop, known only once the hand stage has run; ``timestamp`` is the frame's, for the gate."""
 
     label: str
     square: np.ndarray
-    thumbnail: np.ndarray
+    thumbnail: np.ndarray | None
     burst_id: int
+    timestamp: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -90,7 +109,8 @@ class CameraWorker:
     ) -> None:
         #: The preprocessing the backbone will use: kept frames are stored already cropped and resized.
         self.preprocess_config = preprocess_config
-        #: Keep whole frames, not preprocessed squares (the hand recognizer's features need them).
+        #: The hand recognizer: keep whole frames, not preprocessed squares (its features need
+        #: them), and gate recorded frames on the hand crop (``seen``), after the hand stage.
         self.keep_whole_frames = False
         self._pending: list[PendingFrame] = []
         #: Frames recorded while the backbone loaded that did not fit in ``MAX_PENDING``.
@@ -106,6 +126,7 @@ class CameraWorker:
         )
         self._frame: Frame | None = None
         self._features: FeatureFn | None = None
+        self._seen: SeenFn | None = None
         self._look: Callable[[np.ndarray], object] | None = None
         self._recording: tuple[str, int] | None = None
         self._classifier: ClassifierLike | None = None
@@ -115,6 +136,9 @@ class CameraWorker:
         self.error: str = ""
         #: Which recorded frames become samples (read by the screen for "kept 12 of 90").
         self.gate = SampleGate(gate or GateConfig())
+        #: Frames kept for the hand stage before it is loaded: at most the gate's rate (their
+        #: change is judged on the hand crop once it has run).
+        self._pending_gate = SampleGate(GateConfig(0.0, self.gate.config.max_per_second))
 
     # -- scene side ------------------------------------------------------------------------
 
@@ -151,7 +175,10 @@ class CameraWorker:
     def latest_result(self) -> LiveResult | None:
         return self._live
 
-    def set_features(self, features: FeatureFn | None) -> None:
+    def set_features(self, features: FeatureFn | None, seen: SeenFn | None = None) -> None:
+        """The per-frame runtime; with ``seen`` (the hand recognizer), a sample's thumbnail and the
+        gate's comparison are of what ``seen`` returns after ``features`` (the hand crop)."""
+        self._seen = seen
         self._features = features
 
     def set_look(self, look: Callable[[np.ndarray], object] | None) -> None:
@@ -225,7 +252,8 @@ class CameraWorker:
             return
         # The hand stage looks at the whole frame; MobileNet only at the square preprocessing cuts.
         square = frame.image if self.keep_whole_frames else resize_square(frame.image, self.preprocess_config)
-        kept = PendingFrame(recording[0], square, thumbnail(frame.image, THUMB_SIZE), recording[1])
+        thumb = None if self.keep_whole_frames else thumbnail(frame.image, THUMB_SIZE)
+        kept = PendingFrame(recording[0], square, thumb, recording[1], frame.timestamp)
         with self._lock:
             self._pending.append(kept)
 
@@ -247,12 +275,44 @@ class CameraWorker:
         samples = []
         for p in batch:
             vector = features(p.square)
-            if vector is not None:  # None: no hand in that frame
-                samples.append(RecordedSample(p.label, vector, p.thumbnail, p.burst_id))
+            if vector is None:  # no hand in that frame
+                continue
+            thumb = p.thumbnail
+            if thumb is None:  # kept for the hand stage: the gate judges its hand crop now
+                thumb = self._seen_thumbnail(p.square)
+                if not self.gate.offer(p.label, signature(thumb), p.timestamp):
+                    continue
+            samples.append(RecordedSample(p.label, vector, thumb, p.burst_id))
         with self._lock:
             self._samples.extend(samples)
 
+    def _seen_thumbnail(self, image: np.ndarray) -> np.ndarray:
+        """The thumbnail of what the recognizer just looked at in ``image`` (the frame's centre
+        square when it says nothing)."""
+        seen = self._seen() if self._seen is not None else None
+        return thumbnail(seen if seen is not None else image, THUMB_SIZE)
+
+    def _record_hand(self, frame: Frame, recording: tuple[str, int], features: FeatureFn | None) -> None:
+        """Record a frame for the hand stage: gated on its hand crop, once the stage has run."""
+        if features is None or self._pending:
+            # Dissimilar hand crops cannot be told apart yet: keep frames at the gate's rate.
+            if self._pending_gate.offer(recording[0], np.zeros(1, np.float32), frame.timestamp):
+                self._keep(frame, recording)
+            return
+        vector = features(frame.image)
+        if vector is None:  # no hand in this frame, nothing to learn from
+            return
+        thumb = self._seen_thumbnail(frame.image)
+        if not self.gate.offer(recording[0], signature(thumb), frame.timestamp):
+            return
+        sample = RecordedSample(recording[0], vector, thumb, recording[1])
+        with self._lock:
+            self._samples.append(sample)
+
     def _record(self, frame: Frame, recording: tuple[str, int], features: FeatureFn | None) -> None:
+        if self.keep_whole_frames:
+            self._record_hand(frame, recording, features)
+            return
         thumb = thumbnail(frame.image, THUMB_SIZE)
         # Only frames that add something to the class: not 30 near-twins a second.
         if not self.gate.offer(recording[0], signature(thumb), frame.timestamp):

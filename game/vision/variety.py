@@ -3,10 +3,11 @@
 A camera delivers 30 near-identical frames a second while a key is held; a head trained on such a
 burst learns one pose in one spot and fails as soon as the hand drifts (issue 8: the first 20
 frames of each class score about 0.59 on the rest of a session, frames spread over the session
-0.94). Two measures, both on a *signature* of a frame: its sample thumbnail (the frame's centre
-square, cropped and shrunk by ``preprocess.thumbnail``) as a 24x24 grey picture in [0, 1]. That is
-what a ``frame`` profile's network sees; the hand recognizer looks at the whole frame, so for a hand
-profile the signature covers only the frame's centre square:
+0.94). Two measures, both on a *signature* of a frame: its sample thumbnail as a 24x24 grey
+picture in [0, 1]. The thumbnail is what the recognizer looked at (``game.vision.recorder``): for a
+``frame`` profile the frame's centre square (cropped and shrunk by ``preprocess.thumbnail``), for a
+``hand`` profile the hand crop the hand stage cut, so a hand moving at the frame's sides counts and a
+background changing away from the hand does not:
 
 * :func:`change` between two signatures: the share of cells whose brightness differs by more
   than :data:`CELL_DELTA` (about 20 grey levels). Sensor noise and compression change almost no

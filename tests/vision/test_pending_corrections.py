@@ -58,6 +58,7 @@ def test_samples_round_trip_without_pickle_and_without_temporary_files(tmp_path:
             "features": "f",
             "labels": "i",
             "thumbnails": "u",
+            "batches": "i",
         }
     assert_same(read_pending(path, IDENTITY), samples)
     found = load_pending(tmp_path, IDENTITY)
@@ -214,4 +215,10 @@ def test_restored_samples_count_as_learned_and_refit_the_head() -> None:
 def test_the_archive_members_are_plain_arrays(tmp_path: Path) -> None:
     path = save_pending(tmp_path, IDENTITY, learned(1))
     with zipfile.ZipFile(path) as archive:
-        assert sorted(archive.namelist()) == ["features.npy", "labels.npy", "meta.npy", "thumbnails.npy"]
+        assert sorted(archive.namelist()) == [
+            "batches.npy",
+            "features.npy",
+            "labels.npy",
+            "meta.npy",
+            "thumbnails.npy",
+        ]

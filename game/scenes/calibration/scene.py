@@ -568,7 +568,9 @@ class CalibrationScene(Scene):
     def update(self, dt: float) -> None:
         self.elapsed += dt
         if self.backbone.ready and not self._has_features:
-            self.camera.set_features(self.backbone.features)
+            # A hand profile's samples show (and the variety meter measures) the hand crop.
+            seen = self.backbone.last_crop if self.backbone.recognizer == "hand" else None
+            self.camera.set_features(self.backbone.features, seen)
             self.camera.set_look(self.backbone.look)
             if self.config == DEFAULT:  # not changed by the player: the recognizer's own recipe
                 self.config = default_recipe(self.backbone.recognizer)
