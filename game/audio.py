@@ -3,7 +3,9 @@
 They are synthesised at the rate the mixer actually opened at (asked for 22,050 Hz, a device may
 give 44,100 or 48,000): samples made for another rate would play at the wrong pitch and speed.
 When no audio device can be opened the game runs silently: ``Audio.available`` is False and every
-call does nothing. ``M`` toggles ``muted`` in the play scene.
+call does nothing. ``M`` toggles ``muted`` in the play scene. While the world stands still (paused,
+or the window lost focus) the play scene ``pause``s every sound where it is and ``resume``s it when
+the world runs again, so the start tune still fills the first READY! after a pause.
 """
 
 from __future__ import annotations
@@ -124,6 +126,8 @@ class Audio:
 
     def __init__(self, enabled: bool = True) -> None:
         self.muted = False
+        #: Every sound is held where it was (``pause``) until ``resume``.
+        self.paused = False
         self._sounds: dict[Sound, pygame.mixer.Sound] = {}
         self._waka_next = Sound.WAKA_A
         self._death_played = False
@@ -212,7 +216,20 @@ class Audio:
         if self._siren is not None:
             self._siren.stop()
 
+    def pause(self) -> None:
+        """Hold every playing sound where it is (the world stands still); ``resume`` plays them on."""
+        if self.available and not self.paused:
+            pygame.mixer.pause()
+            self.paused = True
+
+    def resume(self) -> None:
+        """Play on the sounds ``pause`` held, from where they were."""
+        if self.paused:
+            pygame.mixer.unpause()
+            self.paused = False
+
     def stop(self) -> None:
-        """Silence everything (pause, mute, leaving the scene)."""
+        """Silence everything for good (mute, a new game, leaving the scene)."""
+        self.paused = False
         if self.available:
             pygame.mixer.stop()

@@ -8,7 +8,8 @@ which is always available (no font files to ship or find).
 
 Smoothed text smaller than ``MIN_PIXEL_HEIGHT`` is a grey smudge, so smaller sizes (the side
 panels' 5 and 6 pixel lines at scale 1) are drawn at that size; at scale 2 and above every size
-the game asks for is larger already and is drawn as asked.
+the game asks for is larger already and is drawn as asked. ``legible_font`` does the same for a
+font a caller holds (calibration's, sized by pygame's nominal size).
 """
 
 from __future__ import annotations
@@ -47,13 +48,31 @@ def _forget_fonts_at_quit() -> None:
         _forget_registered = True
 
 
+def _nominal_size(pixel_height: int) -> int:
+    """pygame's nominal size of the default font whose capitals are about ``pixel_height`` tall."""
+    return max(8, round(pixel_height / _CAP_HEIGHT_RATIO))
+
+
+#: The nominal size of the smallest legible text: capitals ``MIN_PIXEL_HEIGHT`` tall.
+MIN_FONT_SIZE = _nominal_size(MIN_PIXEL_HEIGHT)
+
+
 @lru_cache(maxsize=32)
 def font(pixel_height: int) -> pygame.font.Font:
     """The default font sized so capitals are about ``pixel_height`` real pixels tall."""
     if not pygame.font.get_init():
         pygame.font.init()
     _forget_fonts_at_quit()
-    return pygame.font.Font(None, max(8, round(pixel_height / _CAP_HEIGHT_RATIO)))
+    return pygame.font.Font(None, _nominal_size(pixel_height))
+
+
+def legible_font(size: int) -> pygame.font.Font:
+    """The default font at nominal ``size`` (``pygame.font.Font``'s), or at ``MIN_FONT_SIZE`` when
+    ``size`` is smaller: the same floor ``render`` puts under the panels' text. Not cached: the
+    caller holds it (and must not keep it past ``pygame.quit``)."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    return pygame.font.Font(None, max(size, MIN_FONT_SIZE))
 
 
 @lru_cache(maxsize=1024)

@@ -34,7 +34,7 @@ from game.render.palette import (
     TEXT_DIM,
     Color,
 )
-from game.render.text import blit_with_font, fit_text
+from game.render.text import blit_with_font, fit_text, wrap_text
 
 
 def draw_confidence_bars(
@@ -311,12 +311,25 @@ class Button:
         self, surface: pygame.Surface, font: pygame.font.Font, small_font: pygame.font.Font | None = None
     ) -> None:
         fill, edge, ink = _BUTTON_COLORS[self.state]
-        label = fit_text(font, self.label, self.rect.width - 6)
+        # A one-character label (the clear buttons' "x") is drawn whole: "…" would say less.
+        label = self.label if len(self.label) < 2 else fit_text(font, self.label, self.rect.width - 6)
         radius = max(2, self.rect.height // 6)
         pygame.draw.rect(surface, fill, self.rect, border_radius=radius)
         pygame.draw.rect(surface, edge, self.rect, width=2, border_radius=radius)
         show_reason = not self.enabled and self.reason and small_font is not None
         if show_reason and small_font is not None:
+            lines = wrap_text(small_font, self.reason, self.rect.width - 6)
+            room = (self.rect.height - 4 - font.get_height()) // small_font.get_linesize()
+            if 1 < len(lines) <= room:
+                # Too long for one line (scale 1's legible font): two lines under the label.
+                top = self.rect.centery - (font.get_height() + len(lines) * small_font.get_linesize()) // 2
+                y = blit_with_font(surface, font, label, ink, (self.rect.centerx, top), "midtop").bottom
+                for line in lines:
+                    blit_with_font(
+                        surface, small_font, line, self.reason_color, (self.rect.centerx, y), "midtop"
+                    )
+                    y += small_font.get_linesize()
+                return
             gap = self.rect.height // 4
             label_pos = (self.rect.centerx, self.rect.centery - gap // 2)
             blit_with_font(surface, font, label, ink, label_pos, "midbottom")

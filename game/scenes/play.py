@@ -8,7 +8,9 @@ request buffered, so "no direction" means "keep going".
 The world does not advance while the game is paused (P / Esc; also when the window loses focus
 or is minimised, until the player presses P), while the side panel gives a ``pause_reason``
 (e.g. the camera is lost) or while it is ``waiting`` (the gesture model is loading); the
-keyboard keeps working meanwhile, and the looping fright sound stops until the world runs again.
+keyboard keeps working meanwhile. The sounds are held where they are meanwhile and play on when the
+world runs again (the start tune still ends with the first READY!); the looping fright sound starts
+again then.
 
 Q leaves the game: back to the title screen when the game was opened from it, else (``play`` or
 ``calibrate`` started from the command line, nothing under the game) the program ends; the panels
@@ -143,10 +145,10 @@ class PlayScene(Scene):
             self.restart()
 
     def _pause(self) -> None:
-        """Pause as P does: the world and the panel stop, sounds are silenced."""
+        """Pause as P does: the world and the panel stop, sounds are held where they are."""
         self.paused = True
         if self.audio is not None:
-            self.audio.stop()
+            self.audio.pause()
 
     def intent(self) -> Intent:
         """The first intent with a direction: keyboard, then ``inputs`` in order; else "keep going"."""
@@ -169,16 +171,20 @@ class PlayScene(Scene):
         if self.frozen:
             self.hold()
             return
+        if self.audio is not None:
+            self.audio.resume()
         for _ in range(self.clock.advance(dt)):
             self.advance_one_step()
         if self.audio is not None:
             self.audio.follow(self.world)
 
     def hold(self) -> None:
-        """The world stands still this frame: no catch-up steps on resuming, and no sound looping
-        over a frozen maze (``follow`` starts the fright sound again once the world runs)."""
+        """The world stands still this frame: no catch-up steps on resuming, the sounds held where
+        they are (``update`` plays them on once the world runs: the start tune keeps in step with
+        READY!) and no sound looping over a frozen maze (``follow`` starts the fright sound again)."""
         self.clock.accumulator = 0.0
         if self.audio is not None:
+            self.audio.pause()
             self.audio.stop_loops()
 
     def advance_one_step(self) -> list[Event]:

@@ -18,7 +18,7 @@ import pygame
 
 from game.render import palette, widgets
 from game.render.hand_overlay import draw_hand, scaled
-from game.render.text import blit_with_font, wrap_text
+from game.render.text import blit_with_font, legible_font, wrap_text
 from game.scenes.calibration.layout import Layout
 from game.scenes.calibration.modes import Flash, FlashKind, Mode
 from game.scenes.calibration.options import CalibrationOptions
@@ -101,13 +101,18 @@ class CalibrationScreen(Protocol):
 
 
 class CalibrationView:
-    """Fonts and drawing caches for one window scale."""
+    """Fonts and drawing caches for one window scale.
+
+    At scale 1 the small font would be 9 (capitals 6 pixels tall, a grey smudge): like the side
+    panels' text it is drawn at the smallest legible size instead (``legible_font``); from scale 2
+    on every font is larger already and is as it was.
+    """
 
     def __init__(self, scale: int) -> None:
         self.scale = scale
-        self.small = pygame.font.Font(None, 6 * scale * 3 // 2)
-        self.normal = pygame.font.Font(None, 8 * scale * 3 // 2)
-        self.big = pygame.font.Font(None, 12 * scale * 3 // 2)
+        self.small = legible_font(6 * scale * 3 // 2)
+        self.normal = legible_font(8 * scale * 3 // 2)
+        self.big = legible_font(12 * scale * 3 // 2)
         self._preview: pygame.Surface | None = None
         self._preview_key: tuple[int, int, int] | None = None
         self._thumbs: dict[int, pygame.Surface] = {}
@@ -218,10 +223,14 @@ class CalibrationView:
             )
             self._draw_recording_prompt(surface, scene, rect)
         if scene.camera_lost:
-            band = pygame.Rect(rect.x, rect.y + rect.height // 2 - 18 * s, rect.width, 36 * s)
+            width = rect.width - 8 * s
+            lines = wrap_text(
+                self.small, "Camera lost: retrying. Recording stopped; your samples are kept.", width
+            )
+            lines += wrap_text(self.small, scene.camera.message, width)[:2]
+            height = max(36 * s, len(lines) * (self.small.get_linesize() + s) + 6 * s)
+            band = pygame.Rect(rect.x, rect.centery - height // 2, rect.width, height)
             pygame.draw.rect(surface, palette.CAMERA_LOST_BAND, band)
-            lines = ["Camera lost: retrying. Recording stopped; your samples are kept."]
-            lines += wrap_text(self.small, scene.camera.message, band.width - 8 * s)[:2]
             y = band.y + 3 * s
             for line in lines:
                 y = blit_with_font(surface, self.small, line, palette.TEXT, (band.x + 4 * s, y)).bottom + s
@@ -296,7 +305,8 @@ class CalibrationView:
             blit_with_font(surface, self.normal, "RECORD YOUR GESTURES", palette.ACCENT, rect.topleft).bottom
             + 2 * s
         )
-        body = pygame.Rect(rect.x, y, rect.width, rect.bottom - y)
+        # The instructions stop above the status line at the bottom, never under it.
+        body = pygame.Rect(rect.x, y, rect.width, rect.bottom - self.small.get_linesize() - y)
         y = self._draw_lines(surface, body, list(INSTRUCTIONS), palette.TEXT)
         reason = scene.train_reason
         status = f"To train: {reason}." if reason else "Every class is ready: press T to train."
@@ -418,12 +428,14 @@ class CalibrationView:
     ) -> None:
         rect = layout.mode_panel
         s = self.scale
-        title = "TRAINING SETTINGS for the next training"
-        blit_with_font(surface, self.small, title, palette.ACCENT, (rect.x + 4 * s, rect.y + 3 * s))
         hint = "(default)   keys 1-8   Esc closes"
-        blit_with_font(
+        hint_rect = blit_with_font(
             surface, self.small, hint, palette.TEXT_DIM, (rect.right - 4 * s, rect.y + 3 * s), "topright"
         )
+        title = "TRAINING SETTINGS for the next training"
+        if self.small.size(title)[0] > hint_rect.x - 3 * s - (rect.x + 4 * s):
+            title = "TRAINING SETTINGS"  # scale 1's legible font leaves no room for the rest
+        blit_with_font(surface, self.small, title, palette.ACCENT, (rect.x + 4 * s, rect.y + 3 * s))
         for i, setting in enumerate(SETTINGS):
             row = layout.setting_rows[setting.name]
             value = setting.show(setting.value(scene.config))
@@ -470,14 +482,16 @@ class CalibrationView:
         return cached
 
     def _draw_variety(self, surface: pygame.Surface, variety: Variety, at: pygame.Rect) -> None:
-        """A small meter of the class's variety: yellow and growing, green once varied enough."""
+        """A small meter of the class's variety: yellow and growing, green once varied enough; no
+        wider than ``at`` (the bar gives up width to the words)."""
         s = self.scale
         color = palette.GOOD if variety.good else palette.ACCENT
+        word = "ok" if variety.good else "move!"
         label = blit_with_font(surface, self.small, "variety", palette.TEXT_DIM, at.midleft, "midleft")
-        bar = pygame.Rect(label.right + 3 * s, at.y + s, 36 * s, at.height - 2 * s)
+        room = at.right - label.right - 6 * s - self.small.size("move!")[0]
+        bar = pygame.Rect(label.right + 3 * s, at.y + s, max(4 * s, min(36 * s, room)), at.height - 2 * s)
         pygame.draw.rect(surface, palette.BAR_BG, bar)
         pygame.draw.rect(surface, color, (bar.x, bar.y, round(bar.width * variety.level), bar.height))
-        word = "ok" if variety.good else "move!"
         blit_with_font(surface, self.small, word, color, (bar.right + 3 * s, at.centery), "midleft")
 
     def _draw_class_panel(
@@ -516,19 +530,12 @@ class CalibrationView:
             (title.right + 4 * s, title.centery),
             "midleft",
         )
-        if enabled and scene.book.count(name) >= 2:
-            self._draw_variety(surface, scene.variety_of(name), pygame.Rect(x, rect.bottom - 8 * s, 0, 6 * s))
-        else:
-            hint = HINTS[name] if enabled else "off: press O (or hold I) to use it"
-            blit_with_font(
-                surface, self.small, hint, palette.TEXT_DIM, (x, rect.bottom - 2 * s), "bottomleft"
-            )
         count = scene.book.count(name)
         need = scene.book.min_per_class
         count_color = palette.GOOD if count >= need else (palette.ACCENT if count else palette.TEXT_DIM)
         if not enabled:
             count_color = palette.TEXT_DIM
-        blit_with_font(
+        shown = blit_with_font(
             surface,
             self.big,
             str(count),
@@ -536,6 +543,19 @@ class CalibrationView:
             (rect.right - 14 * s, rect.bottom - 1 * s),
             "bottomright",
         )
+        room = shown.x - 3 * s - x  # the hint or variety meter stays left of the count
+        if enabled and count >= 2:
+            self._draw_variety(
+                surface, scene.variety_of(name), pygame.Rect(x, rect.bottom - 8 * s, room, 6 * s)
+            )
+        else:
+            hint = HINTS[name] if enabled else "off: press O (or hold I) to use it"
+            # Wrapped into the room left of the count (two lines under the title at most).
+            lines = wrap_text(self.small, hint, room)[-2:]
+            y = rect.bottom - 2 * s - len(lines) * self.small.get_linesize()
+            for line in lines:
+                y = blit_with_font(surface, self.small, line, palette.TEXT_DIM, (x, y)).y
+                y += self.small.get_linesize()
         if count < need and enabled:
             blit_with_font(
                 surface,

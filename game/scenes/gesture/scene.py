@@ -83,9 +83,11 @@ class GesturePlayScene(PlayScene):
 
     def _cover_with(self, calibration: Scene) -> None:
         """Show calibration over the game, which stands still under it: no sound of the game
-        plays on over calibration (``follow`` restarts the fright sound on return)."""
+        plays on over calibration; they are held, and play on when the game runs again (the start
+        tune with READY!, ``follow`` restarts the fright sound)."""
         if self.audio is not None:
-            self.audio.stop()
+            self.audio.pause()
+            self.audio.stop_loops()
         self.manager.push(calibration)
 
     def exit(self) -> None:

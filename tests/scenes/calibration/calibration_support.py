@@ -211,12 +211,14 @@ def open_calibration(
     *,
     recognizer: str = FRAME,
     play_factory: PlayFactory | None = None,
+    scale: int = 2,
 ) -> Calibration:
     """The real scene with MobileNet never loading (the loader thread is not started) and a stand-in
     recognizer for saves. Without ``source`` the camera thread does not start either; with it, the
     camera runs on ``source``, so recorded frames wait for MobileNet as they would at start-up.
     ``recognizer`` is the one the scene is for (its name is what the screen says the frames wait
-    for); ``play_factory`` makes the scene P hands over to (None: gesture play is unavailable)."""
+    for); ``play_factory`` makes the scene P hands over to (None: gesture play is unavailable);
+    ``scale`` is the window's."""
     models = profile_dir.parent / "models"
     options = CalibrationOptions(profile_dir=profile_dir, models=models, recognizer=recognizer)
     clock = FakeClock()
@@ -227,4 +229,4 @@ def open_calibration(
         monkeypatch.setattr(scene.camera, "start", lambda: scene.camera)
     monkeypatch.setattr(scene.backbone, "start", lambda: scene.backbone)
     scene.backbone.backbone = SimpleNamespace(backbone_id="test", weights_sha256="0" * 64)  # type: ignore[assignment]
-    return Calibration(scene, Driver(scene), clock, profile_dir)
+    return Calibration(scene, Driver(scene, scale), clock, profile_dir)
