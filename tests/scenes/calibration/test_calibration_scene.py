@@ -429,3 +429,37 @@ def test_hand_recognizer_records_hand_vectors_and_saves_a_hand_profile(
         driver.until(lambda: again.backbone.state is not LoadState.LOADING, LOAD_TIMEOUT, "loading")
         driver.frames(3)
         assert "hand recognizer" in again.profile_error and again.book.total() == 0
+
+
+def test_hand_calibration_recognises_hands_it_never_saw(tmp_path: Path, signdigits: Path) -> None:
+    """The default recognizer end to end: record each class on one half of the photos, then the
+    held-out tail on the other half, train with the hand recipe, and read the validation figure and
+    the live test, as a player would on the results screen."""
+    from game.vision.training import HAND_DEFAULT
+
+    options = CalibrationOptions(profile_dir=tmp_path / "profile", models=tmp_path / "models")
+    first, later = _photo_halves(signdigits, tmp_path / "poses")
+    with posed(options, first) as (scene, driver, poses):
+        assert scene.backbone.recognizer == "hand" and scene.config == HAND_DEFAULT
+        driver.until(lambda: scene.backbone.last_hand is not None, 30, "the hand stage on the preview")
+        for label in CLASSES:
+            _record(driver, scene, poses, label, 15)
+        counts = {label: scene.book.count(label) for label in CLASSES}
+        poses.show(later)
+        for label in CLASSES:
+            _record(driver, scene, poses, label, _held_out_target(counts[label]))
+        driver.tap(pygame.K_t)
+        driver.until(lambda: scene.mode is not Mode.TRAINING, TRAIN_TIMEOUT, "training")
+        result = scene.result
+        assert result is not None and scene.mode is Mode.RESULTS, scene.flash
+        assert result.val_accuracy is not None
+        print(f"hand calibration: validation {result.val_accuracy:.3f}, {result.per_class_accuracy}")
+        assert result.val_accuracy >= 0.8, f"validation accuracy {result.val_accuracy:.3f} on unseen hands"
+        # The live test names the class on screen.
+        poses.pose = "left"
+
+        def shows_left() -> bool:
+            live = scene.camera.latest_result()
+            return live is not None and live.top == "left"
+
+        driver.until(shows_left, 30, "left in the live test")
