@@ -214,6 +214,18 @@ def _heat(value: float) -> Color:
     )
 
 
+def column_headers(font: pygame.font.Font, labels: Sequence[str], width: int) -> list[str]:
+    """The matrix's column headers in cells ``width`` pixels wide: the class names when they all
+    fit, else all of them as capital initials (U D L R I: the rows beside still spell them out),
+    and shortened names only where initials would be ambiguous or still too wide."""
+    if all(font.size(name)[0] <= width for name in labels):
+        return list(labels)
+    initials = [name[:1].upper() for name in labels]
+    if len(set(initials)) == len(initials) and all(font.size(i)[0] <= width for i in initials):
+        return initials
+    return [fit_text(font, name, width) for name in labels]
+
+
 def draw_confusion_matrix(
     surface: pygame.Surface,
     rect: pygame.Rect,
@@ -232,9 +244,9 @@ def draw_confusion_matrix(
     cell = max(4, min((rect.width - label_w) // n, (rect.height - head_h) // n))
     grid_x, grid_y = rect.x + label_w, rect.y + head_h
     blit_with_font(surface, font, "predicted", TEXT_DIM, (grid_x, rect.y))
-    for j, name in enumerate(labels):
+    for j, name in enumerate(column_headers(font, labels, cell)):
         cx = grid_x + cell * j + cell // 2
-        blit_with_font(surface, font, fit_text(font, name, cell), TEXT_DIM, (cx, grid_y - 2), "midbottom")
+        blit_with_font(surface, font, name, TEXT_DIM, (cx, grid_y - 2), "midbottom")
     for i, row in enumerate(matrix):
         total = sum(row)
         cy = grid_y + cell * i + cell // 2

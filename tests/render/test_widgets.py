@@ -80,6 +80,18 @@ def test_confusion_matrix_colours_cells_by_row_share(font: pygame.font.Font) -> 
     assert corner(1, 1) == palette.GOOD or sum(corner(1, 1)) > sum(corner(0, 1))
 
 
+def test_confusion_matrix_headers_are_names_or_initials_never_cut(font: pygame.font.Font) -> None:
+    classes = ["up", "down", "left", "right", "idle"]
+    wide = max(font.size(name)[0] for name in classes)
+    assert widgets.column_headers(font, classes, wide) == classes
+    # Too narrow for "right": every column gets its initial, not "ri…" beside "up".
+    assert widgets.column_headers(font, classes, wide - 1) == ["U", "D", "L", "R", "I"]
+    # Initials that would not tell two classes apart: the names, shortened.
+    narrow = font.size("left")[0] - 1
+    shortened = widgets.column_headers(font, ["left", "lower"], narrow)
+    assert all(h.endswith("…") and font.size(h)[0] <= narrow for h in shortened)
+
+
 def test_button_clicks_only_when_enabled_and_released_inside() -> None:
     button = widgets.Button(pygame.Rect(10, 10, 100, 40), "Train")
     down = pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(20, 20))
