@@ -198,7 +198,10 @@ def _train(args: argparse.Namespace) -> int:
             f"{c} {int(((data.labels == i) & ~rows.found).sum())}" for i, c in enumerate(data.classes)
         )
         _say(f"no hand found in {no_hand} of {len(data)} images ({per_class}): left out")
-    thumbs = np.stack([thumbnail(image, THUMBNAIL_SIZE) for image in data.images])
+    # What the recognizer looked at, as calibration keeps it: a hand profile's hand crops.
+    thumbs = rows.thumbnails
+    if thumbs is None:
+        thumbs = np.stack([thumbnail(image, THUMBNAIL_SIZE) for image in data.images])
     if base is None:
         profile = Profile(
             classes=data.classes,

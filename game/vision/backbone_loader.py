@@ -253,7 +253,7 @@ class BackboneLoader:
         """The hand crop of the newest hand stage result (None without a hand, or for ``frame``):
         what a hand profile's sample looked at (``CameraWorker.set_features``'s ``seen``)."""
         hand = self.last_hand
-        return hand.crop if hand is not None and hand.found else None
+        return hand.seen if hand is not None else None
 
     @property
     def recognizer_loaded(self) -> str | None:

@@ -2,9 +2,10 @@
 
 When the player steers with the keyboard during gesture play, the gesture was not doing what
 they wanted: the current camera frame is then a sample of the direction they chose. The play
-scene calls :meth:`Corrections.offer` with the frame's features and thumbnail; a
-:class:`~game.vision.variety.SampleGate` keeps only frames that add something (not 60 copies of
-one pose per second of holding a key). After every ``retrain_after`` new samples a background
+scene calls :meth:`Corrections.offer` with the frame's features and thumbnail (of what the
+recognizer looked at: the hand crop for a hand profile, the centre square for a frame one, as in
+calibration); a :class:`~game.vision.variety.SampleGate` keeps only frames that add something (not
+60 copies of one pose per second of holding a key). After every ``retrain_after`` new samples a background
 thread refits the head in numpy (:mod:`game.vision.refit`: no TensorFlow, the render loop keeps
 its frames) on the profile's samples plus the new ones, and the finished head is picked up with
 :meth:`Corrections.take_head` between frames. On leaving, the new samples are kept (appended to

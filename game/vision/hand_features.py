@@ -34,6 +34,8 @@ from game.vision.hands import (
     HandResult,
     HandTracker,
 )
+from game.vision.preprocess import seen_thumbnail
+from game.vision.profile_format import THUMBNAIL_SIZE
 
 #: Bumped whenever :func:`hand_vector` changes, so that an old profile's samples are not mixed in.
 HAND_FEATURE_VERSION = "landmarks-v1"
@@ -70,10 +72,13 @@ def hand_models_id(folder: Path | None = None) -> str:
 
 @dataclass(frozen=True)
 class ImageFeatures:
-    """Feature vectors for a list of images; ``found[i]`` False means image i had no hand (its row is 0)."""
+    """Feature vectors for a list of images; ``found[i]`` False means image i had no hand (its row is 0).
+    ``thumbnails`` are the samples' thumbnails: of each image's hand crop, what the landmark model
+    read (as calibration and play keep them, ``preprocess.seen_thumbnail``); black without a hand."""
 
     features: np.ndarray
     found: np.ndarray
+    thumbnails: np.ndarray
 
 
 class HandFeatureExtractor:
@@ -112,10 +117,12 @@ class HandFeatureExtractor:
         ``on_image(1)`` is called after each photo (a progress bar)."""
         out = np.zeros((len(images_rgb), HAND_FEATURE_SIZE), dtype=np.float32)
         found = np.zeros(len(images_rgb), dtype=bool)
+        thumbs = np.zeros((len(images_rgb), THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3), dtype=np.uint8)
         for i, image in enumerate(images_rgb):
-            vector, _ = self.photo(image)
+            vector, result = self.photo(image)
             if vector is not None:
                 out[i], found[i] = vector, True
+                thumbs[i] = seen_thumbnail(result.seen, image, THUMBNAIL_SIZE)
             if on_image is not None:
                 on_image(1)
-        return ImageFeatures(out, found)
+        return ImageFeatures(out, found, thumbs)

@@ -134,6 +134,12 @@ class HandResult:
         xy = self.landmarks[:, :2]
         return (float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max()))
 
+    @property
+    def seen(self) -> np.ndarray | None:
+        """What the landmark model read (``crop``) when a hand was found, else None: what a hand
+        profile's sample thumbnail shows (``preprocess.seen_thumbnail``), in calibration and play."""
+        return self.crop if self.found else None
+
 
 NO_HAND = HandResult(found=False)
 

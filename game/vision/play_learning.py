@@ -22,6 +22,7 @@ import numpy as np
 
 from game.vision.camera import Frame
 from game.vision.corrections import Corrections, LearningSettings, save_learned
+from game.vision.hands import HandResult
 from game.vision.learning_classifier import LearningClassifier, learning_classifier
 from game.vision.pending_corrections import (
     PENDING_FILE,
@@ -32,7 +33,7 @@ from game.vision.pending_corrections import (
     new_batch,
     save_pending,
 )
-from game.vision.preprocess import PreprocessConfig, frame_square
+from game.vision.preprocess import seen_thumbnail
 from game.vision.profile import THUMBNAIL_SIZE
 
 
@@ -120,7 +121,11 @@ class PlayLearning:
         if features is None:
             return False
         self._last_frame = prediction.frame_index
-        thumb = frame_square(prediction.frame, PreprocessConfig(size=THUMBNAIL_SIZE))
+        # What the head saw, as calibration keeps it: a hand profile's hand crop (so a hand moving
+        # beside a still centre is new, and a background changing away from the hand is not).
+        hand = getattr(prediction.result, "hand", None)
+        seen = hand.seen if isinstance(hand, HandResult) else None
+        thumb = seen_thumbnail(seen, prediction.frame, THUMBNAIL_SIZE)
         return self.corrections.offer(label, features, thumb, prediction.captured_at)
 
     def update(self) -> bool:

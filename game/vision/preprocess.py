@@ -287,3 +287,17 @@ def frame_square(frame: Frame, config: PreprocessConfig = DEFAULT_PREPROCESS) ->
 def thumbnail(image_rgb: np.ndarray, size: int = 48) -> np.ndarray:
     """A small ``uint8`` (size, size, 3) center-cropped copy, kept with samples so a user can see them."""
     return resize_square(image_rgb, PreprocessConfig(size=size))
+
+
+def seen_thumbnail(seen: np.ndarray | None, frame: Frame | np.ndarray, size: int = 48) -> np.ndarray:
+    """A sample's thumbnail: what the recognizer looked at, which the sample gate and the variety
+    meter compare (``game.vision.variety``). ``seen`` is the picture the recognizer read when that
+    is not the frame's centre square (a hand profile's hand crop, ``HandResult.seen``); without
+    it, the centre square of ``frame`` (a source's frame, or an RGB picture), as MobileNet sees it.
+    Calibration (``game.vision.recorder``) and learning while playing (``game.vision.play_learning``)
+    both cut their thumbnails here."""
+    if seen is not None:
+        return thumbnail(seen, size)
+    if isinstance(frame, np.ndarray):
+        return thumbnail(frame, size)
+    return frame_square(frame, PreprocessConfig(size=size))

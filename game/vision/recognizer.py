@@ -51,12 +51,15 @@ def feature_shape(recognizer: str) -> tuple[int, ...]:
 @dataclass(frozen=True)
 class RecognizerFeatures:
     """Feature rows for separate images, whether each had a hand (always True for ``frame``), and
-    the ids a profile records to tie its head to these features."""
+    the ids a profile records to tie its head to these features. ``thumbnails``: the samples'
+    thumbnails when they are not the images' centre squares (``hand``: each image's hand crop),
+    else None (``frame``: ``preprocess.thumbnail`` of each image)."""
 
     features: np.ndarray
     found: np.ndarray
     backbone_id: str
     weights_sha256: str
+    thumbnails: np.ndarray | None = None
 
 
 def image_features(
@@ -87,7 +90,9 @@ def image_features(
 
         extractor = HandFeatureExtractor(hand_models)
         rows = extractor.from_images(images_rgb, on_image=on_batch)
-        return RecognizerFeatures(rows.features, rows.found, extractor.backbone_id, extractor.weights_sha256)
+        return RecognizerFeatures(
+            rows.features, rows.found, extractor.backbone_id, extractor.weights_sha256, rows.thumbnails
+        )
     import numpy as np
 
     from game.vision.features import FeatureExtractor, load_backbone

@@ -31,7 +31,13 @@ import numpy as np
 
 from game.vision.camera import Frame, FrameSource
 from game.vision.capture import RETRY_INTERVAL_S, CaptureThread
-from game.vision.preprocess import DEFAULT_PREPROCESS, PreprocessConfig, resize_square, thumbnail
+from game.vision.preprocess import (
+    DEFAULT_PREPROCESS,
+    PreprocessConfig,
+    resize_square,
+    seen_thumbnail,
+    thumbnail,
+)
 from game.vision.profile import THUMBNAIL_SIZE as THUMB_SIZE
 from game.vision.types import CameraState, Scores
 from game.vision.variety import GateConfig, SampleGate, signature
@@ -289,8 +295,7 @@ class CameraWorker:
     def _seen_thumbnail(self, image: np.ndarray) -> np.ndarray:
         """The thumbnail of what the recognizer just looked at in ``image`` (the frame's centre
         square when it says nothing)."""
-        seen = self._seen() if self._seen is not None else None
-        return thumbnail(seen if seen is not None else image, THUMB_SIZE)
+        return seen_thumbnail(self._seen() if self._seen is not None else None, image, THUMB_SIZE)
 
     def _record_hand(self, frame: Frame, recording: tuple[str, int], features: FeatureFn | None) -> None:
         """Record a frame for the hand stage: gated on its hand crop, once the stage has run."""

@@ -17,6 +17,8 @@ from game.cli import main
 from game.vision import recognizer as rec
 from game.vision.classifier import NO_HAND, GestureClassifier
 from game.vision.hand_features import HAND_FEATURE_SHAPE, HandFeatureExtractor, hand_vector
+from game.vision.images import load_labelled_folder
+from game.vision.preprocess import DEFAULT_PREPROCESS, thumbnail
 from game.vision.profile import Profile, ProfileError, Samples, load_profile, save_profile
 from game.vision.training import HeadConfig, train_head
 
@@ -184,6 +186,16 @@ def test_train_and_evaluate_a_hand_profile_on_photos(
     loaded = load_profile(profile)
     assert loaded.recognizer == "hand" and loaded.samples.features.shape[1:] == HAND_FEATURE_SHAPE
     assert len(loaded.samples) >= 72  # at most 8 of the 80 photos without a hand found
+    # The samples' thumbnails are the hand crops the landmark model read, as calibration keeps them.
+    data = load_labelled_folder(profile.parent / "train", short_side=2 * DEFAULT_PREPROCESS.size)
+    rows = rec.image_features("hand", data.images)
+    assert rows.thumbnails is not None
+    crops = np.concatenate(
+        [rows.thumbnails[(data.labels == i) & rows.found] for i in range(len(data.classes))]
+    )
+    assert np.array_equal(loaded.samples.thumbnails, crops)
+    centres = np.stack([thumbnail(image, 48) for image in data.images])
+    assert not np.array_equal(rows.thumbnails[rows.found], centres[rows.found])
     test = labelled_subset(signdigits, tmp_path / "test", 20, 15)
     capsys.readouterr()
     assert main(["evaluate", "--images", str(test), "--profile", str(profile), "--json"]) == 0
