@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, IntEnum
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -20,6 +20,22 @@ DIRECTION_CLASSES: tuple[str, ...] = ("up", "down", "left", "right")
 #: "No gesture": a relaxed hand or no hand; it never steers.
 IDLE_CLASS = "idle"
 ALL_CLASSES: tuple[str, ...] = (*DIRECTION_CLASSES, IDLE_CLASS)
+
+
+class ThumbKind(IntEnum):
+    """What a sample's thumbnail shows, stored with it as a small int (``thumbnail_kinds`` in
+    ``samples.npz`` and ``pending-corrections.npz``; absent in older files: all :attr:`CENTRE`).
+
+    The variety meter and the sample gates compare only thumbnails of one kind
+    (``game.vision.variety``): a hand crop against a centre square differs everywhere, and would
+    read as variety that is not there.
+    """
+
+    #: The frame's centre square: every ``frame`` profile's, and a ``hand`` profile's recorded
+    #: before its thumbnails were hand crops (nothing is left to recut them from).
+    CENTRE = 0
+    #: The hand crop the hand stage cut (``HandResult.seen``): a ``hand`` profile's.
+    HAND = 1
 
 
 class CameraState(Enum):

@@ -7,14 +7,19 @@ frames of each class score about 0.59 on the rest of a session, frames spread ov
 picture in [0, 1]. The thumbnail is what the recognizer looked at (``game.vision.recorder``): for a
 ``frame`` profile the frame's centre square (cropped and shrunk by ``preprocess.thumbnail``), for a
 ``hand`` profile the hand crop the hand stage cut, so a hand moving at the frame's sides counts and a
-background changing away from the hand does not:
+background changing away from the hand does not. Only thumbnails of one kind
+(``types.ThumbKind``) are compared: a hand profile saved when its thumbnails were centre squares
+keeps those (there is nothing to recut them from), and a hand crop beside a centre square differs
+everywhere, which is no variety of the hand:
 
 * :func:`change` between two signatures: the share of cells whose brightness differs by more
   than :data:`CELL_DELTA` (about 20 grey levels). Sensor noise and compression change almost no
   cell; a hand that moves a few centimetres changes the cells it left and entered.
 * :class:`SampleGate` keeps a frame only when it changed at least ``min_change`` from the last
-  frame kept for that class, and at most ``max_per_second`` a second.
-* :func:`spread` of a class: the mean change between two of its samples. On the room recordings
+  frame kept for that class (one of another kind counts as none), and at most ``max_per_second``
+  a second.
+* :func:`spread` of a class: the mean change between two of its samples (:class:`VarietyMeter`:
+  of those of the newest sample's kind, :func:`same_kind`). On the room recordings
   in ``../shared/data/rooms`` the first 20 frames of a class spread 0.19-0.29 where that class
   was poorly recognised later, 20 frames taken evenly over the session 0.39-0.71; the meter turns
   green at :data:`GOOD_SPREAD`, between the two (docs/benchmarks.md, "Sample variety").
@@ -29,6 +34,8 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
+from game.vision.types import ThumbKind
 
 SIGNATURE_SIZE = 24
 #: A cell "changed" when its grey level moved by more than this (0-1 scale; ~20 of 255).
@@ -66,6 +73,18 @@ def spread(signatures: Sequence[np.ndarray]) -> float:
     share = changed.mean(axis=2)
     m = len(picks)
     return float(share.sum() / (m * (m - 1)))
+
+
+def same_kind(thumbnails: Sequence[np.ndarray], kinds: Sequence[int] | None) -> Sequence[np.ndarray]:
+    """The ``thumbnails`` of the newest one's kind (``kinds``, one per thumbnail; None: all of one kind)."""
+    if kinds is None or not thumbnails:
+        return thumbnails
+    if len(kinds) != len(thumbnails):
+        raise ValueError(f"{len(thumbnails)} thumbnails but {len(kinds)} thumbnail kinds")
+    newest = kinds[-1]
+    if all(kind == newest for kind in kinds):
+        return thumbnails
+    return [thumb for thumb, kind in zip(thumbnails, kinds, strict=True) if kind == newest]
 
 
 @dataclass(frozen=True)
@@ -106,6 +125,7 @@ class GateConfig:
 class _Last:
     signature: np.ndarray
     t: float
+    kind: ThumbKind
 
 
 @dataclass
@@ -122,16 +142,17 @@ class SampleGate:
     offered: dict[str, int] = field(default_factory=dict)
     kept: dict[str, int] = field(default_factory=dict)
 
-    def offer(self, label: str, sig: np.ndarray, t: float) -> bool:
-        """True when the frame with signature ``sig`` at time ``t`` (seconds) should be kept."""
+    def offer(self, label: str, sig: np.ndarray, t: float, kind: ThumbKind = ThumbKind.CENTRE) -> bool:
+        """True when the frame with signature ``sig`` (of a thumbnail of ``kind``) at time ``t``
+        (seconds) should be kept; the last kept frame is compared with only when of that kind."""
         self.offered[label] = self.offered.get(label, 0) + 1
         last = self._last.get(label)
         if last is not None:
             if t - last.t < 1.0 / self.config.max_per_second:
                 return False
-            if change(sig, last.signature) < self.config.min_change:
+            if last.kind == kind and change(sig, last.signature) < self.config.min_change:
                 return False
-        self._last[label] = _Last(sig, t)
+        self._last[label] = _Last(sig, t, kind)
         self.kept[label] = self.kept.get(label, 0) + 1
         return True
 
@@ -139,16 +160,20 @@ class SampleGate:
         """The class was cleared or undone: its next frame is compared with nothing."""
         self._last.pop(label, None)
 
-    def remember(self, label: str, sig: np.ndarray, t: float = float("-inf")) -> None:
-        """Compare ``label``'s next frames with ``sig`` (the newest sample it already has)."""
-        self._last[label] = _Last(sig, t)
+    def remember(
+        self, label: str, sig: np.ndarray, t: float = float("-inf"), kind: ThumbKind = ThumbKind.CENTRE
+    ) -> None:
+        """Compare ``label``'s next frames with ``sig`` (the newest sample it already has, of ``kind``)."""
+        self._last[label] = _Last(sig, t, kind)
 
 
 class VarietyMeter:
     """:class:`Variety` per class from its thumbnails, recomputed only when the class's samples change.
 
     The screen asks every frame; a class's spread is recomputed when its sample count or its
-    first or last thumbnail is a different one (samples added, undone, cleared or loaded).
+    first or last thumbnail is a different one (samples added, undone, cleared or loaded). Given
+    the thumbnails' ``kinds``, only those of the newest one's kind count (:func:`same_kind`): a
+    class whose older thumbnails are all of another kind reads as if they were not there.
     """
 
     def __init__(self, target: float = GOOD_SPREAD) -> None:
@@ -156,7 +181,10 @@ class VarietyMeter:
         self._cache: dict[str, tuple[tuple[int, int, int], Variety]] = {}
         self._signatures: dict[int, np.ndarray] = {}
 
-    def variety(self, label: str, thumbnails: Sequence[np.ndarray]) -> Variety:
+    def variety(
+        self, label: str, thumbnails: Sequence[np.ndarray], kinds: Sequence[int] | None = None
+    ) -> Variety:
+        thumbnails = same_kind(thumbnails, kinds)
         key = (
             len(thumbnails),
             id(thumbnails[0]) if thumbnails else 0,
