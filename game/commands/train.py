@@ -142,6 +142,7 @@ def _train(args: argparse.Namespace) -> int:
     )
     from game.vision.recognizer import FRAME, image_features
     from game.vision.training import default_recipe
+    from game.vision.types import ThumbKind
 
     start = time.perf_counter()
     models = models_dir(args.models)
@@ -199,9 +200,9 @@ def _train(args: argparse.Namespace) -> int:
         )
         _say(f"no hand found in {no_hand} of {len(data)} images ({per_class}): left out")
     # What the recognizer looked at, as calibration keeps it: a hand profile's hand crops.
-    thumbs = rows.thumbnails
+    thumbs, kind = rows.thumbnails, ThumbKind.HAND
     if thumbs is None:
-        thumbs = np.stack([thumbnail(image, THUMBNAIL_SIZE) for image in data.images])
+        thumbs, kind = np.stack([thumbnail(image, THUMBNAIL_SIZE) for image in data.images]), ThumbKind.CENTRE
     if base is None:
         profile = Profile(
             classes=data.classes,
@@ -217,7 +218,7 @@ def _train(args: argparse.Namespace) -> int:
     for label, name in enumerate(data.classes):
         mask = (data.labels == label) & rows.found
         profile.samples = profile.samples.add(
-            profile.classes.index(name), rows.features[mask], thumbs[mask]
+            profile.classes.index(name), rows.features[mask], thumbs[mask], kind
         )
 
     _say(f"training the head ({recognizer} recognizer) on {device}")

@@ -38,7 +38,7 @@ from game.vision.profile import (
 from game.vision.recognizer import FRAME, HAND, feature_shape
 from game.vision.samples import SampleBook
 from game.vision.training import EpochReport, HeadConfig, TrainResult
-from game.vision.types import ALL_CLASSES
+from game.vision.types import ALL_CLASSES, ThumbKind
 
 __all__ = [
     "THUMBNAIL_SIZE",
@@ -56,7 +56,10 @@ class SavedCalibration:
     """What calibration takes from a saved profile: samples per class, settings, and the head."""
 
     classes: list[str]
-    samples: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = field(default_factory=dict)
+    #: Per class: feature vectors, thumbnails, and what each thumbnail shows (``ThumbKind``).
+    samples: dict[str, tuple[list[np.ndarray], list[np.ndarray], list[ThumbKind]]] = field(
+        default_factory=dict
+    )
     config: HeadConfig | None = None
     result: TrainResult | None = None
     profile: Profile | None = None
@@ -124,9 +127,11 @@ def build_profile(
     feats: list[np.ndarray] = []
     labels: list[int] = []
     thumbs: list[np.ndarray] = []
+    kinds: list[ThumbKind] = []
     for index, name in enumerate(classes):
         feats.extend(book.features(name))
         thumbs.extend(book.thumbnails(name))
+        kinds.extend(book.thumbnail_kinds(name))
         labels.extend([index] * book.count(name))
     recognizer = recognizer_of(backbone)
     samples = Samples.empty(recognizer)
@@ -135,6 +140,7 @@ def build_profile(
             features=np.stack(feats).astype(np.float16),
             labels=np.asarray(labels, dtype=np.int64),
             thumbnails=np.stack(thumbs).astype(np.uint8),
+            thumbnail_kinds=np.asarray(kinds, dtype=np.uint8),
         )
     profile = Profile(
         classes=classes,
@@ -252,7 +258,8 @@ def load_calibration(folder: Path) -> SavedCalibration | None:
         mask = profile.samples.labels == index
         feats = [np.asarray(f, dtype=np.float32) for f in profile.samples.features[mask]]
         thumbs = list(profile.samples.thumbnails[mask])
-        saved.samples[name] = (feats, thumbs)
+        kinds = [ThumbKind(int(k)) for k in profile.samples.thumbnail_kinds[mask]]
+        saved.samples[name] = (feats, thumbs, kinds)
     if saved.updated_in_play and profile.head_arrays is not None:
         # head.npz only: the Keras head that calibration shows, tests live and saves again.
         profile.head = keras_from_arrays(profile.head_arrays, feature_shape(profile.recognizer))

@@ -4,8 +4,9 @@ When the player steers with the keyboard during gesture play, the gesture was no
 they wanted: the current camera frame is then a sample of the direction they chose. The play
 scene calls :meth:`Corrections.offer` with the frame's features and thumbnail (of what the
 recognizer looked at: the hand crop for a hand profile, the centre square for a frame one, as in
-calibration); a :class:`~game.vision.variety.SampleGate` keeps only frames that add something (not
-60 copies of one pose per second of holding a key). After every ``retrain_after`` new samples a background
+calibration; and which of the two it is, ``types.ThumbKind``); a
+:class:`~game.vision.variety.SampleGate` keeps only frames that add something (not 60 copies of
+one pose per second of holding a key). After every ``retrain_after`` new samples a background
 thread refits the head in numpy (:mod:`game.vision.refit`: no TensorFlow, the render loop keeps
 its frames) on the profile's samples plus the new ones, and the finished head is picked up with
 :meth:`Corrections.take_head` between frames. On leaving, the new samples are kept (appended to
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from game.vision.head_arrays import HeadArrays
+from game.vision.profile_format import kinds_array
 from game.vision.refit import (
     RefitConfig,
     check_refittable,
@@ -33,6 +35,7 @@ from game.vision.refit import (
     refit_config_for,
     refit_embedded,
 )
+from game.vision.types import ThumbKind
 from game.vision.variety import GateConfig, SampleGate, signature
 
 if TYPE_CHECKING:
@@ -68,6 +71,11 @@ class NewSamples:
     features: np.ndarray
     labels: np.ndarray  # indices into the profile's classes
     thumbnails: np.ndarray
+    #: What each thumbnail shows (``ThumbKind`` values, uint8); left empty: all centre squares.
+    thumbnail_kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "thumbnail_kinds", kinds_array(len(self.labels), self.thumbnail_kinds))
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -95,6 +103,7 @@ class Corrections:
         self._features: list[np.ndarray] = []
         self._labels: list[int] = []
         self._thumbs: list[np.ndarray] = []
+        self._kinds: list[int] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -126,16 +135,25 @@ class Corrections:
         thread = self._thread
         return thread is not None and thread.is_alive()
 
-    def offer(self, label: str, features: np.ndarray, thumbnail: np.ndarray, t: float) -> bool:
-        """The frame (``features``, ``thumbnail``) at time ``t`` was steered as ``label``; True if learned."""
+    def offer(
+        self,
+        label: str,
+        features: np.ndarray,
+        thumbnail: np.ndarray,
+        t: float,
+        kind: ThumbKind = ThumbKind.CENTRE,
+    ) -> bool:
+        """The frame (``features``, ``thumbnail`` of ``kind``) at time ``t`` was steered as ``label``;
+        True if learned."""
         if not self.enabled or label not in self.classes or self.count >= self.settings.max_new:
             return False
-        if not self._gate.offer(label, signature(thumbnail), t):
+        if not self._gate.offer(label, signature(thumbnail), t, kind):
             return False
         with self._lock:
             self._features.append(np.asarray(features, dtype=np.float32))
             self._labels.append(self.classes.index(label))
             self._thumbs.append(np.asarray(thumbnail, dtype=np.uint8))
+            self._kinds.append(int(kind))
         self._maybe_refit()
         return True
 
@@ -146,6 +164,7 @@ class Corrections:
             self._features.extend(np.asarray(learned.features, dtype=np.float32))
             self._labels.extend(int(label) for label in learned.labels)
             self._thumbs.extend(np.asarray(learned.thumbnails, dtype=np.uint8))
+            self._kinds.extend(int(k) for k in learned.thumbnail_kinds)
         self._maybe_refit(force=True)
 
     def take_head(self) -> HeadArrays | None:
@@ -162,7 +181,8 @@ class Corrections:
                 np.stack(self._features) if n else np.zeros((0, *self._base_features.shape[1:]), np.float32)
             )
             thumbs = np.stack(self._thumbs) if n else np.zeros((0, 48, 48, 3), np.uint8)
-            return NewSamples(feats, np.asarray(self._labels, np.int64), thumbs)
+            kinds = np.asarray(self._kinds, np.uint8)
+            return NewSamples(feats, np.asarray(self._labels, np.int64), thumbs, kinds)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for a running refit (tests, and leaving with the samples kept); True when none runs."""
@@ -267,7 +287,10 @@ def save_learned(profile_dir: Path, learned: NewSamples, head: HeadArrays, ident
     for end in range(1, len(labels) + 1):
         if end == len(labels) or labels[end] != labels[start]:
             samples = samples.add(
-                int(labels[start]), learned.features[start:end], learned.thumbnails[start:end]
+                int(labels[start]),
+                learned.features[start:end],
+                learned.thumbnails[start:end],
+                learned.thumbnail_kinds[start:end],
             )
             start = end
     profile.samples = samples

@@ -10,6 +10,9 @@ the profile folder instead (atomically, through :mod:`game.files`; read with
     features.npy    (N, *feature shape) float32, in the order learned
     labels.npy      (N,) int64, indices into the classes
     thumbnails.npy  (N, 48, 48, 3) uint8
+    thumbnail_kinds.npy  (N,) uint8, what each thumbnail shows (``types.ThumbKind``: the centre
+                    square or the hand crop); files written before it existed have none: all
+                    centre squares
     batches.npy     (N,) int64, which game set each sample aside (a random id per game; files
                     written before it existed have none and count as one batch, id 0)
 
@@ -53,9 +56,11 @@ from game.vision.profile_format import (
     PARTS,
     PENDING_FILE,
     SAMPLES_FILE,
+    THUMBNAIL_KINDS,
     THUMBNAIL_SIZE,
     ArraySpec,
     check_npz,
+    kinds_array,
     read_npy_header,
 )
 
@@ -172,6 +177,7 @@ def _write(path: Path, identity: ProfileIdentity, learned: NewSamples, batches: 
             features=np.asarray(learned.features, dtype=np.float32),
             labels=np.asarray(learned.labels, dtype=np.int64),
             thumbnails=np.asarray(learned.thumbnails, dtype=np.uint8),
+            thumbnail_kinds=np.asarray(learned.thumbnail_kinds, dtype=np.uint8),
             batches=np.asarray(batches, dtype=np.int64),
         )
 
@@ -181,11 +187,14 @@ def _concat(a: NewSamples, b: NewSamples) -> NewSamples:
         np.concatenate([np.asarray(a.features, np.float32), np.asarray(b.features, np.float32)]),
         np.concatenate([np.asarray(a.labels, np.int64), np.asarray(b.labels, np.int64)]),
         np.concatenate([np.asarray(a.thumbnails, np.uint8), np.asarray(b.thumbnails, np.uint8)]),
+        np.concatenate([a.thumbnail_kinds, b.thumbnail_kinds]),
     )
 
 
 def _select(samples: NewSamples, keep: np.ndarray) -> NewSamples:
-    return NewSamples(samples.features[keep], samples.labels[keep], samples.thumbnails[keep])
+    return NewSamples(
+        samples.features[keep], samples.labels[keep], samples.thumbnails[keep], samples.thumbnail_kinds[keep]
+    )
 
 
 def save_pending(
@@ -246,6 +255,7 @@ def read_pending_batches(path: Path, identity: ProfileIdentity) -> tuple[NewSamp
         "features": ArraySpec(("<f2", "<f4"), identity.feature_shape),
         "labels": ArraySpec(_LABEL_KINDS, ()),
         "thumbnails": ArraySpec(("|u1",), (THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3)),
+        "thumbnail_kinds": THUMBNAIL_KINDS,  # absent in older files: all centre squares
     }
     try:
         _check_meta(_read_meta(path), identity)  # what it belongs to, before the arrays
@@ -258,6 +268,7 @@ def read_pending_batches(path: Path, identity: ProfileIdentity) -> tuple[NewSamp
             features = np.asarray(data["features"], dtype=np.float32)
             labels = np.asarray(data["labels"], dtype=np.int64)
             thumbnails = np.asarray(data["thumbnails"], dtype=np.uint8)
+            kinds = np.asarray(data["thumbnail_kinds"]) if "thumbnail_kinds" in data.files else None
             if "batches" in arrays:
                 batches = np.asarray(data["batches"], dtype=np.int64)
             else:
@@ -273,7 +284,11 @@ def read_pending_batches(path: Path, identity: ProfileIdentity) -> tuple[NewSamp
         raise PendingError(f"it has labels outside the profile's {len(identity.classes)} classes")
     if not np.isfinite(features).all():
         raise PendingError("it holds features that are not finite numbers")
-    return NewSamples(features, labels, thumbnails), batches
+    try:
+        kinds = kinds_array(rows, kinds)
+    except ValueError as exc:
+        raise PendingError(f"it is not a usable pending-corrections file ({exc})") from None
+    return NewSamples(features, labels, thumbnails, kinds), batches
 
 
 def _read_meta(path: Path) -> str:

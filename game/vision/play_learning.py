@@ -33,7 +33,7 @@ from game.vision.pending_corrections import (
     new_batch,
     save_pending,
 )
-from game.vision.preprocess import seen_thumbnail
+from game.vision.preprocess import seen_kind, seen_thumbnail
 from game.vision.profile import THUMBNAIL_SIZE
 
 
@@ -126,7 +126,7 @@ class PlayLearning:
         hand = getattr(prediction.result, "hand", None)
         seen = hand.seen if isinstance(hand, HandResult) else None
         thumb = seen_thumbnail(seen, prediction.frame, THUMBNAIL_SIZE)
-        return self.corrections.offer(label, features, thumb, prediction.captured_at)
+        return self.corrections.offer(label, features, thumb, prediction.captured_at, seen_kind(seen))
 
     def update(self) -> bool:
         """Swap in a head a refit finished (between frames); True when one was swapped in."""

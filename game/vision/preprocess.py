@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
+from game.vision.types import ThumbKind
+
 if TYPE_CHECKING:
     from game.vision.camera import Frame
 
@@ -301,3 +303,8 @@ def seen_thumbnail(seen: np.ndarray | None, frame: Frame | np.ndarray, size: int
     if isinstance(frame, np.ndarray):
         return thumbnail(frame, size)
     return frame_square(frame, PreprocessConfig(size=size))
+
+
+def seen_kind(seen: np.ndarray | None) -> ThumbKind:
+    """Which thumbnail :func:`seen_thumbnail` cuts given ``seen``: the hand crop or the centre square."""
+    return ThumbKind.CENTRE if seen is None else ThumbKind.HAND

@@ -11,8 +11,10 @@ Layout::
     head.npz       the same head as plain float32 arrays (``game.vision.head_arrays``), which is
                    what play and evaluate read, so that they never import TensorFlow; a profile
                    saved before it existed is given one the first time play loads it
-    samples.npz    features (float16; the recognizer's feature shape), labels, thumbnails
-                   (loaded with allow_pickle=False)
+    samples.npz    features (float16; the recognizer's feature shape), labels, thumbnails,
+                   thumbnail_kinds (uint8, ``types.ThumbKind``: what each thumbnail shows, the
+                   centre square or the hand crop; absent in older profiles, whose thumbnails
+                   are all centre squares) (loaded with allow_pickle=False)
 
 Not a part of the profile, so carried along by saves like any file of the user's and never
 read here: ``pending-corrections.npz``, corrections learned in a game that ended without asking
@@ -62,11 +64,13 @@ from game.vision.profile_format import (
     ProfileError,
     check_npz,
     check_part_size,
+    kinds_array,
     sample_arrays,
     validate_metadata,
 )
 from game.vision.recognizer import FRAME, LEGACY_RECOGNIZER, check_recognizer, feature_shape
 from game.vision.training import DEFAULT, EpochCallback, HeadConfig, StopCheck, TrainResult, train_head
+from game.vision.types import ThumbKind
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +102,11 @@ class Samples:
     thumbnails: np.ndarray = field(
         default_factory=lambda: np.zeros((0, THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3), dtype=np.uint8)
     )
+    #: What each thumbnail shows (``ThumbKind`` values, uint8); left empty: all centre squares.
+    thumbnail_kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
+
+    def __post_init__(self) -> None:
+        self.thumbnail_kinds = kinds_array(len(self.labels), self.thumbnail_kinds)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -110,8 +119,15 @@ class Samples:
         """No samples yet, with the feature shape of ``recognizer``."""
         return cls(features=np.zeros((0, *feature_shape(recognizer)), dtype=np.float16))
 
-    def add(self, label: int, features: np.ndarray, thumbnails: np.ndarray | None = None) -> Samples:
-        """A copy with ``features`` (N, 7, 7, 256) appended under ``label``; the other classes are kept."""
+    def add(
+        self,
+        label: int,
+        features: np.ndarray,
+        thumbnails: np.ndarray | None = None,
+        kinds: ThumbKind | np.ndarray = ThumbKind.CENTRE,
+    ) -> Samples:
+        """A copy with ``features`` (N, 7, 7, 256) appended under ``label``; the other classes are kept.
+        ``kinds``: what the thumbnails show, one kind for all or one per row."""
         features = np.asarray(features).reshape(-1, *self.features.shape[1:])
         n = len(features)
         if thumbnails is None:
@@ -122,6 +138,7 @@ class Samples:
             features=np.concatenate([self.features, features.astype(np.float16)]),
             labels=np.concatenate([self.labels, np.full(n, label, dtype=np.int64)]),
             thumbnails=np.concatenate([self.thumbnails, np.asarray(thumbnails, dtype=np.uint8)]),
+            thumbnail_kinds=np.concatenate([self.thumbnail_kinds, kinds_array(n, kinds)]),
         )
 
 
@@ -193,6 +210,7 @@ def _write_parts(profile: Profile, folder: Path) -> None:
         features=profile.samples.features.astype(np.float16),
         labels=profile.samples.labels.astype(np.int64),
         thumbnails=profile.samples.thumbnails.astype(np.uint8),
+        thumbnail_kinds=profile.samples.thumbnail_kinds.astype(np.uint8),
     )
     for part in folder.iterdir():
         with part.open("rb") as fh:
@@ -326,17 +344,20 @@ def _load_samples(path: Path, n_classes: int, recognizer: str = LEGACY_RECOGNIZE
         ) from None
     try:
         with np.load(path, allow_pickle=False) as data:
-            samples = Samples(
-                features=np.asarray(data["features"], dtype=np.float16),
-                labels=np.asarray(data["labels"], dtype=np.int64),
-                thumbnails=np.asarray(data["thumbnails"], dtype=np.uint8),
-            )
+            features = np.asarray(data["features"], dtype=np.float16)
+            labels = np.asarray(data["labels"], dtype=np.int64)
+            thumbnails = np.asarray(data["thumbnails"], dtype=np.uint8)
+            kinds = np.asarray(data["thumbnail_kinds"]) if "thumbnail_kinds" in data.files else None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
         # numpy's own text can advise loading the file with pickle, which must never be done here.
         raise ProfileError(
             f"{path} is damaged or not a samples file ({type(exc).__name__}). "
             "Retrain the profile or delete the file."
         ) from None
+    try:  # absent in profiles saved before thumbnails had kinds: all centre squares
+        samples = Samples(features, labels, thumbnails, kinds_array(len(labels), kinds))
+    except ValueError as exc:
+        raise ProfileError(f"{path} is not a usable samples file: {exc}. Retrain the profile.") from None
     n = len(samples.labels)
     if n and (samples.labels.min() < 0 or samples.labels.max() >= n_classes):
         raise ProfileError(f"{path} has labels outside the profile's {n_classes} classes.")

@@ -18,10 +18,13 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from game.vision.features import FEATURE_SHAPE
 from game.vision.recognizer import LEGACY_RECOGNIZER, RECOGNIZERS
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PROFILE_KIND = "gesture-pacman-profile"
 FORMAT_VERSION = 1
@@ -315,16 +318,23 @@ def validate_metadata(meta: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ArraySpec:
-    """An array a ``.npz`` must hold: allowed dtype kinds/sizes, and its shape after the first axis."""
+    """An array a ``.npz`` must hold (or may, when not ``required``): allowed dtype kinds/sizes,
+    and its shape after the first axis."""
 
     kinds: tuple[str, ...]  # numpy dtype.str values, e.g. "<f2"
     inner: tuple[int, ...]
+    required: bool = True
 
+
+#: The optional ``thumbnail_kinds`` array of ``samples.npz`` and ``pending-corrections.npz``.
+THUMBNAIL_KINDS = ArraySpec(("|u1",), (), required=False)
 
 SAMPLE_ARRAYS: dict[str, ArraySpec] = {
     "features": ArraySpec(("<f2", "<f4"), FEATURE_SHAPE),
     "labels": ArraySpec(("<i8", "<i4", "<i2", "|i1", "|u1"), ()),
     "thumbnails": ArraySpec(("|u1",), (THUMBNAIL_SIZE, THUMBNAIL_SIZE, 3)),
+    # What each thumbnail shows (``types.ThumbKind``); absent in older files: all centre squares.
+    "thumbnail_kinds": THUMBNAIL_KINDS,
 }
 
 
@@ -333,6 +343,27 @@ def sample_arrays(recognizer: str) -> dict[str, ArraySpec]:
     from game.vision.recognizer import feature_shape
 
     return {**SAMPLE_ARRAYS, "features": ArraySpec(("<f2", "<f4"), feature_shape(recognizer))}
+
+
+def kinds_array(n: int, kinds: Any = None) -> np.ndarray:
+    """``thumbnail_kinds`` for ``n`` thumbnails, as uint8 ``types.ThumbKind`` values: ``kinds`` as
+    given (one per thumbnail, or one for all), all centre squares when None or empty (what files
+    from before kinds hold); ValueError when it does not fit or holds other values."""
+    import numpy as np
+
+    from game.vision.types import ThumbKind
+
+    if kinds is None or np.size(kinds) == 0:
+        return np.full(n, ThumbKind.CENTRE, np.uint8)
+    out = np.asarray(kinds)
+    if out.ndim == 0:
+        out = np.full(n, out)
+    if out.shape != (n,):
+        raise ValueError(f"'thumbnail_kinds' has shape {out.shape}, expected ({n},), one per thumbnail")
+    if not np.isin(out, [int(kind) for kind in ThumbKind]).all():
+        bad = next(int(k) for k in out.tolist() if k not in set(ThumbKind))
+        raise ValueError(f"'thumbnail_kinds' holds {bad}, which is no kind of thumbnail")
+    return out.astype(np.uint8)
 
 
 def read_npy_header(fh: IO[bytes], name: str) -> tuple[tuple[int, ...], bool, Any]:
@@ -350,7 +381,7 @@ def read_npy_header(fh: IO[bytes], name: str) -> tuple[tuple[int, ...], bool, An
 
 def check_npz(path: Path, arrays: Mapping[str, ArraySpec], max_rows: int) -> int:
     """The row count shared by ``arrays`` in the ``.npz`` at ``path``, read from the ``.npy``
-    headers only; raises ValueError when a member is missing, compressed oddly, of another type,
+    headers only; raises ValueError when a required member is missing, compressed oddly, of another type,
     rank or size, or larger than ``max_rows`` rows. Nothing the size of an array is allocated."""
 
     rows: int | None = None
@@ -359,6 +390,8 @@ def check_npz(path: Path, arrays: Mapping[str, ArraySpec], max_rows: int) -> int
         for name, spec in arrays.items():
             info = members.get(f"{name}.npy")
             if info is None:
+                if not spec.required:
+                    continue
                 raise ValueError(f"it has no '{name}' array")
             with archive.open(info) as fh:
                 shape, fortran, dtype = read_npy_header(fh, f"'{name}'")

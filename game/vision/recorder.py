@@ -12,12 +12,13 @@ so, stops recording (the scene keeps the samples), and the capture thread reopen
 
 A sample's thumbnail is what the recognizer looked at: the frame's centre square for ``frame``
 (what MobileNet sees), the hand crop the hand stage cut for ``hand`` (given a ``seen`` callable by
-:meth:`CameraWorker.set_features`). The sample gate and the variety meter compare thumbnails, so
-for a hand profile a hand moving at the frame's sides adds samples and variety while a background
-changing away from the hand does not. The centre square is known before the backbone runs, so a
-``frame`` recording is gated first (the backbone only runs on kept frames); the hand crop only
-after the hand stage, so a ``hand`` recording runs it on every frame and gates afterwards
-(frames kept while the hand models load: at most the gate's rate, judged once they have run).
+:meth:`CameraWorker.set_features`); each sample says which (``RecordedSample.kind``). The sample
+gate and the variety meter compare thumbnails (of one kind), so for a hand profile a hand moving
+at the frame's sides adds samples and variety while a background changing away from the hand does
+not. The centre square is known before the backbone runs, so a ``frame`` recording is gated first
+(the backbone only runs on kept frames); the hand crop only after the hand stage, so a ``hand``
+recording runs it on every frame and gates afterwards (frames kept while the hand models load: at
+most the gate's rate, judged once they have run).
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ from game.vision.preprocess import (
     DEFAULT_PREPROCESS,
     PreprocessConfig,
     resize_square,
+    seen_kind,
     seen_thumbnail,
     thumbnail,
 )
 from game.vision.profile import THUMBNAIL_SIZE as THUMB_SIZE
-from game.vision.types import CameraState, Scores
+from game.vision.types import CameraState, Scores, ThumbKind
 from game.vision.variety import GateConfig, SampleGate, signature
 
 #: Frames kept while the backbone loads (150 KB each as 224x224 squares): 20 s of a 30 fps camera.
@@ -79,6 +81,8 @@ class RecordedSample:
     features: np.ndarray
     thumbnail: np.ndarray
     burst_id: int
+    #: What ``thumbnail`` shows: the frame's centre square or the hand crop.
+    kind: ThumbKind = ThumbKind.CENTRE
 
 
 @dataclass(frozen=True)
@@ -283,19 +287,20 @@ class CameraWorker:
             vector = features(p.square)
             if vector is None:  # no hand in that frame
                 continue
-            thumb = p.thumbnail
+            thumb, kind = p.thumbnail, ThumbKind.CENTRE
             if thumb is None:  # kept for the hand stage: the gate judges its hand crop now
-                thumb = self._seen_thumbnail(p.square)
-                if not self.gate.offer(p.label, signature(thumb), p.timestamp):
+                thumb, kind = self._seen_thumbnail(p.square)
+                if not self.gate.offer(p.label, signature(thumb), p.timestamp, kind):
                     continue
-            samples.append(RecordedSample(p.label, vector, thumb, p.burst_id))
+            samples.append(RecordedSample(p.label, vector, thumb, p.burst_id, kind))
         with self._lock:
             self._samples.extend(samples)
 
-    def _seen_thumbnail(self, image: np.ndarray) -> np.ndarray:
+    def _seen_thumbnail(self, image: np.ndarray) -> tuple[np.ndarray, ThumbKind]:
         """The thumbnail of what the recognizer just looked at in ``image`` (the frame's centre
-        square when it says nothing)."""
-        return seen_thumbnail(self._seen() if self._seen is not None else None, image, THUMB_SIZE)
+        square when it says nothing), and which of the two it is."""
+        seen = self._seen() if self._seen is not None else None
+        return seen_thumbnail(seen, image, THUMB_SIZE), seen_kind(seen)
 
     def _record_hand(self, frame: Frame, recording: tuple[str, int], features: FeatureFn | None) -> None:
         """Record a frame for the hand stage: gated on its hand crop, once the stage has run."""
@@ -307,10 +312,10 @@ class CameraWorker:
         vector = features(frame.image)
         if vector is None:  # no hand in this frame, nothing to learn from
             return
-        thumb = self._seen_thumbnail(frame.image)
-        if not self.gate.offer(recording[0], signature(thumb), frame.timestamp):
+        thumb, kind = self._seen_thumbnail(frame.image)
+        if not self.gate.offer(recording[0], signature(thumb), frame.timestamp, kind):
             return
-        sample = RecordedSample(recording[0], vector, thumb, recording[1])
+        sample = RecordedSample(recording[0], vector, thumb, recording[1], kind)
         with self._lock:
             self._samples.append(sample)
 

@@ -1,5 +1,6 @@
-"""The samples a player records in calibration: per-class feature vectors and thumbnails, grouped
-into bursts (one hold of a key) so that the last burst can be undone.
+"""The samples a player records in calibration: per-class feature vectors and thumbnails (with the
+kind of each, ``types.ThumbKind``), grouped into bursts (one hold of a key) so that the last burst
+can be undone.
 
 Pure data, no pygame and no threads: the scene feeds it from the camera worker and reads it to
 draw; the tests check it directly.
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.vision.types import ALL_CLASSES, DIRECTION_CLASSES
+from game.vision.types import ALL_CLASSES, DIRECTION_CLASSES, ThumbKind
 
 
 @dataclass
@@ -21,6 +22,8 @@ class ClassSamples:
 
     features: list[np.ndarray] = field(default_factory=list)
     thumbnails: list[np.ndarray] = field(default_factory=list)
+    #: What each thumbnail shows (the variety meter compares only those of one kind).
+    kinds: list[ThumbKind] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.features)
@@ -98,12 +101,22 @@ class SampleBook:
     def thumbnails(self, label: str) -> Sequence[np.ndarray]:
         return tuple(self._classes[label].thumbnails)
 
+    def thumbnail_kinds(self, label: str) -> Sequence[ThumbKind]:
+        return tuple(self._classes[label].kinds)
+
     def features(self, label: str) -> Sequence[np.ndarray]:
         return tuple(self._classes[label].features)
 
     # -- recording -------------------------------------------------------------------------
 
-    def add(self, label: str, features: np.ndarray, thumb: np.ndarray, burst_id: int = 0) -> None:
+    def add(
+        self,
+        label: str,
+        features: np.ndarray,
+        thumb: np.ndarray,
+        burst_id: int = 0,
+        kind: ThumbKind = ThumbKind.CENTRE,
+    ) -> None:
         """Append one sample; consecutive samples with the same ``burst_id`` form one undo step.
 
         Samples reach the book from the camera thread a little after the key was released, so a
@@ -113,6 +126,7 @@ class SampleBook:
         store = self._classes[label]
         store.features.append(np.asarray(features, np.float32))
         store.thumbnails.append(thumb)
+        store.kinds.append(ThumbKind(kind))
         last = self._bursts[-1] if self._bursts else None
         if last is not None and last.label == label and last.burst_id == burst_id:
             self._bursts[-1] = Burst(label, last.count + 1, burst_id)
@@ -130,6 +144,7 @@ class SampleBook:
                 continue  # that class was cleared since
             del store.features[-n:]
             del store.thumbnails[-n:]
+            del store.kinds[-n:]
             self.dirty = True
             return Burst(burst.label, n, burst.burst_id)
         return None
@@ -144,14 +159,24 @@ class SampleBook:
             self.dirty = True
         return n
 
-    def load(self, label: str, features: Iterable[np.ndarray], thumbnails: Iterable[np.ndarray]) -> None:
-        """Replace ``label``'s samples with saved ones (not an undo step, not a change to save)."""
+    def load(
+        self,
+        label: str,
+        features: Iterable[np.ndarray],
+        thumbnails: Iterable[np.ndarray],
+        kinds: Iterable[int] | None = None,
+    ) -> None:
+        """Replace ``label``'s samples with saved ones (not an undo step, not a change to save);
+        ``kinds`` of the thumbnails (None: all centre squares, as in profiles saved before kinds)."""
         self._require(label)
         feats = [np.asarray(f, np.float32) for f in features]
         thumbs = list(thumbnails)
         if len(feats) != len(thumbs):
             raise ValueError(f"{label}: {len(feats)} feature vectors but {len(thumbs)} thumbnails")
-        self._classes[label] = ClassSamples(feats, thumbs)
+        sorts = [ThumbKind.CENTRE] * len(thumbs) if kinds is None else [ThumbKind(int(k)) for k in kinds]
+        if len(sorts) != len(thumbs):
+            raise ValueError(f"{label}: {len(thumbs)} thumbnails but {len(sorts)} thumbnail kinds")
+        self._classes[label] = ClassSamples(feats, thumbs, sorts)
         self._bursts = [b for b in self._bursts if b.label != label]
 
     def _require(self, label: str) -> None:

@@ -5,7 +5,7 @@ finger beside their head, the hand first on the left of the picture, then on the
 wider canvas so that the hand is always beside the centre square: what the centre-square
 thumbnail shows stays the same while the hand moves, and changes when only the background away
 from the hand does. Used by the calibration tests (``test_hand_variety``) and the play-learning
-ones (``test_play_hand_variety``).
+ones (``test_play_hand_variety``); :func:`record` records frames as a hand profile's calibration does.
 """
 
 from __future__ import annotations
@@ -15,13 +15,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from game.vision.camera import Frame
 from game.vision.hand_features import HandFeatureExtractor
 from game.vision.images import read_rgb
 from game.vision.preprocess import thumbnail
-from game.vision.variety import signature, spread
+from game.vision.recorder import CameraWorker, RecordedSample
+from game.vision.variety import GateConfig, signature, spread
 
 #: The canvas: a 320-pixel strip either side of the 480x480 centre square of a 1120x480 frame.
 SIDE, HEIGHT, WIDTH = 320, 480, 1120
+#: A gate that keeps every recorded frame.
+EVERY_FRAME = GateConfig(min_change=0.0, max_per_second=100.0)
 
 
 def session(shared_dir: Path) -> list[tuple[np.ndarray, bool]]:
@@ -96,3 +100,39 @@ def still_hand_changing_rooms(shared_dir: Path, frames: list[tuple[np.ndarray, b
 def centre_spread(frames: list[np.ndarray]) -> float:
     """The old measure: the spread of the frames' centre-square thumbnails."""
     return spread([signature(thumbnail(image, 48)) for image in frames])
+
+
+class NoSource:
+    def read(self) -> Frame | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def record(
+    frames: list[np.ndarray], loading: int = 0, gate: GateConfig = EVERY_FRAME
+) -> list[RecordedSample]:
+    """The samples a hand profile's calibration records from ``frames``, wired as the scene wires it;
+    the first ``loading`` frames arrive while the hand models load."""
+    stage = HandFeatureExtractor()
+    worker = CameraWorker(NoSource, gate=gate)
+    worker.keep_whole_frames = True  # what the scene sets for the hand recognizer
+
+    def features(image: np.ndarray) -> np.ndarray | None:
+        return stage.frame(image)[0]
+
+    def seen() -> np.ndarray | None:  # BackboneLoader.last_crop, as the scene passes it
+        return stage.last.seen if stage.last is not None else None
+
+    worker.set_recording("up", 1)
+    for i, image in enumerate(frames):
+        if i == loading:
+            worker.set_features(features, seen)
+        worker._process(Frame(image, float(i), i))  # the camera thread's per-frame call
+    worker.set_recording(None)
+    worker.set_features(features, seen)
+    for i in range(len(frames), len(frames) + 20):  # the preview goes on; the backlog drains
+        worker._process(Frame(frames[-1], float(i), i))
+    assert worker.pending == 0
+    return worker.drain_samples()

@@ -11,58 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from room_hands_support import (
     canvas,
     centre_spread,
     moving_hand,
+    record,
     session,
     still_hand_changing_rooms,
     with_hand,
 )
 
-from game.vision.camera import Frame
-from game.vision.hand_features import HandFeatureExtractor
-from game.vision.recorder import CameraWorker, RecordedSample
+from game.vision.recorder import RecordedSample
 from game.vision.variety import GOOD_SPREAD, GateConfig, VarietyMeter
-
-EVERY_FRAME = GateConfig(min_change=0.0, max_per_second=100.0)
-
-
-class NoSource:
-    def read(self) -> Frame | None:
-        return None
-
-    def close(self) -> None:
-        pass
-
-
-def _record(
-    frames: list[np.ndarray], loading: int = 0, gate: GateConfig = EVERY_FRAME
-) -> list[RecordedSample]:
-    """The samples a hand profile's calibration records from ``frames``, wired as the scene wires it;
-    the first ``loading`` frames arrive while the hand models load."""
-    stage = HandFeatureExtractor()
-    worker = CameraWorker(NoSource, gate=gate)
-    worker.keep_whole_frames = True  # what the scene sets for the hand recognizer
-
-    def features(image: np.ndarray) -> np.ndarray | None:
-        return stage.frame(image)[0]
-
-    def seen() -> np.ndarray | None:  # BackboneLoader.last_crop, as the scene passes it
-        return stage.last.seen if stage.last is not None else None
-
-    worker.set_recording("up", 1)
-    for i, image in enumerate(frames):
-        if i == loading:
-            worker.set_features(features, seen)
-        worker._process(Frame(image, float(i), i))  # the camera thread's per-frame call
-    worker.set_recording(None)
-    worker.set_features(features, seen)
-    for i in range(len(frames), len(frames) + 20):  # the preview goes on; the backlog drains
-        worker._process(Frame(frames[-1], float(i), i))
-    assert worker.pending == 0
-    return worker.drain_samples()
 
 
 def _meter(samples: list[RecordedSample]) -> float:
@@ -72,7 +32,7 @@ def _meter(samples: list[RecordedSample]) -> float:
 def test_a_hand_moving_beside_a_still_centre_is_variety(shared_dir: Path) -> None:
     frames = moving_hand(session(shared_dir))
     assert centre_spread(frames) == 0.0  # the centre square never changes: no variety the old way
-    samples = _record(frames)
+    samples = record(frames)
     assert len(samples) >= len(frames) - 2  # the hand stage found the hand beside the centre
     assert _meter(samples) >= GOOD_SPREAD, _meter(samples)  # 0.61 on these frames
 
@@ -80,7 +40,7 @@ def test_a_hand_moving_beside_a_still_centre_is_variety(shared_dir: Path) -> Non
 def test_a_still_hand_before_a_changing_background_is_no_variety(shared_dir: Path) -> None:
     frames = still_hand_changing_rooms(shared_dir, session(shared_dir))
     assert centre_spread(frames) >= GOOD_SPREAD  # the old measure counted the background as variety
-    samples = _record(frames)
+    samples = record(frames)
     assert len(samples) == len(frames)
     # The hand crop shifts a little as the stage tracks the hand (0.06 here), far below the meter's
     # green; the centre square's spread was 0.51.
@@ -94,7 +54,7 @@ def test_frames_kept_while_the_hand_models_load_are_judged_by_their_hand_crop(sh
     moving = [with_hand(wide, other, side) for other, side in frames]
     still = [with_hand(wide, image, left)] * len(frames)
     # All recorded before the hand models are loaded, gated as calibration gates (a second apart).
-    kept_moving = _record(moving, loading=len(moving), gate=GateConfig())
-    kept_still = _record(still, loading=len(still), gate=GateConfig())
+    kept_moving = record(moving, loading=len(moving), gate=GateConfig())
+    kept_still = record(still, loading=len(still), gate=GateConfig())
     assert len(kept_moving) >= len(moving) - 4 and _meter(kept_moving) >= GOOD_SPREAD
     assert len(kept_still) <= 3  # holding still adds (next to) nothing

@@ -69,7 +69,7 @@ def test_calibration_shows_a_head_updated_in_play(tmp_path: Path) -> None:
     assert saved.updated_in_play  # its figures predate the samples learned in play
     assert saved.result.val_accuracy == 0.75 and saved.result.classes == CLASSES
     np.testing.assert_allclose(saved.result.head(probe).numpy(), forward(learned_head, probe), atol=1e-5)
-    assert sum(len(feats) for feats, _ in saved.samples.values()) == 17
+    assert sum(len(feats) for feats, _, _ in saved.samples.values()) == 17
 
     # Saving from calibration (S) writes the Keras head again, the same head.
     assert saved.profile is not None

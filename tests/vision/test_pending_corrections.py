@@ -38,6 +38,8 @@ def learned(n: int, seed: int = 0) -> NewSamples:
         rng.normal(size=(n, *SHAPE)).astype(np.float32),
         np.arange(n, dtype=np.int64) % len(CLASSES),
         rng.integers(0, 256, (n, 48, 48, 3), dtype=np.uint8),
+        # Set aside before and after hand profiles' thumbnails became hand crops: both kinds.
+        np.arange(n, dtype=np.uint8) % 2,
     )
 
 
@@ -45,6 +47,7 @@ def assert_same(a: NewSamples, b: NewSamples) -> None:
     np.testing.assert_array_equal(a.features, b.features)
     np.testing.assert_array_equal(a.labels, b.labels)
     np.testing.assert_array_equal(a.thumbnails, b.thumbnails)
+    np.testing.assert_array_equal(a.thumbnail_kinds, b.thumbnail_kinds)
 
 
 def test_samples_round_trip_without_pickle_and_without_temporary_files(tmp_path: Path) -> None:
@@ -58,6 +61,7 @@ def test_samples_round_trip_without_pickle_and_without_temporary_files(tmp_path:
             "features": "f",
             "labels": "i",
             "thumbnails": "u",
+            "thumbnail_kinds": "u",
             "batches": "i",
         }
     assert_same(read_pending(path, IDENTITY), samples)
@@ -220,5 +224,6 @@ def test_the_archive_members_are_plain_arrays(tmp_path: Path) -> None:
             "features.npy",
             "labels.npy",
             "meta.npy",
+            "thumbnail_kinds.npy",
             "thumbnails.npy",
         ]

@@ -24,6 +24,7 @@ from game.vision.predictor import LivePrediction
 from game.vision.preprocess import PreprocessConfig, frame_square, thumbnail
 from game.vision.profile import THUMBNAIL_SIZE, Profile, Samples, save_profile
 from game.vision.recognizer import HAND, feature_shape
+from game.vision.types import ThumbKind
 from game.vision.variety import GOOD_SPREAD, VarietyMeter
 
 CLASSES = ["up", "down", "left", "right"]
@@ -101,14 +102,16 @@ class _Corrections:
     enabled = True
 
     def __init__(self) -> None:
-        self.thumbs: list[np.ndarray] = []
+        self.thumbs: list[tuple[np.ndarray, ThumbKind]] = []
 
-    def offer(self, label: str, features: np.ndarray, thumbnail: np.ndarray, t: float) -> bool:
-        self.thumbs.append(thumbnail)
+    def offer(
+        self, label: str, features: np.ndarray, thumbnail: np.ndarray, t: float, kind: ThumbKind
+    ) -> bool:
+        self.thumbs.append((thumbnail, kind))
         return True
 
 
-def _offered(hand: object, image: np.ndarray) -> np.ndarray:
+def _offered(hand: object, image: np.ndarray) -> tuple[np.ndarray, ThumbKind]:
     corrections = _Corrections()
     learning = PlayLearning(None, corrections, Path("."), None)  # type: ignore[arg-type]
     frame = Frame(image, 0.0, 1)
@@ -123,7 +126,9 @@ def test_the_thumbnail_is_the_hand_crop_for_a_hand_and_the_centre_square_otherwi
     crop = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
     centre = frame_square(Frame(image, 0.0, 1), PreprocessConfig(size=THUMBNAIL_SIZE))
     found = HandResult(found=True, crop=crop)
-    assert np.array_equal(_offered(found, image), thumbnail(crop, THUMBNAIL_SIZE))
+    thumb, kind = _offered(found, image)
+    assert np.array_equal(thumb, thumbnail(crop, THUMBNAIL_SIZE)) and kind is ThumbKind.HAND
     # A frame profile has no hand result; a hand result without a hand has no crop to show.
-    assert np.array_equal(_offered(None, image), centre)
-    assert np.array_equal(_offered(HandResult(found=False, crop=crop), image), centre)
+    for hand in (None, HandResult(found=False, crop=crop)):
+        thumb, kind = _offered(hand, image)
+        assert np.array_equal(thumb, centre) and kind is ThumbKind.CENTRE

@@ -282,7 +282,7 @@ class CalibrationScene(Scene):
 
     def variety_of(self, label: str) -> Variety:
         """How varied ``label``'s samples are (the meter on its panel; recomputed only on change)."""
-        return self.variety.variety(label, self.book.thumbnails(label))
+        return self.variety.variety(label, self.book.thumbnails(label), self.book.thumbnail_kinds(label))
 
     @property
     def stale_result(self) -> bool:
@@ -408,7 +408,7 @@ class CalibrationScene(Scene):
 
     def _collect_samples(self) -> None:
         for sample in self.camera.drain_samples():
-            self.book.add(sample.label, sample.features, sample.thumbnail, sample.burst_id)
+            self.book.add(sample.label, sample.features, sample.thumbnail, sample.burst_id, sample.kind)
 
     def _undo(self) -> None:
         self._stop_recording()
@@ -632,9 +632,9 @@ class CalibrationScene(Scene):
         if saved is None:
             return
         self.profile_loaded = saved
-        for label, (feats, thumbs) in saved.samples.items():
+        for label, (feats, thumbs, kinds) in saved.samples.items():
             if len(feats):
-                self.book.load(label, feats, thumbs)
+                self.book.load(label, feats, thumbs, kinds)
         self.book.use_idle = IDLE_CLASS in saved.classes or self.book.count(IDLE_CLASS) > 0
         if saved.config is not None:
             self.config = saved.config
