@@ -8,6 +8,7 @@ takes the target rectangle in real window pixels, so callers lay them out at ``m
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -261,6 +262,18 @@ def draw_confusion_matrix(
             blit_with_font(surface, font, str(count), ink, cell_rect.center, "center")
 
 
+def button_label(font: pygame.font.Font, label: str, width: int) -> str:
+    """``label`` as it fits ``width`` pixels: whole; else without its key hint (``"Idle: off [O]"``
+    -> ``"Idle: off"``: the state says more than the key); else shortened with "…". A one-character
+    label (the clear buttons' "x") is drawn whole: "…" would say less."""
+    if len(label) < 2 or font.size(label)[0] <= width:
+        return label
+    plain = re.sub(r"\s*\[[^\]]*\]$", "", label)
+    if plain and font.size(plain)[0] <= width:
+        return plain
+    return fit_text(font, plain or label, width)
+
+
 class ButtonState(Enum):
     NORMAL = "normal"
     HOVER = "hover"
@@ -323,8 +336,7 @@ class Button:
         self, surface: pygame.Surface, font: pygame.font.Font, small_font: pygame.font.Font | None = None
     ) -> None:
         fill, edge, ink = _BUTTON_COLORS[self.state]
-        # A one-character label (the clear buttons' "x") is drawn whole: "…" would say less.
-        label = self.label if len(self.label) < 2 else fit_text(font, self.label, self.rect.width - 6)
+        label = button_label(font, self.label, self.rect.width - 6)
         radius = max(2, self.rect.height // 6)
         pygame.draw.rect(surface, fill, self.rect, border_radius=radius)
         pygame.draw.rect(surface, edge, self.rect, width=2, border_radius=radius)

@@ -92,6 +92,15 @@ def test_confusion_matrix_headers_are_names_or_initials_never_cut(font: pygame.f
     assert all(h.endswith("…") and font.size(h)[0] <= narrow for h in shortened)
 
 
+def test_a_button_label_too_wide_drops_its_key_hint_before_cutting_words(font: pygame.font.Font) -> None:
+    label = "Idle: off [O]"
+    assert widgets.button_label(font, label, font.size(label)[0]) == label
+    assert widgets.button_label(font, label, font.size(label)[0] - 1) == "Idle: off"
+    cut = widgets.button_label(font, label, font.size("Idle: off")[0] - 1)
+    assert cut.endswith("…") and "[" not in cut
+    assert widgets.button_label(font, "x", 1) == "x"
+
+
 def test_button_clicks_only_when_enabled_and_released_inside() -> None:
     button = widgets.Button(pygame.Rect(10, 10, 100, 40), "Train")
     down = pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(20, 20))
