@@ -207,3 +207,12 @@ def test_the_command_line_returns_the_status_a_signal_asks_for(monkeypatch: pyte
 
     monkeypatch.setattr(doctor, "run", killed)
     assert main(["doctor"]) == 143
+
+
+@pytest.mark.parametrize(
+    ("argv", "prefix"), [([], "gesture-pacman: "), (["play", "--keyboard"], "gesture-pacman play: ")]
+)
+def test_no_display_names_the_command_typed(argv: list[str], prefix: str) -> None:
+    # Plain `gesture-pacman` (the README's first command) opens the title, not `play`.
+    done = _run(*argv, env=_no_display_env(), timeout=60)
+    assert done.stderr.startswith(prefix + "no display"), done.stderr
