@@ -46,6 +46,8 @@ def _add_recognizer(p: argparse.ArgumentParser, saved: bool = False) -> None:
 
 
 def _train_default(key: str, fmt: str = "") -> str:
+    if HAND_TRAIN_DEFAULTS[key] == TRAIN_DEFAULTS[key]:  # one value: say it once
+        return f"(default: {TRAIN_DEFAULTS[key]:{fmt}})"
     return (
         f"(default: {HAND_TRAIN_DEFAULTS[key]:{fmt}} for hand profiles, "
         f"{TRAIN_DEFAULTS[key]:{fmt}} for frame ones)"

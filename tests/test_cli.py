@@ -207,3 +207,21 @@ def test_the_command_line_returns_the_status_a_signal_asks_for(monkeypatch: pyte
 
     monkeypatch.setattr(doctor, "run", killed)
     assert main(["doctor"]) == 143
+
+
+@pytest.mark.parametrize(
+    ("argv", "prefix"), [([], "gesture-pacman: "), (["play", "--keyboard"], "gesture-pacman play: ")]
+)
+def test_no_display_names_the_command_typed(argv: list[str], prefix: str) -> None:
+    # Plain `gesture-pacman` (the README's first command) opens the title, not `play`.
+    done = _run(*argv, env=_no_display_env(), timeout=60)
+    assert done.stderr.startswith(prefix + "no display"), done.stderr
+
+
+def test_train_help_says_a_default_shared_by_both_recognizers_once() -> None:
+    from game.vision.training import DEFAULT, HAND_DEFAULT
+
+    assert HAND_DEFAULT.batch_fraction == DEFAULT.batch_fraction  # else this test has nothing to check
+    help_text = " ".join(dict(_parsers())["train"].format_help().split())
+    assert f"(default: {DEFAULT.batch_fraction})" in help_text
+    assert f"{DEFAULT.batch_fraction} for hand profiles" not in help_text

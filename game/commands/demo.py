@@ -61,10 +61,16 @@ def _run_headless(args: argparse.Namespace) -> int:
         print(
             f"autopilot, seed {args.seed}: {figures['seconds_simulated']:.1f} s simulated, "
             f"score {figures['score']}, {figures['dots_eaten']} dots, "
-            f"{figures['levels_cleared']} levels cleared, "
-            f"{figures['lives_lost']} lives lost, {figures['steps_per_second']:.0f} steps/s"
+            f"{_count(figures['levels_cleared'], 'level')} cleared, "
+            f"{_count(figures['lives_lost'], 'life', 'lives')} lost, "
+            f"{figures['steps_per_second']:.0f} steps/s"
         )
     return 0
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 life``, ``2 lives``, ``0 levels``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _save_offscreen(world: World, path: Path, scale: int) -> None:

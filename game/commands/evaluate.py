@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     """The report; progress bars on stderr (a terminal, no ``--json``) while it is computed."""
     bars = bars_enabled(args.json)
-    loading = progress(3, "loading profile, photos, MobileNet", "step", bars)
+    loading = progress(3, "loading profile, photos", "step", bars)
     models = models_dir(args.models)
     folder = profile_dir(args.profile, models)
     try:
@@ -89,7 +89,8 @@ def _evaluate(
     loading.update(1)
 
     runtime = None
-    if profile.recognizer == FRAME:
+    if profile.recognizer == FRAME:  # only a frame profile loads MobileNet (hand: models/*.tflite)
+        loading.set_description("loading profile, photos, MobileNet")
         weights = Path(args.weights) if args.weights else None
         # The cached conversion when there is one (no TensorFlow), else converted once and cached.
         runtime = LiteRTBackbone.load(models, weights)  # every core: nothing else runs

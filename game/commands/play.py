@@ -135,10 +135,12 @@ def first_scene(options: PlayOptions) -> Scene:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Messages name the command the player typed: plain `gesture-pacman` (the title) is not `play`.
+    name = "gesture-pacman" if getattr(args, "title", False) else "gesture-pacman play"
     try:
         options = PlayOptions.from_args(args)
     except OptionError as exc:
-        print(f"gesture-pacman play: {exc}", file=sys.stderr)
+        print(f"{name}: {exc}", file=sys.stderr)
         return 2
     if options.headless:
         from game.commands.play_headless import run_cli
@@ -150,5 +152,5 @@ def run(args: argparse.Namespace) -> int:
     try:
         return run_app(lambda: first_scene(options), options.scale, options.fullscreen, max_frames=max_frames)
     except AppError as exc:
-        print(f"gesture-pacman play: {exc}", file=sys.stderr)
+        print(f"{name}: {exc}", file=sys.stderr)
         return 2

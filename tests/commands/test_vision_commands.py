@@ -257,6 +257,23 @@ def test_train_and_evaluate_show_progress_bars_on_a_terminal(
     assert any("features" in line and "8/8" in line for line in err.split("\r"))
 
 
+def test_evaluate_of_a_hand_profile_does_not_say_it_loads_mobilenet(
+    signdigits: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    images = labelled_subset(signdigits, tmp_path / "imgs", 0, 10)
+    assert (
+        main(["train", "--images", str(images), "--profile", str(tmp_path / "p"), "--epochs", "2", "--json"])
+        == 0
+    )
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    held_out = labelled_subset(signdigits, tmp_path / "held", 40, 2)
+    assert main(["evaluate", "--images", str(held_out), "--profile", str(tmp_path / "p")]) == 0
+    err = terminal.getvalue()
+    assert "loading profile, photos" in err and "3/3" in err
+    assert "MobileNet" not in err
+
+
 def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 

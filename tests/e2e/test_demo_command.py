@@ -87,3 +87,10 @@ def test_headless_demo_without_json_prints_one_readable_line() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("autopilot, seed 5: 2.0 s simulated")
+
+
+def test_headless_demo_line_counts_in_words() -> None:
+    # Seed 1's minute loses one life and clears no level: "1 life lost", never "1 lives lost".
+    result = gesture_pacman("demo", "--headless", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    assert "0 levels cleared, 1 life lost," in result.stdout, result.stdout
