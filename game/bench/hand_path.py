@@ -82,9 +82,7 @@ def time_hand_path(images: Sequence[np.ndarray], frames: int, threads: int, log:
     total_ms = np.asarray(total) * 1000.0
     detector_ms = np.asarray(detector) * 1000.0
     p50 = float(np.percentile(total_ms, 50))
-    log(
-        f"hand path: p50 {p50:.2f} ms, detector on {detected}/{frames} frames, hand in {found}/{frames}"
-    )
+    log(f"hand path: p50 {p50:.2f} ms, detector on {detected}/{frames} frames, hand in {found}/{frames}")
     return {
         "hand_frame_ms_p50": round(p50, 3),
         "hand_frame_ms_p95": round(float(np.percentile(total_ms, 95)), 3),

@@ -60,7 +60,7 @@ def _say(message: str) -> None:
 
 
 def describe_samples(profile: Profile) -> str:
-    """"123 samples (up 30, down 31, left 30, right 32)"."""
+    """The profile's samples in words: "123 samples (up 30, down 31, left 30, right 32)"."""
     counts = profile.samples.counts(len(profile.classes))
     each = ", ".join(f"{name} {n}" for name, n in zip(profile.classes, counts, strict=True))
     return f"{sum(counts)} recorded samples ({each})"

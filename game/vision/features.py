@@ -208,7 +208,6 @@ class FeatureExtractor:
             out[start : start + len(batch)] = self._fn(batch).numpy()
         return out
 
-
     def from_images(
         self,
         images_rgb: Sequence[np.ndarray],

@@ -356,7 +356,9 @@ class HandModels:
         try:
             self._palm_reg, self._palm_logit = palm_out["Identity"], palm_out["Identity_1"]
             self._lm, self._presence, self._handed = (
-                hand_out["Identity"], hand_out["Identity_1"], hand_out["Identity_2"]
+                hand_out["Identity"],
+                hand_out["Identity_1"],
+                hand_out["Identity_2"],
             )
         except KeyError as exc:
             raise HandModelError(f"a hand model lacks the output {exc}: not MediaPipe's model.") from exc

@@ -197,9 +197,7 @@ def read_rgb(path: Path) -> np.ndarray | None:
         return None
 
 
-def class_folders(
-    root: Path, classes: list[str] | None = None, minimum: int = 2
-) -> list[tuple[str, Path]]:
+def class_folders(root: Path, classes: list[str] | None = None, minimum: int = 2) -> list[tuple[str, Path]]:
     """The class sub-folders of ``root`` in :data:`KNOWN_CLASSES` order (or the order of ``classes``).
 
     Without ``classes``, at least ``minimum`` of them must be there (training needs two classes;

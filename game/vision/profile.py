@@ -166,6 +166,7 @@ class Profile:
         check_recognizer(self.recognizer)
         if len(self.samples) == 0 and self.samples.features.shape[1:] != feature_shape(self.recognizer):
             self.samples = Samples.empty(self.recognizer)
+
     #: The webcam index the samples were recorded with (None: unknown, or a video).
     camera: int | None = None
 
@@ -186,7 +187,6 @@ class Profile:
         if self.camera is not None:
             meta["camera"] = self.camera
         return meta
-
 
     def numpy_head(self) -> HeadArrays | None:
         """The head as arrays: taken from the Keras head when there is one, else ``head_arrays``."""
@@ -363,9 +363,7 @@ def _load_samples(path: Path, n_classes: int, recognizer: str = LEGACY_RECOGNIZE
         raise ProfileError(f"{path} has labels outside the profile's {n_classes} classes.")
     expected = feature_shape(recognizer)
     if samples.features.shape[1:] != expected:
-        raise ProfileError(
-            f"{path} does not match the {recognizer} recognizer's feature shape {expected}."
-        )
+        raise ProfileError(f"{path} does not match the {recognizer} recognizer's feature shape {expected}.")
     if not np.isfinite(samples.features).all():
         raise ProfileError(f"{path} holds features that are not finite numbers. Retrain the profile.")
     return samples
