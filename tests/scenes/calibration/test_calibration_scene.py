@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import shutil
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from calibration_support import (
     hold_pose,
     posed,
     press_pose,
+    settle,
     source_that_never_opens,
     wait_until_ready,
 )
@@ -55,16 +55,11 @@ def _distinct(features: np.ndarray) -> int:
 
 
 def _record(driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int) -> None:
-    """Pose ``label`` and hold its key until the scene has at least ``n`` samples of it."""
+    """Pose ``label`` and hold its key until the scene has at least ``n`` samples of it; the frame
+    the camera thread was turning into a sample as the key went up is in too (``hold_pose``
+    settles), so the count stays put from here on."""
     hold_pose(driver, scene, poses, label, n)
     assert scene.recording is None
-    # A frame the camera thread was turning into a sample as the key went up still arrives, later
-    # on a loaded machine: go on until the count has stood still for half a second (at most 10 s).
-    count, still_since, start = scene.book.count(label), time.monotonic(), time.monotonic()
-    while time.monotonic() - still_since < 0.5 and time.monotonic() - start < 10.0:
-        driver.frame()
-        if scene.book.count(label) != count:
-            count, still_since = scene.book.count(label), time.monotonic()
 
 
 class _Marker(Scene):
@@ -235,6 +230,8 @@ def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
         driver.until(
             lambda: scene.camera.state is CameraState.LOST, 30, "the scene to notice the camera is gone"
         )
+        # The camera thread stops recording just after it says LOST.
+        driver.until(lambda: scene.recording is None, 30, "recording to stop with the camera")
         driver.frames(3)
         kept = scene.book.count("down")
         assert kept >= 5
@@ -324,6 +321,7 @@ def test_mouse_hold_records_and_shift_key_clears(options: CalibrationOptions, si
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=panel.center))
         driver.frames(3)
         assert scene.recording is None
+        settle(driver, scene)
         held = scene.book.count("right")
         driver.frames(10)
         assert scene.book.count("right") == held, "releasing the mouse stops recording"
@@ -348,6 +346,7 @@ def test_key_repeat_is_one_burst_and_focus_loss_stops_recording(
         pygame.event.post(pygame.event.Event(pygame.WINDOWFOCUSLOST))
         driver.frames(3)
         assert scene.recording is None
+        settle(driver, scene)
         kept = scene.book.count("left")
         driver.frames(10)
         assert scene.book.count("left") == kept
@@ -382,6 +381,7 @@ def test_recording_while_mobilenet_loads_keeps_the_frames(
         driver.until(lambda: scene.camera.pending >= 12, 60, "frames kept while MobileNet loads")
         driver.key(KEYS["left"], down=False)
         driver.frames(3)
+        settle(driver, scene)
         kept = scene.camera.pending
         assert scene.book.count("left") == 0 and scene.recording is None
         release.set()
