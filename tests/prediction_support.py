@@ -17,8 +17,12 @@ class FakeResult:
     confidence: float
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    """Poll ``condition`` every 5 ms until it holds or ``timeout`` seconds pass; its last value."""
+def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Poll ``condition`` every 5 ms until it holds or ``timeout`` seconds pass; its last value.
+
+    The timeout only ends a test that is stuck: a loaded machine may take seconds for what takes
+    milliseconds here, and waiting longer costs nothing when the condition comes true.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -13,7 +13,8 @@ from game.vision.camera import Frame, FrameSource
 from game.vision.recorder import CameraWorker
 from game.vision.variety import GateConfig
 
-WAIT_S = 10.0
+#: Longest wait for another thread (a deadline for a stuck test, not a measure of speed).
+WAIT_S = 30.0
 
 
 class EndlessSource(FrameSource):
@@ -131,16 +132,27 @@ EVERY_FRAME = GateConfig(min_change=0.0, max_per_second=1e6)
 
 
 class NumberedSource(FrameSource):
-    """640x480 frames whose pixels all hold the frame number, so each sample can be traced back."""
+    """640x480 frames whose pixels all hold the frame number, so each sample can be traced back.
+
+    With ``pause_after``, the read after that many frames waits until ``resume`` is set (the
+    frames before it have all been handled by then): a test changes what is recorded there,
+    however fast or slow the camera thread runs.
+    """
 
     description = "numbered frames"
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, pause_after: int | None = None) -> None:
         self.count = 0
         self.limit = limit
+        self.pause_after = pause_after
+        self.paused = threading.Event()
+        self.resume = threading.Event()
         self.ended = threading.Event()  # read past the last frame: every frame has been handled
 
     def read(self) -> Frame | None:
+        if self.count == self.pause_after and not self.resume.is_set():
+            self.paused.set()
+            assert self.resume.wait(WAIT_S), "the test never resumed the source"
         if self.count >= self.limit:
             self.ended.set()
             return None
@@ -179,15 +191,18 @@ class MovingSource(FrameSource):
 def test_frames_recorded_before_the_backbone_is_ready_become_samples_in_order() -> None:
     from game.vision.preprocess import preprocess
 
-    source = NumberedSource(limit=40)
-    worker = CameraWorker(lambda: source, gate=EVERY_FRAME).start()
+    source = NumberedSource(limit=40, pause_after=12)
+    worker = CameraWorker(lambda: source, gate=EVERY_FRAME)
+    worker.set_recording("up", 1)  # from the first frame on
+    worker.start()
     try:
-        worker.set_recording("up", 1)
-        _wait_for(lambda: worker.pending >= 10, "frames to be kept while no backbone is loaded")
+        _wait_for(source.paused.is_set, "frames to be kept while no backbone is loaded")
+        assert worker.pending == 12
         worker.set_recording("down", 2)
+        source.resume.set()
         _wait_for(source.ended.is_set, "the video to end")
         kept = worker.pending
-        assert kept > 10 and worker.drain_samples() == []  # nothing without a backbone
+        assert kept == 40 and worker.drain_samples() == []  # nothing without a backbone
 
         def features(image: np.ndarray) -> np.ndarray:
             # Stands in for the backbone: the preprocessed input, whose first value says the frame.
@@ -200,26 +215,30 @@ def test_frames_recorded_before_the_backbone_is_ready_become_samples_in_order() 
         numbers = [round((float(s.features[0, 0]) + 1.0) * 127.5) for s in samples]
         assert numbers == sorted(numbers) and len(set(numbers)) == kept  # in recording order, none lost
         labels = [s.label for s in samples]
-        assert labels == sorted(labels, key=["up", "down"].index) and {"up", "down"} <= set(labels)
+        assert labels == ["up"] * 12 + ["down"] * 28  # each frame under the label it was recorded as
         # Exactly the features the whole frame would have given.
         assert np.array_equal(samples[0].features, features(np.full((480, 640, 3), numbers[0], np.uint8)))
     finally:
+        source.resume.set()
         worker.stop()
 
 
 def test_kept_frames_can_be_discarded_by_class_or_burst() -> None:
-    source = NumberedSource(limit=30)
-    worker = CameraWorker(lambda: source, gate=EVERY_FRAME).start()
+    source = NumberedSource(limit=30, pause_after=8)
+    worker = CameraWorker(lambda: source, gate=EVERY_FRAME)
+    worker.set_recording("up", 1)  # from the first frame on
+    worker.start()
     try:
-        worker.set_recording("up", 1)
-        _wait_for(lambda: worker.pending >= 5, "some up frames")
+        _wait_for(source.paused.is_set, "some up frames")
         worker.set_recording("left", 2)
-        _wait_for(lambda: source.count >= source.limit, "the video to end")
-        assert worker.last_pending_burst() == ("left", 2)
+        source.resume.set()
+        _wait_for(source.ended.is_set, "the video to end")
+        assert worker.pending == 30 and worker.last_pending_burst() == ("left", 2)
         left = worker.discard_pending(burst_id=2)
-        assert left > 0 and worker.last_pending_burst() == ("up", 1)
-        assert worker.discard_pending("up") > 0 and worker.pending == 0
+        assert left == 22 and worker.last_pending_burst() == ("up", 1)
+        assert worker.discard_pending("up") == 8 and worker.pending == 0
     finally:
+        source.resume.set()
         worker.stop()
 
 

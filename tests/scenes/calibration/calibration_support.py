@@ -156,13 +156,33 @@ def press_pose(
     driver.until(lambda: scene.book.count(label) >= n, 60, what or f"{n} {label} samples")
 
 
+def settle(driver: Driver, scene: CalibrationScene) -> None:
+    """After recording stopped: wait until the camera thread has finished the frame it may have
+    been turning into a sample (or keeping for the recognizer) as it stopped, then run a frame so
+    that the scene takes that sample in. Counts read afterwards stay put.
+
+    The camera thread handles each frame before it reads the next, so two more frames delivered
+    mean the one in hand when recording stopped is done, however slow the machine; a camera that
+    stopped delivering has no frame in hand.
+    """
+    assert scene.camera.recording is None, "settle is for after recording stopped"
+    seen = scene.camera.frames_seen
+    driver.until(
+        lambda: scene.camera.frames_seen >= seen + 2 or scene.camera.state is not CameraState.RUNNING,
+        60,
+        "the camera thread to finish the frame it had when recording stopped",
+    )
+    driver.frame()
+
+
 def hold_pose(
     driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int, what: str = ""
 ) -> None:
-    """``press_pose``, then let go of the key and run three frames."""
+    """``press_pose``, then let go of the key, run three frames and ``settle``."""
     press_pose(driver, scene, poses, label, n, what)
     driver.key(KEYS[label], down=False)
     driver.frames(3)
+    settle(driver, scene)
 
 
 def source_that_never_opens(index: int = 0) -> Callable[[], FrameSource]:

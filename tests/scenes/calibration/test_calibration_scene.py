@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import shutil
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from calibration_support import (
     hold_pose,
     posed,
     press_pose,
+    settle,
     source_that_never_opens,
     wait_until_ready,
 )
@@ -43,28 +43,30 @@ TARGET = 30
 TRAIN_TIMEOUT = 300.0
 
 
-# Samples are features of their own frames, not copies of one. The posed photos loop at 60 fps and
-# samples are kept at their own pace, so which photos they show depends on timing: a loaded machine
-# once kept 30 samples of only 15 photos. A copied frame gives one distinct sample.
-DISTINCT = 8
+def _photos_with_their_own_features(scene: CalibrationScene, label: str) -> int:
+    """Check that each sample of ``label`` holds the features of its own frame, not a copy of
+    another's; return how many different photos the samples show.
 
-
-def _distinct(features: np.ndarray) -> int:
-    """How many different feature maps ``features`` holds."""
-    return len({f.tobytes() for f in features})
+    The posed photos loop, one per camera frame, and the gate keeps a frame at most every 1/6 s,
+    so which photos the samples show depends on timing: 30 samples showed 19 photos here, 15 on a
+    loaded CI machine, and an exact 60 fps would give every tenth photo of 25, only 5. So the
+    test does not count photos; it pairs them with the features. A sample's thumbnail is its
+    photo: samples of the same photo must have the same feature map and samples of different
+    photos different ones (the features are a deterministic function of the frame).
+    """
+    thumbs = [t.tobytes() for t in scene.book.thumbnails(label)]
+    maps = [f.tobytes() for f in scene.book.features(label)]
+    pairs = set(zip(thumbs, maps, strict=True))
+    assert len(pairs) == len(set(thumbs)) == len(set(maps)), "a sample holds another frame's features"
+    return len(set(thumbs))
 
 
 def _record(driver: Driver, scene: CalibrationScene, poses: PoseSource, label: str, n: int) -> None:
-    """Pose ``label`` and hold its key until the scene has at least ``n`` samples of it."""
+    """Pose ``label`` and hold its key until the scene has at least ``n`` samples of it; the frame
+    the camera thread was turning into a sample as the key went up is in too (``hold_pose``
+    settles), so the count stays put from here on."""
     hold_pose(driver, scene, poses, label, n)
     assert scene.recording is None
-    # A frame the camera thread was turning into a sample as the key went up still arrives, later
-    # on a loaded machine: go on until the count has stood still for half a second (at most 10 s).
-    count, still_since, start = scene.book.count(label), time.monotonic(), time.monotonic()
-    while time.monotonic() - still_since < 0.5 and time.monotonic() - start < 10.0:
-        driver.frame()
-        if scene.book.count(label) != count:
-            count, still_since = scene.book.count(label), time.monotonic()
 
 
 class _Marker(Scene):
@@ -110,9 +112,10 @@ def test_record_train_save_reload(options: CalibrationOptions, signdigits: Path,
             _record(driver, scene, poses, label, TARGET)
         counts = {label: scene.book.count(label) for label in CLASSES}
         assert all(n >= TARGET for n in counts.values())
-        # Each sample is a MobileNet feature map of its own frame, not a copy of one frame.
+        # Each sample is a MobileNet feature map of its own frame, not a copy of one frame (the gate
+        # keeps only frames that changed, so the samples show at least two photos).
         up = np.stack(scene.book.features("up"))
-        assert up.shape[1:] == (7, 7, 256) and _distinct(up) >= DISTINCT
+        assert up.shape[1:] == (7, 7, 256) and _photos_with_their_own_features(scene, "up") >= 2
 
         # One more hold of "up", then undo removes exactly that hold.
         _record(driver, scene, poses, "up", counts["up"] + 5)
@@ -235,6 +238,8 @@ def test_camera_unplugged_mid_recording_keeps_samples_and_recovers(
         driver.until(
             lambda: scene.camera.state is CameraState.LOST, 30, "the scene to notice the camera is gone"
         )
+        # The camera thread stops recording just after it says LOST.
+        driver.until(lambda: scene.recording is None, 30, "recording to stop with the camera")
         driver.frames(3)
         kept = scene.book.count("down")
         assert kept >= 5
@@ -324,6 +329,7 @@ def test_mouse_hold_records_and_shift_key_clears(options: CalibrationOptions, si
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=panel.center))
         driver.frames(3)
         assert scene.recording is None
+        settle(driver, scene)
         held = scene.book.count("right")
         driver.frames(10)
         assert scene.book.count("right") == held, "releasing the mouse stops recording"
@@ -348,6 +354,7 @@ def test_key_repeat_is_one_burst_and_focus_loss_stops_recording(
         pygame.event.post(pygame.event.Event(pygame.WINDOWFOCUSLOST))
         driver.frames(3)
         assert scene.recording is None
+        settle(driver, scene)
         kept = scene.book.count("left")
         driver.frames(10)
         assert scene.book.count("left") == kept
@@ -382,6 +389,7 @@ def test_recording_while_mobilenet_loads_keeps_the_frames(
         driver.until(lambda: scene.camera.pending >= 12, 60, "frames kept while MobileNet loads")
         driver.key(KEYS["left"], down=False)
         driver.frames(3)
+        settle(driver, scene)
         kept = scene.camera.pending
         assert scene.book.count("left") == 0 and scene.recording is None
         release.set()
@@ -390,7 +398,7 @@ def test_recording_while_mobilenet_loads_keeps_the_frames(
         driver.until(lambda: scene.book.count("left") >= kept, 60, "the kept frames to become samples")
         assert scene.book.count("left") == kept and scene.camera.pending == 0
         left = np.stack(scene.book.features("left"))
-        assert left.shape[1:] == (7, 7, 256) and _distinct(left) >= min(DISTINCT, len(left))
+        assert left.shape[1:] == (7, 7, 256) and _photos_with_their_own_features(scene, "left") >= 2
         # Undo removes that whole hold, as for any other.
         driver.tap(pygame.K_BACKSPACE)
         assert scene.book.count("left") == 0

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pygame
 import pytest
-from calibration_support import Calibration, open_calibration
+from calibration_support import Calibration, open_calibration, settle
 
 from game.scenes.base import Scene
 from game.scenes.calibration.modes import FlashKind, Mode
@@ -36,7 +36,8 @@ from game.vision.training import HeadConfig, TrainingError, TrainResult
 from game.vision.training_job import JobState, TrainingJob
 from game.vision.types import CameraState
 
-WAIT_S = 20.0
+#: Longest wait for another thread (a deadline for a stuck test, not a measure of speed).
+WAIT_S = 60.0
 
 
 class NoiseSource(FrameSource):
@@ -118,6 +119,7 @@ def hold_until_frames_wait(calibration: Calibration, key: int = pygame.K_LEFT, n
     driver.key(key, down=False)
     driver.frames(3)
     assert scene.recording is None
+    settle(driver, scene)
     return scene.camera.pending
 
 

@@ -156,6 +156,9 @@ def test_the_loading_bar_says_how_far_and_what_was_recorded(
 
     monkeypatch.setattr(view_module, "blit_with_font", text_spy)
     scene = stand_in(LoadState.LOADING, stage=STAGE, pending=42)
+    # The view's clock stands still 12.3 s into the step, however long drawing takes.
+    now = scene.backbone.step_started + 12.3
+    monkeypatch.setattr(view_module, "time", SimpleNamespace(monotonic=lambda: now))
     view._draw_mode_panel(surface, scene, layout, None)  # type: ignore[arg-type]
     assert bars == [(0.5, "Step 3 of 4 (12 s)")]
     assert "42 frames" in " ".join(drawn)

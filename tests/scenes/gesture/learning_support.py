@@ -71,7 +71,11 @@ def make_learning(profile_dir: Path) -> PlayLearning:
     return PlayLearning(LearningClassifier(quarter_means, CLASSES, head), corrections, profile_dir, IDENTITY)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+#: Longest wait for the camera, predictor or refit threads: it only ends a stuck test.
+WAIT_S = 60.0
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = WAIT_S) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not condition():
         time.sleep(0.01)
@@ -93,10 +97,10 @@ def hold(
     *,
     let_go: bool = True,
 ) -> None:
-    """Hold ``arrow``, running a frame every 0.01 s until ``until()`` holds (10 s at most), then
-    let go unless ``let_go`` is false."""
+    """Hold ``arrow``, running a frame every 0.01 s until ``until()`` holds (``WAIT_S`` at most),
+    then let go unless ``let_go`` is false."""
     scene.handle_event(key(pygame.KEYDOWN, arrow))
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + WAIT_S
     while not until() and time.monotonic() < deadline:
         run_frames(manager, 1)
         time.sleep(0.01)

@@ -11,6 +11,7 @@ import pytest
 from learning_support import CLASSES, ChangingSource, hold, make_learning, open_game, wait_for
 from scene_support import key, maze_message_pixels, run_frames
 
+from game.core.levels import FIRST_READY_STEPS
 from game.core.state import Phase
 from game.input.gesture import GestureSettings
 from game.scenes.base import SceneManager
@@ -169,7 +170,13 @@ def test_an_arrow_let_go_during_calibration_teaches_nothing_afterwards(
 
 def _frighten(manager: SceneManager, scene: GesturePlayScene) -> None:
     """Turn the ghosts blue for ten seconds of a running game: the fright sound loops."""
-    assert wait_for(lambda: (run_frames(manager, 1), scene.world.phase is Phase.PLAYING)[1])
+    # The first READY! is FIRST_READY_STEPS game steps, one per frame here: count frames, not
+    # seconds (on a loaded machine ~250 frames took longer than a 10 s deadline).
+    for _ in range(2 * FIRST_READY_STEPS):
+        if scene.world.phase is Phase.PLAYING:
+            break
+        run_frames(manager, 1)
+    assert scene.world.phase is Phase.PLAYING
     scene.world.fright_steps, scene.world.frightened_left = 600, 10.0
     run_frames(manager, 2)
     assert scene.audio is not None and scene.audio.looping

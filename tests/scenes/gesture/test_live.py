@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Sequence
 
 import numpy as np
 import pygame
@@ -44,10 +46,31 @@ def _pygame() -> object:
     pygame.quit()
 
 
-def make_live(loads: list[int], sources: list[CountingSource], fail: bool = False) -> LiveGesture:
+#: Longest a gated load waits for its test to let it finish (a stuck test fails instead of hanging).
+GATE_S = 60.0
+
+
+def make_live(
+    loads: list[int],
+    sources: list[CountingSource],
+    fail: bool = False,
+    gates: Sequence[threading.Event] = (),
+    loaders: list[threading.Thread] | None = None,
+) -> LiveGesture:
+    """Gesture control on ``CountingSource`` cameras (appended to ``sources``) whose loader appends
+    to ``loads`` when it starts (and its thread to ``loaders``). The ``i``-th load, when ``gates``
+    has an ``i``-th event, finishes only once the test sets it: loading is slow, and the test says
+    how slow, so what it checks "while loading" is checked while loading."""
+
     def load() -> LeftClassifier:
         loads.append(1)
-        time.sleep(0.05)  # loading is slow; the game must not wait for it
+        if loaders is not None:
+            loaders.append(threading.current_thread())
+        gate = gates[len(loads) - 1] if len(loads) <= len(gates) else None
+        if gate is not None:
+            assert gate.wait(GATE_S), "the test never let the load finish"
+        else:
+            time.sleep(0.05)  # loading is slow; the game must not wait for it
         if fail:
             raise GestureSetupError("No gesture profile at /nowhere. Run `gesture-pacman calibrate`.")
         return LeftClassifier()
@@ -62,10 +85,12 @@ def make_live(loads: list[int], sources: list[CountingSource], fail: bool = Fals
 def test_loads_in_the_background_then_steers_and_closes_the_camera() -> None:
     loads: list[int] = []
     sources: list[CountingSource] = []
-    live = make_live(loads, sources).start()
+    loading = threading.Event()
+    live = make_live(loads, sources, gates=[loading]).start()
     live.hud.update(0.0)
     assert live.hud.waiting()  # returned before loading finished: the game waits, no banner
     assert live.hud.pause_reason() is None
+    loading.set()
     assert wait_for(lambda: live.stats().state is PredictorState.RUNNING and live.latest() is not None)
     live.hud.update(1 / 60)
     assert live.hud.pause_reason() is None and not live.hud.waiting()
@@ -116,13 +141,20 @@ def test_a_model_that_cannot_load_leaves_keyboard_play_running_with_the_message(
 
 def test_returning_from_calibration_before_the_model_loaded_opens_the_camera_once() -> None:
     loads: list[int] = []
+    loaders: list[threading.Thread] = []
     sources: list[CountingSource] = []
-    live = make_live(loads, sources).start()
+    first_load = threading.Event()
+    live = make_live(loads, sources, gates=[first_load], loaders=loaders).start()
     live.attach_calibration(lambda: None)
+    assert wait_for(lambda: len(loads) == 1)
     live.recalibrate()  # while the first load is still running
     live.hud.update(1 / 60)  # back already: a second load starts
     assert wait_for(lambda: len(loads) == 2 and live.latest() is not None)
-    time.sleep(0.2)  # the first load has finished too by now
+    first_load.set()  # the first load finishes now, after the second one opened the camera
+    loaders[0].join(GATE_S)
+    assert not loaders[0].is_alive()
+    # Had the late load started a predictor, its camera thread would open a second camera now.
+    assert not wait_for(lambda: len(sources) > 1, timeout=0.5)
     assert len(sources) == 1
     live.close()
     assert sources[0].closed >= 1
