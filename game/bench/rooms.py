@@ -1,4 +1,5 @@
-"""``bench --suite rooms``: calibrate on a burst of webcam frames, test on the rest of the session.
+"""``bench --suite rooms``: calibrate on a burst of webcam frames, test on the rest of the session and
+on other sessions.
 
 The room protocol (issue 8). ``DIR/<session>/<class>/*.jpg`` holds webcam frames (640x480, the
 hand one part of a room scene), grouped by recording session; within a class, file names sort
@@ -14,6 +15,26 @@ every seed in :data:`SEEDS`. Every recipe runs on the same features in the same 
 * ``reported`` is the validation accuracy that training itself reports for the same head (what
   the calibration screen and ``train`` show), and ``gap`` = reported - measured, over the runs
   that report one (``no_val_runs`` counts the others).
+
+Cross-session (:func:`cross_session_protocol`; a player calibrates once and plays another day, in
+other light, maybe another room). Only the recognizer's default recipe, ``N`` and seeds as above:
+
+* ``one_session``: for each session A and each choice of 4 classes that each have at least ``N``
+  frames in A (at most :data:`MAX_CROSS_CHOICES_ONE` choices a session, spread evenly over the
+  sorted list when there are more), a head is trained on the first ``N`` frames of each class of
+  A and tested on every *other* session B that has at least :data:`MIN_CROSS_TEST_CLASSES` of
+  those classes with at least :data:`MIN_CROSS_TEST_PER_CLASS` frames each: balanced accuracy
+  over those classes on all of B's frames of them (a frame with no hand found counts wrong).
+  A run's figure is the mean over its test sessions, so each room counts once however many
+  frames it has; a calibration session's figure is the mean over its choices and seeds, and
+  ``mean`` weighs each calibration session once (``per_test_session``: each test session's mean
+  over the runs that tested it);
+* ``two_sessions``: the same, calibrated on the first ``N // 2`` frames of each class from each of
+  two sessions (the same ``N`` per class in all, from two recordings; at most
+  :data:`MAX_CROSS_CHOICES_TWO` choices a pair), tested on every third session.
+  ``matched_one_session`` is what heads trained on the first ``N`` of either session alone (where
+  it has them) score on the same classes and test sessions, and ``two_minus_one`` the difference:
+  what calibration variety (the calibration screen's meter) is worth at equal frame count.
 
 The feature step is pluggable by recognizer (:class:`RoomRecognizer`): the whole-frame MobileNet
 recognizer ``frame`` always runs; the hand-landmark recognizer ``hand`` is measured beside it when
@@ -50,6 +71,13 @@ CALIBRATION_SIZES = (10, 20)
 MIN_TEST_PER_CLASS = 5
 CLASSES_PER_RUN = 4
 SEEDS = (0, 1, 2)
+#: Cross-session: a session tests a class only when it has this many frames of it, and a head only
+#: when it has this many of the head's classes.
+MIN_CROSS_TEST_PER_CLASS = 3
+MIN_CROSS_TEST_CLASSES = 2
+#: Cross-session: most class choices per calibration session, and per pair of sessions (runtime).
+MAX_CROSS_CHOICES_ONE = 5
+MAX_CROSS_CHOICES_TWO = 3
 
 Log = Callable[[str], None]
 
@@ -208,22 +236,36 @@ def _summary(runs: list[dict[str, Any]], seeds: Sequence[int]) -> dict[str, Any]
     }
 
 
+class FeatureCache:
+    """Feature rows per (feature key, session, class), computed once a run for every protocol."""
+
+    def __init__(self, recognizer: RoomRecognizer) -> None:
+        self.recognizer = recognizer
+        self.rows: dict[tuple[str, str, str], np.ndarray] = {}
+
+    def __call__(self, session: Session, cls: str, recipe: str) -> np.ndarray:
+        key = (self.recognizer.feature_key(recipe), session.name, cls)
+        if key not in self.rows:
+            self.rows[key] = self.recognizer.features(session.frames[cls], recipe)
+        return self.rows[key]
+
+
+def _seen(x: np.ndarray) -> np.ndarray:
+    """Rows that are not NaN: the recognizer saw something (a hand) there."""
+    return ~np.isnan(x.reshape(len(x), -1)).any(axis=1)
+
+
 def room_protocol(
     recognizer: RoomRecognizer,
     sessions: Sequence[Session],
     log: Log,
     sizes: Sequence[int] = CALIBRATION_SIZES,
     seeds: Sequence[int] = SEEDS,
+    cache: FeatureCache | None = None,
 ) -> dict[str, Any]:
     """Every recipe of ``recognizer`` on every (N, session, class choice, seed); features computed once."""
     recipes = list(recognizer.recipes())
-    cache: dict[tuple[str, str, str], np.ndarray] = {}
-
-    def features(session: Session, cls: str, recipe: str) -> np.ndarray:
-        key = (recognizer.feature_key(recipe), session.name, cls)
-        if key not in cache:
-            cache[key] = recognizer.features(session.frames[cls], recipe)
-        return cache[key]
+    features = cache or FeatureCache(recognizer)
 
     result: dict[str, Any] = {}
     for n in sizes:
@@ -237,9 +279,9 @@ def room_protocol(
                     x_test = np.concatenate([r[n:] for r in rows])
                     y_test = np.concatenate([np.full(len(r) - n, i) for i, r in enumerate(rows)])
                     # Rows of NaN: the recognizer saw nothing (no hand) there.
-                    seen = ~np.isnan(x_train.reshape(len(x_train), -1)).any(axis=1)
+                    seen = _seen(x_train)
                     x_train, y_train = x_train[seen], y_train[seen]
-                    test_seen = ~np.isnan(x_test.reshape(len(x_test), -1)).any(axis=1)
+                    test_seen = _seen(x_test)
                     for seed in seeds:
                         try:
                             trained = recognizer.train(x_train, y_train, list(choice), recipe, seed)
@@ -278,6 +320,182 @@ def room_protocol(
         if "original" in summaries and recipes[0] in summaries and recipes[0] != "original":
             entry["default_minus_original"] = _round(
                 summaries[recipes[0]]["mean"] - summaries["original"]["mean"]
+            )
+        result[f"n{n}"] = entry
+    return result
+
+
+def cross_choices(group: Sequence[Session], per_session: int, limit: int) -> list[tuple[str, ...]]:
+    """Choices of :data:`CLASSES_PER_RUN` classes with ``per_session`` frames in every session of
+    ``group``; when there are more than ``limit``, ``limit`` of them spread evenly over the list."""
+    usable = sorted(
+        set.intersection(*({c for c, f in s.frames.items() if len(f) >= per_session} for s in group))
+    )
+    choices = list(itertools.combinations(usable, CLASSES_PER_RUN))
+    if len(choices) <= limit:
+        return choices
+    return [choices[i] for i in np.linspace(0, len(choices) - 1, limit).round().astype(int)]
+
+
+def cross_targets(
+    sessions: Sequence[Session], group: Sequence[Session], choice: Sequence[str]
+) -> list[tuple[Session, list[str]]]:
+    """The sessions outside ``group`` that test a head on ``choice``, each with the classes it tests:
+    those with :data:`MIN_CROSS_TEST_PER_CLASS` frames there, at least :data:`MIN_CROSS_TEST_CLASSES`."""
+    names = {s.name for s in group}
+    targets = []
+    for session in sessions:
+        if session.name in names:
+            continue
+        tested = [c for c in choice if len(session.frames.get(c, ())) >= MIN_CROSS_TEST_PER_CLASS]
+        if len(tested) >= MIN_CROSS_TEST_CLASSES:
+            targets.append((session, tested))
+    return targets
+
+
+def _cross_summary(runs: list[dict[str, Any]], seeds: Sequence[int]) -> dict[str, Any]:
+    """Mean (calibration groups weighed once), per calibration group, per seed, per test session."""
+    groups = sorted({r["calibration"] for r in runs})
+
+    def group_weighted(rows: list[dict[str, Any]], key: str) -> float | None:
+        present = [g for g in groups if any(r["calibration"] == g for r in rows)]
+        means = [np.mean([r[key] for r in rows if r["calibration"] == g]) for g in present]
+        return float(np.mean(means)) if means else None
+
+    per_group = {g: _round(np.mean([r["measured"] for r in runs if r["calibration"] == g])) for g in groups}
+    per_seed = [group_weighted([r for r in runs if r["seed"] == seed], "measured") for seed in seeds]
+    tests = sorted({t for r in runs for t in r["per_test"]})
+    per_test = {t: _round(np.mean([r["per_test"][t] for r in runs if t in r["per_test"]])) for t in tests}
+    out: dict[str, Any] = {
+        "mean": _round(np.mean(list(per_group.values()))),
+        "per_calibration": per_group,
+        "per_seed": [None if v is None else _round(v) for v in per_seed],
+        "seed_sd": _round(np.std([v for v in per_seed if v is not None])),
+        "per_test_session": per_test,
+        "runs": len(runs),
+    }
+    matched = [r for r in runs if r.get("one_session") is not None]
+    if matched:
+        # The same classes and test sessions, calibrated on N frames of one of the two sessions.
+        two, one = group_weighted(matched, "measured"), group_weighted(matched, "one_session")
+        out["matched_runs"] = len(matched)
+        out["matched_two_sessions"] = None if two is None else _round(two)
+        out["matched_one_session"] = None if one is None else _round(one)
+        out["two_minus_one"] = None if two is None or one is None else _round(two - one)
+    return out
+
+
+def cross_session_protocol(
+    recognizer: RoomRecognizer,
+    sessions: Sequence[Session],
+    log: Log,
+    sizes: Sequence[int] = CALIBRATION_SIZES,
+    seeds: Sequence[int] = SEEDS,
+    recipes: Sequence[str] | None = None,
+    cache: FeatureCache | None = None,
+) -> dict[str, Any]:
+    """Calibrate on one session's burst (or two sessions' half bursts), test on the other sessions.
+
+    ``one_session``: for each session A and each class choice (at most
+    :data:`MAX_CROSS_CHOICES_ONE`) with ``N`` frames of every class in A, the head is trained on the
+    first ``N`` of each and tested on every other session B that has at least
+    :data:`MIN_CROSS_TEST_CLASSES` of the classes with :data:`MIN_CROSS_TEST_PER_CLASS` frames
+    each: balanced accuracy over those classes on all of B's frames of them (no hand: wrong).
+    A run's figure is the mean over its test sessions (each room weighed once, however many
+    frames it has). ``two_sessions``: the same with the first ``N // 2`` frames of each class from
+    each of two sessions (the same ``N`` per class in all; at most :data:`MAX_CROSS_CHOICES_TWO`
+    choices a pair), tested on every third session; ``matched_one_session`` is the heads trained
+    on the first ``N`` of either session alone (where it has them), on the same classes and test
+    sessions. Only the recognizer's first (default) recipe unless ``recipes`` says otherwise.
+    """
+    recipes = list(recipes if recipes is not None else recognizer.recipes()[:1])
+    features = cache or FeatureCache(recognizer)
+    heads: dict[tuple[Any, ...], Trained | None] = {}
+
+    def trained(
+        group: Sequence[Session], per: int, choice: Sequence[str], recipe: str, seed: int
+    ) -> Trained | None:
+        key = (tuple(s.name for s in group), per, tuple(choice), recipe, seed)
+        if key not in heads:
+            x = np.concatenate([features(s, c, recipe)[:per] for c in choice for s in group])
+            y = np.repeat(np.arange(len(choice)), per * len(group))
+            seen = _seen(x)
+            try:
+                heads[key] = recognizer.train(x[seen], y[seen], list(choice), recipe, seed)
+            except TrainingError as exc:  # too few frames with something seen
+                log(f"{recognizer.name} {recipe} {'+'.join(key[0])} {'/'.join(choice)}: {exc}")
+                heads[key] = None
+        return heads[key]
+
+    def tested(
+        head: Trained, choice: Sequence[str], targets: list[tuple[Session, list[str]]], recipe: str
+    ) -> dict[str, float]:
+        scores = {}
+        for session, classes in targets:
+            rows = [features(session, c, recipe) for c in classes]
+            x = np.concatenate(rows)
+            y = np.concatenate([np.full(len(r), choice.index(c)) for c, r in zip(classes, rows, strict=True)])
+            predicted = np.full(len(x), -1)
+            seen = _seen(x)
+            if seen.any():
+                predicted[seen] = np.argmax(head.predict(x[seen]), axis=1)
+            scores[session.name] = balanced_accuracy(y, predicted, len(choice))
+        return scores
+
+    result: dict[str, Any] = {}
+    for n in sizes:
+        entry: dict[str, Any] = {}
+        for mode, group_size, limit in (
+            ("one_session", 1, MAX_CROSS_CHOICES_ONE),
+            ("two_sessions", 2, MAX_CROSS_CHOICES_TWO),
+        ):
+            runs: dict[str, list[dict[str, Any]]] = {r: [] for r in recipes}
+            for group in itertools.combinations(sessions, group_size):
+                per = n // group_size
+                for choice in cross_choices(group, per, limit):
+                    targets = cross_targets(sessions, group, choice)
+                    if not targets:
+                        continue
+                    for recipe, seed in itertools.product(recipes, seeds):
+                        head = trained(group, per, choice, recipe, seed)
+                        if head is None:
+                            continue
+                        per_test = tested(head, choice, targets, recipe)
+                        run: dict[str, Any] = {
+                            "calibration": "+".join(s.name for s in group),
+                            "classes": list(choice),
+                            "seed": seed,
+                            "measured": float(np.mean(list(per_test.values()))),
+                            "per_test": per_test,
+                        }
+                        if group_size > 1:
+                            alone = [
+                                trained((s,), n, choice, recipe, seed)
+                                for s in group
+                                if all(len(s.frames[c]) >= n for c in choice)
+                            ]
+                            one = [
+                                np.mean(list(tested(h, choice, targets, recipe).values())) for h in alone if h
+                            ]
+                            run["one_session"] = float(np.mean(one)) if one else None
+                        runs[recipe].append(run)
+                    log(
+                        f"{recognizer.name} cross N={n} {'+'.join(s.name for s in group)} {'/'.join(choice)} "
+                        f"on {len(targets)} sessions: "
+                        + " ".join(
+                            f"{r} {np.mean([x['measured'] for x in runs[r][-len(seeds) :]]):.3f}"
+                            for r in recipes
+                            if runs[r]
+                        )
+                    )
+            entry[mode] = (
+                {r: _cross_summary(runs[r], seeds) for r in recipes if runs[r]}
+                if any(runs.values())
+                else {
+                    "runs": 0,
+                    "note": f"no {group_size} session(s) with {CLASSES_PER_RUN} classes of "
+                    f"{n // group_size}+ frames",
+                }
             )
         result[f"n{n}"] = entry
     return result
@@ -351,7 +569,11 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
         "recognizers": {},
     }
     for recognizer in recognizers:
-        out["recognizers"][recognizer.name] = room_protocol(recognizer, sessions, log)
+        cache = FeatureCache(recognizer)
+        out["recognizers"][recognizer.name] = room_protocol(recognizer, sessions, log, cache=cache)
+        out["recognizers"][recognizer.name]["cross_session"] = cross_session_protocol(
+            recognizer, sessions, log, cache=cache
+        )
     frame = out["recognizers"]["frame"]
     for n in CALIBRATION_SIZES:
         entry = frame.get(f"n{n}", {})
@@ -369,4 +591,12 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
             out[f"n{n}_hand_minus_frame"] = _round(
                 h["recipes"]["default"]["mean"] - f["recipes"]["default"]["mean"]
             )
+    for name, figures in out["recognizers"].items():
+        for n in CALIBRATION_SIZES:
+            for mode, label in (("one_session", "cross"), ("two_sessions", "cross_two_sessions")):
+                default = figures["cross_session"].get(f"n{n}", {}).get(mode, {}).get("default", {})
+                if "mean" in default:
+                    out[f"n{n}_{name}_{label}_mean"] = default["mean"]
+                if default.get("two_minus_one") is not None:
+                    out[f"n{n}_{name}_two_minus_one_session"] = default["two_minus_one"]
     return out
