@@ -16,9 +16,10 @@ play). ``detector_frames`` is the share of stream frames on which the palm detec
 stage per stream frame. Each figure is given per session and over all frames.
 
 Every configuration in :data:`CONFIGS` runs on the same frames in the same run, the first being
-the product's default; the others switch off one of the stage's fall-backs, so that what each
-costs and finds is measured against the plain path (``ratios``: frame time and detector time
-against ``plain``). ``missed`` lists the files the default misses in each mode (to look at).
+the product's default; the others leave out the detector's second looks (``plain``: the whole
+frame only, as MediaPipe's graph) or some of them, so that what they cost and find is measured
+against the plain path in the same run (``ratios``: each figure over ``plain``'s). ``missed``
+lists the files each configuration misses in each mode (to look at).
 """
 
 from __future__ import annotations
@@ -37,8 +38,14 @@ from game.config import REPO_ROOT
 Log = Callable[[str], None]
 SHARED_ROOMS = REPO_ROOT.parent / "shared" / "data" / "rooms"
 
-#: Tracker settings measured side by side: name -> HandTracker keyword arguments.
-CONFIGS: dict[str, dict[str, Any]] = {"default": {}}
+#: Tracker settings measured side by side: name -> HandTracker keyword arguments. ``default`` is
+#: the product's; ``plain`` looks at the whole frame only (MediaPipe's graph), ``zoomed_out`` adds
+#: only the zoomed-out second look (the halves and quarters left out).
+CONFIGS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "plain": {"second_looks": ()},
+    "zoomed_out": {"second_looks": (None,)},
+}
 
 
 @dataclass(frozen=True)
@@ -171,14 +178,15 @@ def run(args: argparse.Namespace, log: Log) -> dict[str, Any]:
             f"still {default['still']['recall']}"
         )
     overall = {name: {mode: t.summary() for mode, t in modes.items()} for name, modes in totals.items()}
-    first = next(iter(CONFIGS))
     out: dict[str, Any] = {
         "images": str(root),
         "threads": threads,
         "configs": {name: {k: repr(v) for k, v in kwargs.items()} for name, kwargs in CONFIGS.items()},
         "overall": overall,
         "per_session": per_session,
-        "missed": {mode: totals[first][mode].missed for mode in ("stream", "still")},
+        "missed": {
+            name: {mode: totals[name][mode].missed for mode in ("stream", "still")} for name in CONFIGS
+        },
     }
     if "plain" in overall:
         out["ratios"] = {
