@@ -20,9 +20,10 @@ in MediaPipe's graph): at the frame zoomed out 2x (a hand close to the camera), 
 halves and quarters, where a hand at the frame's edge or far from the camera is seen at 1.3x or
 1.7x the detail of the letterboxed whole frame. A photo gets every look until one finds the hand;
 a stream gets one of them, in turn, on every other frame without a hand, so that a frame without
-a hand costs 1.5 detector runs on average. On the room recordings this found the hand in 99.3%
-of the frames as photos and 98.7% as streams, against 98.0% and 97.6% without the halves and
-quarters (docs/benchmarks.md, "Hand recognizer").
+a hand costs 1.5 detector runs on average. On the room recordings (``bench --suite hands``) the
+hand is found in 99.3% of the frames as photos and 98.7% as streams, against 98.0% and 97.6%
+with the zoomed-out look alone, taken instead of the whole frame on every other frame without a
+hand (docs/benchmarks.md, "Hand recognizer").
 
 All geometry is in frame pixels (continuous coordinates: pixel ``i`` covers ``[i, i + 1)``).
 A tracker or :class:`HandModels` holds interpreters, which are not thread-safe: use each from one
