@@ -373,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
             "photos",
             "learning",
             "floor",
+            "hands",
         ),
         default="vision",
         help="what to measure (default: vision)",

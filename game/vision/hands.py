@@ -15,6 +15,16 @@ stays high, the next crop comes from the last landmarks (``hand_landmark_landmar
 scaled 2x, shifted 0.1 towards the fingers), so most frames skip the detector; when presence
 drops, the detector runs again. "No hand" is a result of its own (:attr:`HandResult.found` False).
 
+When the whole frame shows no palm, the detector takes a second look (:data:`SECOND_LOOKS`, not
+in MediaPipe's graph): at the frame zoomed out 2x (a hand close to the camera), then at its
+halves and quarters, where a hand at the frame's edge or far from the camera is seen at 1.3x or
+1.7x the detail of the letterboxed whole frame. A photo gets every look until one finds the hand;
+a stream gets one of them, in turn, on every other frame without a hand, so that a frame without
+a hand costs 1.5 detector runs on average. On the room recordings (``bench --suite hands``) the
+hand is found in 99.3% of the frames as photos and 98.7% as streams, against 98.0% and 97.6%
+with the zoomed-out look alone, taken instead of the whole frame on every other frame without a
+hand (docs/benchmarks.md, "Hand recognizer").
+
 All geometry is in frame pixels (continuous coordinates: pixel ``i`` covers ``[i, i + 1)``).
 A tracker or :class:`HandModels` holds interpreters, which are not thread-safe: use each from one
 thread.
@@ -25,6 +35,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +67,18 @@ HAND_CONNECTIONS: tuple[tuple[int, int], ...] = (
     (5, 9), (9, 10), (10, 11), (11, 12),
     (9, 13), (13, 14), (14, 15), (15, 16),
     (13, 17), (0, 17), (17, 18), (18, 19), (19, 20),
+)  # fmt: skip
+
+#: A part of the frame for the detector, as fractions of its width and height: (x0, y0, x1, y1).
+Window = tuple[float, float, float, float]
+#: Where the detector looks when the whole frame shows no palm, in this order: the frame zoomed
+#: out 2x (``None``), then its left and right halves and its four quarters, each 0.6 of the
+#: frame's width (and height), so that neighbours overlap by a fifth of the frame and a hand on
+#: the middle line is whole in one of them.
+SECOND_LOOKS: tuple[Window | None, ...] = (
+    None,
+    (0.0, 0.0, 0.6, 1.0), (0.4, 0.0, 1.0, 1.0),
+    (0.0, 0.0, 0.6, 0.6), (0.4, 0.0, 1.0, 0.6), (0.0, 0.4, 0.6, 1.0), (0.4, 0.4, 1.0, 1.0),
 )  # fmt: skip
 
 # Landmarks that hand_landmarks_to_rect_calculator.cc uses for the next crop (palm and finger
@@ -103,6 +126,13 @@ class PalmDetection:
     score: float
     box: tuple[float, float, float, float]
     keypoints: np.ndarray
+
+
+def _shifted(palm: PalmDetection, dx: float, dy: float) -> PalmDetection:
+    """``palm`` moved by (dx, dy) pixels: from a part of the frame back into the frame."""
+    x0, y0, x1, y1 = palm.box
+    box = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+    return PalmDetection(palm.score, box, palm.keypoints + np.array([dx, dy]))
 
 
 @dataclass(frozen=True)
@@ -397,19 +427,25 @@ class HandModels:
 
 
 class HandTracker:
-    """One hand followed over a stream of frames (see the module docstring). Use from one thread."""
+    """One hand followed over a stream of frames (see the module docstring). Use from one thread.
+
+    ``second_looks``: where the detector looks when the whole frame shows no palm
+    (:data:`SECOND_LOOKS`; empty: the whole frame only, as MediaPipe does).
+    """
 
     def __init__(
         self,
         models: HandModels,
         detection_threshold: float = DETECTION_THRESHOLD,
         presence_threshold: float = PRESENCE_THRESHOLD,
+        second_looks: Sequence[Window | None] = SECOND_LOOKS,
     ) -> None:
         self.models = models
         self.detection_threshold = detection_threshold
         self.presence_threshold = presence_threshold
+        self.second_looks = tuple(second_looks)
         self._next_roi: Roi | None = None
-        self._zoom_next = True  # flipped before use: the first detection of a stream is plain
+        self._lost = 0  # stream frames that needed the detector, for taking turns at second looks
 
     def reset(self) -> None:
         """Forget the tracked hand: the next frame runs the detector."""
@@ -435,18 +471,40 @@ class HandTracker:
         py, px = h // 2, w // 2
         padded = cv2.copyMakeBorder(frame_rgb, py, py, px, px, cv2.BORDER_REPLICATE)
         palm = self.models.detect(padded, self.detection_threshold)
-        if palm is None:
-            return None
-        x0, y0, x1, y1 = palm.box
-        return PalmDetection(palm.score, (x0 - px, y0 - py, x1 - px, y1 - py), palm.keypoints - [px, py])
+        return None if palm is None else _shifted(palm, -px, -py)
 
-    def process(self, frame_rgb: np.ndarray, zoom_out: bool = False) -> HandResult:
+    def _window_palm(self, frame_rgb: np.ndarray, window: Window) -> PalmDetection | None:
+        """The palm found in one part of the frame (seen at more detail than in the whole), in
+        the frame's pixels."""
+        h, w = frame_rgb.shape[:2]
+        x0, y0 = round(window[0] * w), round(window[1] * h)
+        x1, y1 = round(window[2] * w), round(window[3] * h)
+        palm = self.models.detect(np.ascontiguousarray(frame_rgb[y0:y1, x0:x1]), self.detection_threshold)
+        return None if palm is None else _shifted(palm, x0, y0)
+
+    def _look(self, frame_rgb: np.ndarray, look: Window | None) -> Callable[[], PalmDetection | None]:
+        if look is None:
+            return lambda: self._zoomed_out_palm(frame_rgb)
+        return lambda: self._window_palm(frame_rgb, look)
+
+    def _detectors(self, frame_rgb: np.ndarray, all_looks: bool) -> list[Callable[[], PalmDetection | None]]:
+        """The whole frame, then every second look (``all_looks``) or, on every other call, the
+        next one in turn."""
+        detectors = [lambda: self.models.detect(frame_rgb, self.detection_threshold)]
+        if all_looks:
+            return detectors + [self._look(frame_rgb, look) for look in self.second_looks]
+        self._lost += 1
+        if self.second_looks and self._lost % 2 == 0:
+            turn = (self._lost // 2 - 1) % len(self.second_looks)
+            detectors.append(self._look(frame_rgb, self.second_looks[turn]))
+        return detectors
+
+    def process(self, frame_rgb: np.ndarray, all_looks: bool = False) -> HandResult:
         """The hand in this frame: tracked from the last landmarks when possible, else detected.
 
-        ``zoom_out``: when that finds no hand, detect once more on the frame zoomed out 2x (for
-        photos). In a stream without it, every other frame without a hand is detected zoomed out
-        instead, so a hand close to the camera is found within two frames for the price of one
-        detector run per frame.
+        Detection looks at the whole frame, then, when that finds no hand, takes second looks
+        (module docstring): all of them with ``all_looks`` (for photos), else one in turn on
+        every other frame that needs the detector.
         """
         _check_frame(frame_rgb)
         landmark_ms = 0.0
@@ -457,16 +515,9 @@ class HandTracker:
                 self._next_roi = landmarks_to_roi(result.landmarks)
                 return result
             self._next_roi = None
-        plain = lambda: self.models.detect(frame_rgb, self.detection_threshold)  # noqa: E731
-        zoomed = lambda: self._zoomed_out_palm(frame_rgb)  # noqa: E731
-        if zoom_out:
-            detectors = [plain, zoomed]
-        else:
-            self._zoom_next = not self._zoom_next
-            detectors = [zoomed if self._zoom_next else plain]
         result = NO_HAND
         detector_ms = 0.0
-        for detect in detectors:
+        for detect in self._detectors(frame_rgb, all_looks):
             start = time.perf_counter()
             palm = detect()
             detector_ms += (time.perf_counter() - start) * 1000.0
@@ -484,11 +535,11 @@ class HandTracker:
         return result
 
     def still(self, frame_rgb: np.ndarray, refine: int = 1) -> HandResult:
-        """The hand in a single photo: detect (zooming out for close-ups), then ``refine`` more
+        """The hand in a single photo: detect (with every second look), then ``refine`` more
         landmark passes on the crop that the landmarks give (what tracking would use on the next
         frame of a still hand)."""
         self.reset()
-        result = self.process(frame_rgb, zoom_out=True)
+        result = self.process(frame_rgb, all_looks=True)
         for _ in range(refine):
             if not result.found:
                 break

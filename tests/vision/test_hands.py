@@ -206,6 +206,71 @@ def test_tracking_drops_to_no_hand_when_the_hand_leaves(models: HandModels) -> N
     assert not tracker.tracking
 
 
+# Room frames in which the letterboxed whole frame shows no palm (nor the frame zoomed out) but a
+# half or a quarter of it does (hands at the frame's edge, dark, or far), with a point on the
+# palm (x, y in frame pixels, read by eye off the frames).
+EDGE_HANDS = {
+    "3/one/3_pic00043.jpg": (480, 290),
+    "3/fist/3_pic00067.jpg": (440, 330),
+    "2/four/2_pic00191.jpg": (340, 320),
+    "15/four/15_pic00010.jpg": (180, 330),
+}
+
+
+@needs_rooms
+@pytest.mark.parametrize("name", sorted(EDGE_HANDS))
+def test_a_photo_whose_whole_frame_shows_no_palm_is_found_in_a_part_of_it(
+    models: HandModels, name: str
+) -> None:
+    frame = room_frame(name)
+    assert not HandTracker(models, second_looks=(None,)).still(frame).found  # whole, zoomed out: no
+    result = HandTracker(models).still(frame)
+    assert result.found and result.box is not None
+    x0, y0, x1, y1 = result.box
+    x, y = EDGE_HANDS[name]
+    assert x0 < x < x1 and y0 < y < y1, f"landmarks at {result.box}, not on the palm at {(x, y)}"
+    assert max(x1 - x0, y1 - y0) < 400  # a hand at arm's length, not the whole frame
+
+
+# Frames whose whole frame shows the hand but the frame zoomed out does not.
+WHOLE_FRAME_HANDS = ("15/two/15_pic00017.jpg", "2/four/2_pic00184.jpg", "2/fist/2_pic00469.jpg")
+
+
+@needs_rooms
+def test_a_stream_looks_at_the_whole_frame_every_time_it_lost_the_hand(models: HandModels) -> None:
+    """After a frame without a hand, the next frame's hand is found when the whole frame shows it
+    (the detector does not spend that frame on a zoomed-out look instead)."""
+    empty = np.full((480, 640, 3), 128, dtype=np.uint8)
+    tracker = HandTracker(models)
+    for name in WHOLE_FRAME_HANDS:
+        assert not tracker.process(empty).found
+        assert tracker.process(room_frame(name)).found, name
+
+
+def test_a_stream_without_a_hand_takes_one_second_look_every_other_frame(
+    models: HandModels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cost of a frame without a hand: the whole frame, plus one second look on every other
+    frame, each look once in turn."""
+    looks: list[tuple[int, int]] = []
+    detect = models.detect
+
+    def counting(frame: np.ndarray, threshold: float = 0.5) -> object:
+        looks.append(frame.shape[:2])
+        return detect(frame, threshold)
+
+    monkeypatch.setattr(models, "detect", counting)
+    tracker = HandTracker(models)
+    frames = 2 * len(tracker.second_looks)
+    blank = np.full((480, 640, 3), 128, dtype=np.uint8)
+    for _ in range(frames):
+        result = tracker.process(blank)
+        assert result.detected and not result.found
+    assert len(looks) == frames + frames // 2
+    second = [shape for shape in looks if shape != (480, 640)]
+    assert second == [(960, 1280), (480, 384), (480, 384), (288, 384), (288, 384), (288, 384), (288, 384)]
+
+
 def test_landmarks_to_roi_of_an_upright_hand_is_upright_and_shifted_up() -> None:
     # An idealised hand: wrist at the bottom, finger bases above it, fingers pointing up.
     lm = np.zeros((21, 3))
