@@ -29,9 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 def _tracked(folder: str) -> set[str]:
     """The files git tracks in ``folder``; outside a git checkout a skip, but a failure under CI
     (``CI=true``, as .ci/run sets), which always runs in a clone."""
-    done = subprocess.run(
-        ["git", "ls-files", folder], cwd=REPO, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(["git", "ls-files", folder], cwd=REPO, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not done.stdout.strip():
         why = f"git ls-files {folder} failed ({done.stderr.strip() or 'it gave nothing'})"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):

@@ -6,7 +6,7 @@ import numpy as np
 
 from game.render.arcade_font import CELL, GLYPH_H, text_mask
 
-CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ!-+/\".,:"
+CHARACTERS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ!-+/".,:'
 
 
 def test_each_character_takes_one_tile_and_leaves_a_gap_column() -> None:

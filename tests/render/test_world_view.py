@@ -159,5 +159,3 @@ def test_wall_outline_is_mirror_symmetric_like_the_maze() -> None:
     assert mask.shape == (31 * TILE, 28 * TILE)
     assert mask.any()
     assert np.array_equal(mask, mask[:, ::-1])
-
-

@@ -183,9 +183,7 @@ def test_first_run_without_cache_or_network_uses_the_shipped_weights(
     assert "no network needed" in doctor.stdout
 
 
-def test_no_weights_anywhere_and_no_network_gives_one_clear_message(
-    tmp_path: Path, signdigits: Path
-) -> None:
+def test_no_weights_anywhere_and_no_network_gives_one_clear_message(tmp_path: Path, signdigits: Path) -> None:
     """An install without the shipped file (the package copied on its own), an empty cache, no network."""
     app = tmp_path / "app"
     shutil.copytree(REPO / "game", app / "game", ignore=shutil.ignore_patterns("__pycache__"))
