@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = evaluate(args)
     except (DatasetError, ProfileError, WeightsUnavailableError, HandModelError, OSError) as exc:
-        _say(f"error: {exc}")
+        _say(f"gesture-pacman evaluate: {exc}")
         return 1
     if args.json:
         print(json.dumps(report))

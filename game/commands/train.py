@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     except (
         DatasetError, TrainingError, ProfileError, WeightsUnavailableError, HandModelError, OSError
     ) as exc:  # fmt: skip
-        _say(f"error: {exc}")
+        _say(f"gesture-pacman train: {exc}")
         return 1
 
 

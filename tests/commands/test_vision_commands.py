@@ -88,7 +88,7 @@ def test_evaluate_with_a_corrupt_profile_is_one_message(
     images = labelled_subset(signdigits, tmp_path / "test", 0, 2)
     assert main(["evaluate", "--images", str(images), "--profile", str(broken)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "damaged" in err and "Traceback" not in err
+    assert err.startswith("gesture-pacman evaluate: ") and "damaged" in err and "Traceback" not in err
 
 
 def test_evaluate_a_profile_whose_input_size_the_backbone_does_not_take_is_one_message(
@@ -103,7 +103,8 @@ def test_evaluate_a_profile_whose_input_size_the_backbone_does_not_take_is_one_m
     capsys.readouterr()
     assert main(["evaluate", "--images", str(images), "--profile", str(odd)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "preprocesses to 100x100" in err and "Traceback" not in err
+    assert err.startswith("gesture-pacman evaluate: ") and "preprocesses to 100x100" in err
+    assert "Traceback" not in err
 
 
 def test_train_on_a_folder_of_non_images(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -286,7 +287,7 @@ def test_train_into_a_profile_with_samples_needs_force_or_add(
     capsys.readouterr()
     assert main(["train", "--images", str(images), "--profile", str(trained_profile)]) == 1
     captured = capsys.readouterr()
-    assert captured.err.startswith("error: ") and "Traceback" not in captured.err
+    assert captured.err.startswith("gesture-pacman train: ") and "Traceback" not in captured.err
     # It says what is there, and how to go on.
     assert "80 recorded samples (up 20, down 20, left 20, right 20)" in captured.err
     assert "--force" in captured.err and "--add" in captured.err
