@@ -30,8 +30,12 @@ def class_photos(folder: Path, label: str) -> list[Path]:
     return sorted(p for p in path.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
 
 
+#: Photos of each class a photo-set profile is trained on (the first ones by file name).
+TRAIN_PER_CLASS = 20
+
+
 def train_profile_from_photos(
-    folder: Path, models: Path, out: Path, train_per_class: int = 20, seed: int = 0
+    folder: Path, models: Path, out: Path, train_per_class: int = TRAIN_PER_CLASS, seed: int = 0
 ) -> Path:
     """Train and save a profile on the first ``train_per_class`` photos of each class; return ``out``.
 
@@ -70,9 +74,11 @@ def video_from_photos(
     *,
     photos_per_segment: int = 8,
     hold_frames: int = 3,
-    video_from_rank: int = 100,
+    video_from_rank: int = TRAIN_PER_CLASS,
 ) -> GestureVideo:
-    """A video with one segment per entry of ``order``; no photo is shown twice."""
+    """A video with one segment per entry of ``order``; no photo is shown twice. By default it
+    starts with the first photos a default photo-set profile was not trained on, so that the 50
+    photos a class of ``tests/data/signdigits`` holds are enough for the benches' 8 segments."""
     next_rank = dict.fromkeys(CLASSES, video_from_rank)
     segments = []
     for name in order:
