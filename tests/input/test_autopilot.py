@@ -26,9 +26,13 @@ def clears(seeds: range) -> list[DemoSummary]:
 
 
 @pytest.mark.slow
-def test_clears_level1_in_at_least_6_of_10_seeds() -> None:
-    runs = clears(range(1, 11))
-    assert sum(run.levels_cleared >= 1 for run in runs) >= 6, runs
+def test_clears_level1_in_at_least_60_percent_of_60_seeds() -> None:
+    # The games are deterministic but chaotic: a rule change that only moved the game's start by
+    # 2.2 s (the first READY!) took seeds 1-10 from 7 to 5 cleared while seeds 1-90 stayed near
+    # 70% (63 of 90). Ten seeds measure the reshuffle, sixty the autopilot.
+    runs = clears(range(1, 61))
+    cleared = sum(run.levels_cleared >= 1 for run in runs)
+    assert cleared >= 36, f"level 1 cleared in {cleared} of 60 seeds"
     assert sum(run.ghosts_eaten for run in runs) > 0, "it should hunt frightened ghosts"
 
 
