@@ -7,7 +7,9 @@ the same fsync-then-rename steps. Something at the target that is not a regular 
 device, a symbolic link) is never replaced: ``NotAFileError`` says so in one line.
 
 A rewrite keeps the permissions of the file it replaces; a new file gets the usual ones
-(``0o666`` less the umask), not the owner-only mode ``tempfile.mkstemp`` would give it.
+(``0o666`` less the umask), not the owner-only mode ``tempfile.mkstemp`` would give it. Files that
+two games may read, merge and rewrite at once (the high score, pending corrections) are changed
+under ``locked_folder``; a file that cannot be read is renamed aside by ``move_aside``, never lost.
 """
 
 from __future__ import annotations
@@ -20,6 +22,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; two writers at the same instant may race
+    fcntl = None  # type: ignore[assignment]
+
+
+@contextmanager
+def locked_folder(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` (where the system has one and the folder can be
+    opened): two games that read, merge and rewrite a file in it do so one after the other."""
+    fd = -1
+    if fcntl is not None:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+    try:
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 class NotAFileError(OSError):

@@ -14,17 +14,10 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from game import files
 from game.files import check_replaceable, write_text
-
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; two saves at the same instant may race
-    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +110,7 @@ def save_high_score(path: Path, score: int) -> int | None:
     score = min(max(int(score), 0), MAX_HIGH_SCORE)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(path.parent):
+        with files.locked_folder(path.parent):
             check_replaceable(path)
             try:
                 stored = read_high_score(path)
@@ -142,24 +135,6 @@ def save_high_score(path: Path, score: int) -> int | None:
 def move_aside(path: Path) -> Path:
     """Rename ``path`` to an unused ``<name>.unreadable-<time>[-k]`` beside it; raises ``OSError``."""
     return files.move_aside(path, "unreadable")
-
-
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``folder`` (where the system has one): two games saving at
-    once read and write the file one after the other."""
-    fd = -1
-    if fcntl is not None:
-        try:
-            fd = os.open(folder, os.O_RDONLY)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:
-            pass
-    try:
-        yield
-    finally:
-        if fd >= 0:
-            os.close(fd)
 
 
 class HighScore:

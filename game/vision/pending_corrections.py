@@ -36,12 +36,10 @@ along untouched and loading the profile never reads it.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import stat
 import zipfile
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,11 +61,6 @@ from game.vision.profile_format import (
     kinds_array,
     read_npy_header,
 )
-
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; two games setting aside at the same instant may race
-    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from game.vision.profile import Profile
@@ -150,24 +143,6 @@ def pending_path(profile_dir: Path) -> Path:
     return Path(profile_dir) / PENDING_FILE
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``folder`` (where the system has one): two games changing the
-    pending file read and write it one after the other."""
-    fd = -1
-    if fcntl is not None:
-        try:
-            fd = os.open(folder, os.O_RDONLY)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except OSError:
-            pass
-    try:
-        yield
-    finally:
-        if fd >= 0:
-            os.close(fd)
-
-
 def _write(path: Path, identity: ProfileIdentity, learned: NewSamples, batches: np.ndarray) -> None:
     meta = json.dumps(identity.meta(), sort_keys=True)
     with atomic_path(path) as tmp, tmp.open("wb") as fh:  # a handle: numpy adds no suffix
@@ -216,7 +191,7 @@ def save_pending(
     ids = np.full(n, new_batch(), np.int64) if batches is None else np.asarray(batches, np.int64)
     if ids.shape != (n,):
         raise ValueError(f"{n} samples but {ids.shape} batch ids")
-    with _locked(path.parent):
+    with files.locked_folder(path.parent):
         try:
             there, there_ids = read_pending_batches(path, identity)
         except FileNotFoundError:
@@ -343,7 +318,7 @@ def load_pending(profile_dir: Path, identity: ProfileIdentity) -> Restored:
     an empty one (nothing to lose) is removed. The usable file stays until :func:`discard_pending`.
     """
     path = pending_path(profile_dir)
-    with _locked(path.parent):  # not half-way through another game's change
+    with files.locked_folder(path.parent):  # not half-way through another game's change
         try:
             samples, batches = read_pending_batches(path, identity)
         except FileNotFoundError:
@@ -408,7 +383,7 @@ def discard_pending(
     raises ``OSError`` when it cannot be.
     """
     path = pending_path(profile_dir)
-    with _locked(path.parent):
+    with files.locked_folder(path.parent):
         check_replaceable(path)
         if batches is not None:
             if identity is None:
