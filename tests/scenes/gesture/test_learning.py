@@ -14,7 +14,7 @@ from scene_support import key, maze_message_pixels, run_frames
 from game.core.levels import FIRST_READY_STEPS
 from game.core.state import Phase
 from game.input.gesture import GestureSettings
-from game.scenes.base import SceneManager
+from game.scenes.base import Scene, SceneManager
 from game.scenes.gesture.hud import learning_line
 from game.scenes.gesture.live import LiveGesture
 from game.scenes.gesture.scene import GesturePlayScene, keep_question
@@ -137,20 +137,26 @@ def test_recalibrating_with_learned_samples_asks_first(
     live.close()
 
 
-def test_an_arrow_let_go_during_calibration_teaches_nothing_afterwards(
-    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
-) -> None:
-    # The arrow's key-up goes to the calibration screen; back in the game it must not count as
-    # held, or every camera frame would become a sample of its direction.
+def _game_over_calibration(learning: PlayLearning) -> tuple[LiveGesture, GesturePlayScene, Scene]:
+    """A gesture game learning into ``learning``, its predictor running, whose C opens a marker
+    scene in place of calibration."""
     from scene_support import Marker
 
-    _, learning = scene_and_learning
     live = LiveGesture(
         lambda: pytest.fail("unused"), ChangingSource, GestureSettings(), learn=lambda: learning
     ).start()
     assert wait_for(lambda: live.latest() is not None)
     calibration = Marker()
-    scene = GesturePlayScene(live, seed=1, calibration=lambda: calibration)
+    return live, GesturePlayScene(live, seed=1, calibration=lambda: calibration), calibration
+
+
+def test_an_arrow_let_go_during_calibration_teaches_nothing_afterwards(
+    scene_and_learning: tuple[GesturePlayScene, PlayLearning],
+) -> None:
+    # The arrow's key-up goes to the calibration screen; back in the game it must not count as
+    # held, or every camera frame would become a sample of its direction.
+    _, learning = scene_and_learning
+    live, scene, calibration = _game_over_calibration(learning)
     manager = open_game(scene)
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_LEFT))
     scene.handle_event(key(pygame.KEYDOWN, pygame.K_c))  # nothing learned yet: straight to calibration
@@ -185,15 +191,8 @@ def _frighten(manager: SceneManager, scene: GesturePlayScene) -> None:
 def test_no_game_sound_loops_while_the_question_is_up_or_calibration_covers_the_game(
     scene_and_learning: tuple[GesturePlayScene, PlayLearning],
 ) -> None:
-    from scene_support import Marker
-
     _, learning = scene_and_learning
-    live = LiveGesture(
-        lambda: pytest.fail("unused"), ChangingSource, GestureSettings(), learn=lambda: learning
-    ).start()
-    assert wait_for(lambda: live.latest() is not None)
-    calibration = Marker()
-    scene = GesturePlayScene(live, seed=1, calibration=lambda: calibration)
+    live, scene, calibration = _game_over_calibration(learning)
     manager = open_game(scene)
     learning.enabled = False  # nothing to ask about on C
     _frighten(manager, scene)
